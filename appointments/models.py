@@ -1,0 +1,1 @@
+"""Appointments, availability and reminders; free slots; booking without double booking."""

@@ -1,0 +1,1 @@
+"""Campaigns, their targets and follow-up rules; audiences; the dispatcher beat ticks."""

@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class CrmAdminConfig(AdminConfig):
+    default_site = "config.admin_site.CrmAdminSite"

@@ -1,0 +1,51 @@
+"""``/healthz``: the process answers. ``/readyz``: the database, the cache and the broker answer too."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+
+from .celery import app as celery_app
+
+
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache():
+    key, value = f"readyz:{uuid.uuid4().hex}", "ok"
+    cache.set(key, value, 5)
+    if cache.get(key) != value:
+        raise RuntimeError("the value written could not be read back")
+    cache.delete(key)
+
+
+def _broker():
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+CHECKS = {"database": _database, "cache": _cache, "broker": _broker}
+
+
+def readyz(request):
+    results, ready = {}, True
+    for name, check in CHECKS.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as exc:  # a failing part is reported, not raised
+            results[name] = f"error: {exc.__class__.__name__}: {exc}"[:300]
+            ready = False
+    failing = [name for name, result in results.items() if result != "ok"]
+    body = {"status": "ready" if ready else "unavailable", "checks": results}
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=200 if ready else 503)

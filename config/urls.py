@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from tenants.api.errors import json_error_view
+
+from . import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include(("config.api", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+]
+
+_api_404 = json_error_view(404, "not_found", "Not found.")
+_api_500 = json_error_view(500, "server_error", "Something went wrong on our side; it has been logged.")
+
+
+def handler404(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _api_404(request, exception)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return _api_500(request)
+    from django.views.defaults import server_error
+
+    return server_error(request)

@@ -1,0 +1,1 @@
+"""Knowledge entries and documents, their chunks, search and retrieval for prompts."""

@@ -1,0 +1,1 @@
+"""Leads and customers: Lead, Tag, Vehicle, Consent, DoNotCall; import, export, merge, scoring."""

@@ -1,0 +1,177 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from unfold.admin import ModelAdmin
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+from . import (
+    admin_platform,  # noqa: F401  (beat schedules, lockouts: superusers only)
+    services,
+)
+from .admin_base import ReadOnlyAdminMixin, TenantModelAdmin
+from .models import AuditLog, Branch, Membership, Tenant, User
+from .scoping import get_current_tenant_id
+
+
+@admin.register(Tenant)
+class TenantAdmin(ModelAdmin):
+    list_display = ["name", "slug", "vertical", "country", "time_zone", "is_active"]
+    list_filter = ["vertical", "is_active"]
+    search_fields = ["name", "slug", "legal_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk=get_current_tenant_id() or 0)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["slug", "vertical"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.set_up_new_tenant(obj)
+
+
+@admin.register(Branch)
+class BranchAdmin(TenantModelAdmin):
+    list_display = ["name", "country", "time_zone", "phone"]
+    search_fields = ["name", "address"]
+
+
+class MemberAddForm(forms.ModelForm):
+    email = forms.EmailField()
+    first_name = forms.CharField(required=False, max_length=150)
+    last_name = forms.CharField(required=False, max_length=150)
+
+    class Meta:
+        model = Membership
+        fields = ["email", "first_name", "last_name", "role", "default_branch"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email") and cleaned.get("role"):
+            try:
+                services.check_new_member(email=cleaned["email"], role=cleaned["role"], actor=self.actor)
+            except (PermissionDenied, ValidationError) as exc:
+                raise ValidationError(getattr(exc, "messages", [str(exc)])) from None
+        return cleaned
+
+
+class MemberChangeForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "default_branch", "is_active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            if "role" in self.changed_data:
+                services.check_role_change(self.instance, cleaned["role"], actor=self.actor)
+            if "is_active" in self.changed_data:
+                services.check_active_change(self.instance, cleaned["is_active"], actor=self.actor)
+        except (PermissionDenied, ValidationError) as exc:
+            raise ValidationError(getattr(exc, "messages", [str(exc)])) from None
+        return cleaned
+
+
+@admin.register(Membership)
+class MembershipAdmin(TenantModelAdmin):
+    """Staff of the tenant. Adding someone invites them by email; people are deactivated, not deleted."""
+
+    list_display = ["user_email", "user_name", "role", "default_branch", "is_active", "created_at"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "default_branch"]
+    ordering = ["user__email"]
+
+    @admin.display(description="Email", ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
+
+    @admin.display(description="Name")
+    def user_name(self, obj):
+        return obj.user.get_full_name()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = MemberChangeForm if obj is not None else MemberAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "first_name", "last_name", "role", "default_branch"]
+        return ["role", "default_branch", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            membership = services.add_member(
+                email=data["email"],
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                role=data["role"],
+                default_branch=data.get("default_branch"),
+                actor=request.user,
+                request=request,
+            )
+            obj.pk, obj.user, obj.tenant_id = membership.pk, membership.user, membership.tenant_id
+            obj._state.adding = False
+            return
+        if "role" in form.changed_data:
+            services.change_role(obj, data["role"], actor=request.user)
+        if "is_active" in form.changed_data:
+            services.set_member_active(obj, data["is_active"], actor=request.user)
+        if "default_branch" in form.changed_data:
+            obj.save(update_fields=["default_branch"])
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_repr", "ip_address"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "object_id", "action"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, ModelAdmin):
+    """Platform users; tenant staff are managed under Memberships."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(ReadOnlyAdminMixin, ModelAdmin):
+    """Roles are groups whose permissions ``sync_roles`` sets from tenants/roles.py; read-only here."""
+
+    list_display = ["name", "permission_count"]
+    readonly_fields = ["name", "permissions"]
+
+    @admin.display(description="Permissions")
+    def permission_count(self, obj):
+        return obj.permissions.count()
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

@@ -1,0 +1,107 @@
+"""Base classes for every admin page of a tenant-owned model.
+
+They keep the admin inside the tenant in scope (entered by the middleware):
+changelists and change pages, foreign-key and many-to-many choices,
+autocomplete (it reads the target admin's ``get_queryset``), related list
+filters, inlines and actions. Another tenant's row is a 404, never a page.
+"""
+
+from django.http import Http404
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.contrib.filters.admin import RelatedDropdownFilter
+
+from .related import is_tenant_owned, scoped_queryset_for
+from .scoping import get_current_tenant_id
+
+
+class ScopedRelatedFilter(RelatedDropdownFilter):
+    """A related-field filter whose choices are the tenant's rows only."""
+
+    def field_choices(self, field, request, model_admin):
+        model = field.remote_field.model
+        queryset = scoped_queryset_for(model)
+        if queryset is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset[:500]]
+
+
+def _scoped_formfield_kwargs(db_field, kwargs):
+    if "queryset" not in kwargs:
+        scoped = scoped_queryset_for(db_field.remote_field.model)
+        if scoped is not None:
+            kwargs["queryset"] = scoped
+    else:
+        scoped = scoped_queryset_for(kwargs["queryset"].model, kwargs["queryset"])
+        if scoped is not None:
+            kwargs["queryset"] = scoped
+    return kwargs
+
+
+class TenantScopedFormfieldsMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **_scoped_formfield_kwargs(db_field, kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(db_field, request, **_scoped_formfield_kwargs(db_field, kwargs))
+
+    def get_queryset(self, request):
+        if not is_tenant_owned(self.model):
+            return super().get_queryset(request)
+        if get_current_tenant_id() is None:
+            return self.model.all_tenants.none()  # a superuser before any tenant exists
+        queryset = self.model.objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+
+class TenantModelAdmin(TenantScopedFormfieldsMixin, ModelAdmin):
+    """Admin of a tenant-owned model. Big tables: no full count, selected relations declared."""
+
+    show_full_result_count = False
+    list_filter_submit = True
+
+    def get_list_filter(self, request):
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and self._is_relation(entry):
+                entry = (entry, ScopedRelatedFilter)
+            filters.append(entry)
+        return filters
+
+    def _is_relation(self, path: str) -> bool:
+        model = self.model
+        field = None
+        for part in path.split("__"):
+            field = model._meta.get_field(part)
+            if not field.is_relation:
+                return False
+            model = field.related_model
+        return field is not None and field.is_relation
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another tenant's row, or none: the same 404 either way.
+        raise Http404(f"No {opts.verbose_name} with id {object_id} here.")
+
+
+class TenantTabularInline(TenantScopedFormfieldsMixin, TabularInline):
+    extra = 0
+
+
+class TenantStackedInline(TenantScopedFormfieldsMixin, StackedInline):
+    extra = 0
+
+
+class ReadOnlyAdminMixin:
+    """View-only admin, for rows the product writes (logs, events)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

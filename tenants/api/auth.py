@@ -1,0 +1,230 @@
+"""JWT login, refresh, logout and ``me``.
+
+Tokens carry the user and the tenant they were issued for (``tenant_id``,
+``tenant``); ``X-Tenant`` overrides the tenant per request. Failed logins are
+counted by django-axes for the API exactly as for the admin login.
+"""
+
+from django.contrib.auth import authenticate
+from django.http import JsonResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from ..resolution import TenantNotAllowed, active_memberships, choose
+from .base import StrictSerializer, TenantAPIView
+from .errors import error_body
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+    default_detail = "Too many failed sign-ins. Try again later or ask an admin to unlock the account."
+
+
+class LoginSerializer(StrictSerializer):
+    username = serializers.CharField(help_text="Email address or username.")
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    tenant = serializers.SlugField(required=False, help_text="Slug of the tenant to work in.")
+
+
+class TenantSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    vertical = serializers.CharField()
+    time_zone = serializers.CharField()
+
+
+class MembershipSummarySerializer(serializers.Serializer):
+    tenant = TenantSummarySerializer()
+    role = serializers.CharField()
+    default_branch = serializers.IntegerField(source="default_branch_id", allow_null=True)
+
+
+class UserSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    is_superuser = serializers.BooleanField()
+
+
+# The shapes above document the schema; these build the same dicts without a
+# serializer per request (auth/me is the API's hottest endpoint).
+def user_summary(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_superuser": user.is_superuser,
+    }
+
+
+def tenant_summary(tenant) -> dict | None:
+    if tenant is None:
+        return None
+    return {
+        "id": tenant.pk,
+        "slug": tenant.slug,
+        "name": tenant.name,
+        "vertical": tenant.vertical,
+        "time_zone": tenant.time_zone,
+    }
+
+
+def membership_summary(membership) -> dict:
+    return {
+        "tenant": tenant_summary(membership.tenant),
+        "role": membership.role,
+        "default_branch": membership.default_branch_id,
+    }
+
+
+def tokens_for(user, tenant) -> dict:
+    refresh = RefreshToken.for_user(user)
+    if tenant is not None:
+        refresh["tenant_id"] = tenant.pk
+        refresh["tenant"] = tenant.slug
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+class LoginView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'  # so a wrong password is a 401, not a 403
+
+    @extend_schema(
+        request=LoginSerializer,
+        responses={
+            200: inline_serializer(
+                "LoginResponse",
+                {
+                    "access": serializers.CharField(),
+                    "refresh": serializers.CharField(),
+                    "user": UserSummarySerializer(),
+                    "tenant": TenantSummarySerializer(allow_null=True),
+                    "memberships": MembershipSummarySerializer(many=True),
+                },
+            ),
+            401: OpenApiResponse(description="Wrong username or password."),
+            403: OpenApiResponse(description="Not a member of the tenant asked for."),
+            429: OpenApiResponse(description="Locked out after repeated failures."),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        data = LoginSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        django_request = request._request
+        user = authenticate(
+            django_request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if getattr(django_request, "axes_locked_out", False):
+            raise LockedOut()
+        if user is None:
+            raise exceptions.AuthenticationFailed("Wrong username or password.", code="invalid_credentials")
+        memberships = active_memberships(user)
+        slug = data.validated_data.get("tenant")
+        if slug:
+            try:
+                tenant = choose(user, slug=slug).tenant
+            except TenantNotAllowed:
+                raise exceptions.PermissionDenied(
+                    f"You are not a member of tenant “{slug}”.", code="tenant_forbidden"
+                ) from None
+        elif len(memberships) == 1:
+            tenant = memberships[0].tenant
+        elif not memberships and not user.is_superuser:
+            raise exceptions.PermissionDenied("You are not a member of any tenant.", code="no_membership")
+        else:
+            tenant = None  # several: the app asks which, then sends X-Tenant
+        return Response(
+            {
+                **tokens_for(user, tenant),
+                "user": user_summary(user),
+                "tenant": tenant_summary(tenant),
+                "memberships": [membership_summary(m) for m in memberships],
+            }
+        )
+
+
+class RefreshView(TokenRefreshView):
+    """Exchange a refresh token for a new access token (and a rotated refresh token)."""
+
+
+class LogoutSerializer(StrictSerializer):
+    refresh = serializers.CharField()
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=LogoutSerializer, responses={204: None})
+    def post(self, request):
+        data = LogoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            token = RefreshToken(data.validated_data["refresh"])
+        except TokenError as exc:
+            raise exceptions.ValidationError({"refresh": [str(exc)]}) from None
+        if str(token.get("user_id")) != str(request.user.pk):
+            raise exceptions.ValidationError({"refresh": ["This refresh token belongs to someone else."]})
+        token.blacklist()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(TenantAPIView):
+    """Who is signed in, their memberships, the tenant in use and what they may do in it."""
+
+    tenant_required = False
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Me",
+            {
+                "user": UserSummarySerializer(),
+                "memberships": MembershipSummarySerializer(many=True),
+                "tenant": TenantSummarySerializer(allow_null=True),
+                "role": serializers.CharField(allow_null=True),
+                "permissions": serializers.ListField(child=serializers.CharField()),
+            },
+        )
+    )
+    def get(self, request):
+        user = request.user
+        tenant = request.tenant
+        return Response(
+            {
+                "user": user_summary(user),
+                "memberships": [membership_summary(m) for m in active_memberships(user)],
+                "tenant": tenant_summary(tenant),
+                "role": request.membership.role if request.membership else ("platform" if tenant else None),
+                "permissions": sorted(user.get_all_permissions()) if tenant else [],
+            }
+        )
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login: the API's JSON shape, or a plain page."""
+    message = LockedOut.default_detail
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("locked_out", message), status=429)
+    from django.shortcuts import render
+
+    return render(request, "tenants/locked_out.html", {"message": message}, status=429)

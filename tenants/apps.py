@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class TenantsConfig(AppConfig):
+    name = "tenants"
+    verbose_name = "Organisation"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import audit, signals  # noqa: F401  (signals connects its receivers)
+        from .roles import sync_roles_after_migrate
+
+        audit.connect_signals()
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="tenants-sync-roles")

@@ -1,0 +1,115 @@
+"""Shared fixtures: two tenants (A and B), their staff by role, API and admin clients.
+
+Markers ``postgres`` and ``redis`` skip a test when the real service is not
+configured; with ``REQUIRE_REAL_SERVICES=1`` (set by ``.ci/run``) they fail
+instead, so CI can never pass by skipping them.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tenants.roles import Role
+from tenants.scoping import tenant_scope
+
+from .factories import BranchFactory, MembershipFactory, TenantFactory, UserFactory
+
+PASSWORD = "pw-123-secret"
+
+
+def _missing_service(item) -> str | None:
+    if item.get_closest_marker("postgres") and not settings.USES_POSTGRES:
+        return "needs PostgreSQL (set DATABASE_URL to a postgres:// URL)"
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
+        return "needs Redis (set REDIS_URL)"
+    return None
+
+
+def pytest_runtest_setup(item):
+    reason = _missing_service(item)
+    if reason is None:
+        return
+    if os.environ.get("REQUIRE_REAL_SERVICES") == "1":
+        pytest.fail(f"{reason}: CI must run this test, not skip it.")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    from tenants.backends import forget_role_permissions
+
+    cache.clear()
+    forget_role_permissions()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def tenant_a(db):
+    return TenantFactory(slug="tenant-a", name="Alpha Gym", vertical="gym")
+
+
+@pytest.fixture
+def tenant_b(db):
+    return TenantFactory(slug="tenant-b", name="Bravo Motors", vertical="dealership")
+
+
+@pytest.fixture
+def branch_a(tenant_a):
+    return BranchFactory(tenant=tenant_a, name="Alpha Downtown")
+
+
+@pytest.fixture
+def branch_b(tenant_b):
+    return BranchFactory(tenant=tenant_b, name="Bravo Main")
+
+
+def member(tenant, role, username=None, **user_fields):
+    user = UserFactory(username=username or f"{role}-{tenant.slug}", **user_fields)
+    MembershipFactory(tenant=tenant, user=user, role=role, default_branch=None)
+    return user
+
+
+@pytest.fixture
+def make_member():
+    return member
+
+
+@pytest.fixture
+def owner_a(tenant_a):
+    return member(tenant_a, Role.OWNER, "alice")
+
+
+@pytest.fixture
+def owner_b(tenant_b):
+    return member(tenant_b, Role.OWNER, "bob")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+def api_client(user=None, tenant=None) -> APIClient:
+    """An API client signed in as ``user`` with a real JWT (optionally for ``tenant``)."""
+    from tenants.api.auth import tokens_for
+
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for(user, tenant)['access']}")
+    return client
+
+
+@pytest.fixture
+def api():
+    return api_client
+
+
+@pytest.fixture
+def in_tenant():
+    """``with in_tenant(tenant): ...`` runs the block in that tenant's scope."""
+    return tenant_scope

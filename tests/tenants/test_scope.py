@@ -1,0 +1,153 @@
+"""The tenant scope fails closed: no scope, no rows."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from tenants.models import Branch
+from tenants.scoping import TenantScopeError, get_current_tenant_id, tenant_scope, with_tenant_scope
+from tests.factories import BranchFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rows(tenant_a, tenant_b):
+    return BranchFactory(tenant=tenant_a), BranchFactory(tenant=tenant_b)
+
+
+def test_query_without_scope_raises(rows):
+    with pytest.raises(TenantScopeError):
+        list(Branch.objects.all())
+
+
+@pytest.mark.parametrize(
+    "touch",
+    [
+        lambda qs: qs.count(),
+        lambda qs: qs.exists(),
+        lambda qs: qs.first(),
+        lambda qs: qs.get(name="x"),
+        lambda qs: qs.update(name="x"),
+        lambda qs: qs.delete(),
+        lambda qs: list(qs.values_list("pk", flat=True)),
+        lambda qs: list(qs.iterator()),
+        lambda qs: qs.aggregate(n=__import__("django.db.models").db.models.Count("pk")),
+        lambda qs: list(qs[:5]),
+    ],
+    ids=["count", "exists", "first", "get", "update", "delete", "values_list", "iterator", "aggregate", "slice"],
+)
+def test_every_way_to_reach_the_database_raises_without_scope(rows, touch):
+    with pytest.raises(TenantScopeError):
+        touch(Branch.objects.filter(name__startswith=""))
+
+
+def test_unscoped_queryset_used_as_subquery_raises(rows):
+    with tenant_scope(rows[0].tenant_id):
+        outer = Branch.objects.all()
+    inner = Branch.objects.all()  # built without a scope
+    with pytest.raises(TenantScopeError):
+        list(outer.filter(pk__in=inner.values("pk")))
+
+
+def test_scope_returns_only_that_tenants_rows(rows, tenant_a, tenant_b):
+    with tenant_scope(tenant_a.pk):
+        assert list(Branch.objects.all()) == [rows[0]]
+    with tenant_scope(tenant_b.pk):
+        assert list(Branch.objects.all()) == [rows[1]]
+
+
+def test_unscoped_sees_all(rows):
+    assert set(Branch.objects.unscoped()) == set(rows)
+
+
+def test_declared_queryset_binds_when_used_in_a_scope(rows, tenant_a):
+    declared = Branch.objects.order_by("name")  # e.g. a viewset's class attribute
+    with tenant_scope(tenant_a.pk):
+        assert list(declared.in_current_scope()) == [rows[0]]
+
+
+def test_queryset_of_one_tenant_cannot_be_rebound_to_another(rows, tenant_a, tenant_b):
+    with tenant_scope(tenant_a.pk):
+        of_a = Branch.objects.all()
+    with tenant_scope(tenant_b.pk), pytest.raises(TenantScopeError):
+        of_a.in_current_scope()
+
+
+def test_new_rows_take_the_tenant_in_scope(tenant_a):
+    with tenant_scope(tenant_a.pk):
+        branch = Branch.objects.create(name="New", time_zone="UTC")
+    assert branch.tenant_id == tenant_a.pk
+
+
+def test_saving_another_tenants_row_in_scope_raises(rows, tenant_a):
+    with tenant_scope(tenant_a.pk), pytest.raises(TenantScopeError):
+        rows[1].save()
+
+
+def test_creating_without_scope_or_tenant_raises(db):
+    with pytest.raises(TenantScopeError):
+        Branch(name="Nowhere", time_zone="UTC").save()
+
+
+def test_bulk_create_takes_the_scope_and_refuses_other_tenants(tenant_a, tenant_b):
+    with tenant_scope(tenant_a.pk):
+        created = Branch.objects.bulk_create([Branch(name="One", time_zone="UTC")])
+        assert created[0].tenant_id == tenant_a.pk
+        with pytest.raises(TenantScopeError):
+            Branch.objects.bulk_create([Branch(name="Two", time_zone="UTC", tenant=tenant_b)])
+
+
+def test_scope_is_restored_after_the_block_even_on_error(tenant_a):
+    with pytest.raises(ValueError), tenant_scope(tenant_a.pk):
+        raise ValueError("boom")
+    assert get_current_tenant_id() is None
+
+
+def test_scope_demands_an_int():
+    with pytest.raises(TenantScopeError), tenant_scope("1"):
+        pass
+
+
+def test_task_decorator_enters_the_scope_of_its_tenant_id(rows, tenant_a):
+    @with_tenant_scope
+    def task(tenant_id, name):
+        return [b.pk for b in Branch.objects.all()], get_current_tenant_id()
+
+    assert task(tenant_a.pk, "x") == ([rows[0].pk], tenant_a.pk)
+    assert task(tenant_id=tenant_a.pk, name="x")[1] == tenant_a.pk
+    assert get_current_tenant_id() is None
+
+
+def test_task_decorator_refuses_functions_without_tenant_id():
+    with pytest.raises(TypeError):
+
+        @with_tenant_scope
+        def task(call_id):
+            return call_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_with_different_tenants_never_see_each_others_scope(tenant_a, tenant_b):
+    BranchFactory(tenant=tenant_a, name="A-only")
+    BranchFactory(tenant=tenant_b, name="B-only")
+    barrier = threading.Barrier(2)
+    seen = {}
+
+    def work(tenant):
+        try:
+            with tenant_scope(tenant.pk):
+                barrier.wait(timeout=5)  # both scopes are open at the same time
+                for _ in range(20):
+                    seen.setdefault(tenant.slug, set()).update(Branch.objects.values_list("name", flat=True))
+                barrier.wait(timeout=5)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in (tenant_a, tenant_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"tenant-a": {"A-only"}, "tenant-b": {"B-only"}}

@@ -1,0 +1,1 @@
+"""Voice agents, scripts and provider accounts; prompt rendering; provider clients and webhooks."""
