@@ -40,7 +40,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 
 bench-quick: $(VENV)/.dev
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
 
 clean:
 	rm -rf $(VENV) var staticfiles

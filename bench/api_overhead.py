@@ -8,6 +8,7 @@ ratio me/bare is at least 0.5.
 """
 
 import argparse
+import os
 
 from _common import Gunicorn, emit, load, setup_django
 
@@ -44,6 +45,7 @@ def main():
         {
             "bench": "api_overhead",
             "database": "postgresql",
+            "cache": "redis" if os.environ.get("REDIS_URL") else "local memory",
             "server": "gunicorn, 2 sync workers",
             "seconds": seconds,
             "concurrency": args.concurrency,

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from unfold.widgets import UnfoldAdminEmailInputWidget, UnfoldAdminTextInputWidget
 
 from . import (
     admin_platform,  # noqa: F401  (beat schedules, lockouts: superusers only)
@@ -45,9 +46,12 @@ class BranchAdmin(TenantModelAdmin):
 
 
 class MemberAddForm(forms.ModelForm):
-    email = forms.EmailField()
-    first_name = forms.CharField(required=False, max_length=150)
-    last_name = forms.CharField(required=False, max_length=150)
+    email = forms.EmailField(
+        widget=UnfoldAdminEmailInputWidget,
+        help_text="A new person gets an email invitation to choose a password.",
+    )
+    first_name = forms.CharField(required=False, max_length=150, widget=UnfoldAdminTextInputWidget)
+    last_name = forms.CharField(required=False, max_length=150, widget=UnfoldAdminTextInputWidget)
 
     class Meta:
         model = Membership

@@ -1,52 +1,87 @@
 """Cached look-ups that every API request needs: the signed-in user and their active memberships.
 
-Both are read on each request, so they live in the cache (Redis in production)
-for a few minutes and are forgotten the moment a user, membership, tenant or
-branch changes (tenants/signals.py). Changes must therefore go through
-``save()`` (the services and the admin do), not bulk ``update()``.
+Both are read on each request, so they are kept in two layers: the shared cache
+(Redis in production) for five minutes, and this process's memory for a few
+seconds. Any change to a user, membership, tenant or branch forgets them in
+both at once (tenants/signals.py); other web processes drop their in-memory
+copy within ``LOCAL_TTL_SECONDS``. Changes must therefore go through ``save()``
+(the services and the admin do), not bulk ``update()``.
 """
+
+import copy
+import time
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 TTL_SECONDS = 300
+LOCAL_TTL_SECONDS = 5
+LOCAL_MAX_ENTRIES = 10_000
 _MISSING = "missing"
+_local: dict = {}  # user id -> (expires at, user or _MISSING)
 
 
-def _user_key(user_id) -> str:
-    return f"auth:user:{user_id}"
+def _key(user_id) -> str:
+    return f"auth:principal:{user_id}"
 
 
-def _memberships_key(user_id) -> str:
-    return f"auth:memberships:{user_id}"
-
-
-def get_user(user_id):
-    """The user with this id, or None."""
-    user = cache.get(_user_key(user_id))
-    if user is None:
-        user = get_user_model()._default_manager.filter(pk=user_id).first()
-        cache.set(_user_key(user_id), user if user is not None else _MISSING, TTL_SECONDS)
-    return None if user == _MISSING else user
-
-
-def get_memberships(user_id) -> list:
-    """The user's active memberships with their tenant and default branch, ordered by tenant name."""
+def _load(user_id):
     from .models import Membership
 
-    memberships = cache.get(_memberships_key(user_id))
-    if memberships is None:
-        memberships = list(
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is not None:
+        # One entry holds both, so a request reads the cache once.
+        user.__dict__["_active_memberships"] = list(
             Membership.objects.unscoped()
             .filter(user_id=user_id, is_active=True)
             .select_related("tenant", "default_branch")
             .order_by("tenant__name", "tenant_id")
         )
-        cache.set(_memberships_key(user_id), memberships, TTL_SECONDS)
-    return memberships
+    return user if user is not None else _MISSING
+
+
+def get_user(user_id):
+    """The user with this id, with its active memberships loaded; None if there is no such user.
+
+    Each call returns its own copy: request code memoises things on the user object.
+    """
+    user_id = str(user_id)  # tokens carry it as a string, signals as an int
+    now = time.monotonic()
+    entry = _local.get(user_id)
+    if entry is not None and entry[0] > now:
+        user = entry[1]
+    else:
+        user = cache.get(_key(user_id))
+        if user is None:
+            user = _load(user_id)
+            cache.set(_key(user_id), user, TTL_SECONDS)
+        if len(_local) >= LOCAL_MAX_ENTRIES:
+            _local.clear()
+        _local[user_id] = (now + LOCAL_TTL_SECONDS, user)
+    if user == _MISSING:
+        return None
+    clone = copy.copy(user)
+    clone.__dict__ = {
+        k: v for k, v in user.__dict__.items() if k in ("_state", "_active_memberships") or not k.startswith("_")
+    }
+    clone._state = copy.copy(user._state)
+    return clone
+
+
+def get_memberships(user_id) -> list:
+    """The user's active memberships with their tenant and default branch, ordered by tenant name."""
+    user = get_user(user_id)
+    return list(user.__dict__["_active_memberships"]) if user is not None else []
 
 
 def forget_users(user_ids) -> None:
-    keys = [key for user_id in set(user_ids) for key in (_user_key(user_id), _memberships_key(user_id))]
-    if keys:
-        cache.delete_many(keys)
+    user_ids = {str(user_id) for user_id in user_ids}
+    for user_id in user_ids:
+        _local.pop(user_id, None)
+    if user_ids:
+        cache.delete_many([_key(user_id) for user_id in user_ids])
+
+
+def forget_everything_local() -> None:
+    """For tests: drop this process's in-memory layer."""
+    _local.clear()

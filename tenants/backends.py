@@ -48,13 +48,10 @@ def forget_role_permissions() -> None:
 
 
 def active_membership(user, tenant_id: int):
-    """The user's active membership in the tenant, cached on the user object for the request."""
-    from . import auth_cache
+    """The user's active membership in the tenant (memberships are read once per request)."""
+    from .resolution import active_memberships
 
-    memo = user.__dict__.setdefault("_membership_by_tenant", {})
-    if tenant_id not in memo:
-        memo[tenant_id] = next((m for m in auth_cache.get_memberships(user.pk) if m.tenant_id == tenant_id), None)
-    return memo[tenant_id]
+    return next((m for m in active_memberships(user) if m.tenant_id == tenant_id), None)
 
 
 class TenantRoleBackend(ModelBackend):

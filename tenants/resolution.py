@@ -29,8 +29,6 @@ def active_memberships(user) -> list[Membership]:
     memberships = user.__dict__.get("_active_memberships")
     if memberships is None:
         memberships = user.__dict__["_active_memberships"] = auth_cache.get_memberships(user.pk)
-        for membership in memberships:
-            _remember(user, membership)
     return list(memberships)
 
 
@@ -56,8 +54,3 @@ def default_choice(user) -> TenantChoice | None:
         tenant = Tenant.objects.order_by("name").first()
         return TenantChoice(tenant, None) if tenant else None
     return None
-
-
-def _remember(user, membership: Membership) -> None:
-    # Saves the permission backend a query (see tenants.backends.active_membership).
-    user.__dict__.setdefault("_membership_by_tenant", {})[membership.tenant_id] = membership

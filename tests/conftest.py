@@ -40,12 +40,15 @@ def pytest_runtest_setup(item):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from tenants.auth_cache import forget_everything_local
     from tenants.backends import forget_role_permissions
 
     cache.clear()
     forget_role_permissions()
+    forget_everything_local()
     yield
     cache.clear()
+    forget_everything_local()
 
 
 @pytest.fixture

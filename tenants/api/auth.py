@@ -11,7 +11,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -20,6 +19,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from ..resolution import TenantNotAllowed, active_memberships, choose
 from .base import StrictSerializer, TenantAPIView
 from .errors import error_body
+from .throttling import ScopedRateThrottle
 
 
 class LockedOut(exceptions.APIException):
