@@ -9,6 +9,7 @@ class TenantsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import audit, signals  # noqa: F401  (signals connects its receivers)
+        from .api import schema  # noqa: F401  (registers the OpenAPI auth extension)
         from .roles import sync_roles_after_migrate
 
         audit.connect_signals()
