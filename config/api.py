@@ -3,6 +3,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from leads.api.lists import DoNotCallViewSet, LeadImportViewSet, PipelineSettingsView, TagViewSet, VehicleViewSet
+from leads.api.views import LeadViewSet
 from tenants.api.auth import LoginView, LogoutView, MeView, RefreshView
 from tenants.api.branches import BranchViewSet, CurrentTenantView
 from tenants.api.users import UserViewSet
@@ -11,6 +13,11 @@ router = DefaultRouter()
 router.include_root_view = False
 router.register("users", UserViewSet, basename="user")
 router.register("branches", BranchViewSet, basename="branch")
+router.register("leads/imports", LeadImportViewSet, basename="lead-import")
+router.register("leads", LeadViewSet, basename="lead")
+router.register("tags", TagViewSet, basename="tag")
+router.register("vehicles", VehicleViewSet, basename="vehicle")
+router.register("dnc", DoNotCallViewSet, basename="dnc")
 
 urlpatterns = [
     path("auth/login", LoginView.as_view(), name="auth-login"),
@@ -18,5 +25,6 @@ urlpatterns = [
     path("auth/logout", LogoutView.as_view(), name="auth-logout"),
     path("auth/me", MeView.as_view(), name="auth-me"),
     path("tenant/", CurrentTenantView.as_view(), name="current-tenant"),
+    path("leads/settings/", PipelineSettingsView.as_view(), name="lead-settings"),
     *router.urls,
 ]

@@ -262,6 +262,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "LeadSourceEnum": "leads.models.Source",
+        "ConsentSourceEnum": "leads.models.ConsentSource",
+        "DncSourceEnum": "leads.models.DncSource",
+    },
 }
 
 # --- Internationalisation, static, media ---------------------------------------------

@@ -1,1 +1,374 @@
-"""Leads and customers: Lead, Tag, Vehicle, Consent, DoNotCall; import, export, merge, scoring."""
+"""Leads and customers: Lead, Tag, Vehicle, Consent, DoNotCall, the stage history, imports, erasure suppression.
+
+A lead is the person staff and the voice agent work with: a gym prospect or a
+dealership customer. Phone numbers are E.164 and unique per tenant; the
+do-not-call list and erasure suppressions are keyed by phone, so they outlive
+the lead.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from tenants.models import Branch, TenantOwnedModel
+from tenants.validators import validate_e164, validate_time_zone
+
+from .pipeline import Stage
+
+
+class Source(models.TextChoices):
+    WEB_FORM = "web_form", "Web form"
+    FACEBOOK_LEAD_AD = "facebook_lead_ad", "Facebook lead ad"
+    WALK_IN = "walk_in", "Walk-in"
+    PHONE = "phone", "Phone"
+    REFERRAL = "referral", "Referral"
+    INSTAGRAM = "instagram", "Instagram"
+    GOOGLE_ADS = "google_ads", "Google Ads"
+    IMPORT = "import", "Import"
+    OTHER = "other", "Other"
+
+
+class Tag(TenantOwnedModel):
+    name = models.CharField(max_length=60)
+    colour = models.CharField(
+        max_length=7,
+        default="#6366f1",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #6366f1.")],
+    )
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("tenant", models.functions.Lower("name"), name="tag_name_unique_per_tenant_ci")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Lead(TenantOwnedModel):
+    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=20, validators=[validate_e164], help_text="E.164, e.g. +13055550123.")
+    email = models.EmailField(blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.OTHER)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NEW)
+    lost_reason = models.CharField(max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="leads")
+    score = models.PositiveSmallIntegerField(default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    score_explanation = models.JSONField(default=list, blank=True, editable=False)
+    interest = models.CharField(max_length=120, blank=True, help_text="What they asked about, in their words.")
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Leave empty to use the phone's area code, else the branch's time zone.",
+    )
+    region = models.CharField("state / region", max_length=10, blank=True, help_text="e.g. FL")
+    notes = models.TextField(blank=True)
+    custom_fields = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_contacted_at = models.DateTimeField(null=True, blank=True)
+    first_contacted_at = models.DateTimeField(null=True, blank=True, help_text="For speed to lead.")
+    next_action_at = models.DateTimeField(null=True, blank=True)
+    source_import = models.ForeignKey(
+        "LeadImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at", "-id"]
+        permissions = [("erase_lead", "Can erase a person (data subject request)")]
+        constraints = [models.UniqueConstraint("tenant", "phone", name="lead_phone_unique_per_tenant")]
+        indexes = [
+            models.Index(fields=["tenant", "-created_at", "-id"], name="lead_tenant_created"),
+            models.Index(fields=["tenant", "stage", "-score", "-id"], name="lead_tenant_stage_score"),
+            models.Index(fields=["tenant", "-score", "-id"], name="lead_tenant_score"),
+            models.Index(fields=["tenant", "source"], name="lead_tenant_source"),
+            models.Index(fields=["tenant", "owner"], name="lead_tenant_owner"),
+            models.Index(fields=["tenant", "branch"], name="lead_tenant_branch"),
+            models.Index(fields=["tenant", "next_action_at"], name="lead_tenant_next_action"),
+            models.Index(fields=["tenant", "last_contacted_at"], name="lead_tenant_last_contact"),
+            models.Index(fields=["tenant", "email"], name="lead_tenant_email"),
+            models.Index(
+                fields=["tenant", "created_at"],
+                name="lead_tenant_uncontacted",
+                condition=models.Q(stage="new", first_contacted_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.phone
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+# The lead–tag link table (its unique (lead, tag) index serves the tag filter).
+LeadTag = Lead.tags.through
+
+
+class StageChange(TenantOwnedModel):
+    """The history of a lead's stage, for the timeline and the funnel."""
+
+    audit_exempt = True  # written by services, which are audited as operations
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["changed_at", "id"]
+        indexes = [
+            models.Index(fields=["lead", "changed_at"], name="stagechange_lead_time"),
+            models.Index(fields=["tenant", "to_stage", "changed_at"], name="stagechange_tenant_stage_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_stage or '—'} → {self.to_stage}"
+
+
+class Note(TenantOwnedModel):
+    """A note staff (or the product) wrote on a lead; part of the timeline."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="lead_notes")
+    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["lead", "created_at"], name="note_lead_time")]
+
+    def __str__(self):
+        return self.body[:60]
+
+
+VIN_PATTERN = r"^[A-HJ-NPR-Z0-9]{17}$"
+
+
+class OwnershipStatus(models.TextChoices):
+    OWNED = "owned", "Owned"
+    LEASED = "leased", "Leased"
+    FINANCED = "financed", "Financed"
+    SOLD = "sold", "Sold / traded in"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Vehicle(TenantOwnedModel):
+    """A dealership customer's car. The next service is due by time or by mileage, whichever comes first."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="vehicles")
+    vin = models.CharField(
+        "VIN",
+        max_length=17,
+        validators=[RegexValidator(VIN_PATTERN, "A VIN has 17 letters and digits, without I, O or Q.")],
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    make = models.CharField(max_length=40, blank=True)
+    model = models.CharField(max_length=60, blank=True)
+    mileage = models.PositiveIntegerField(null=True, blank=True)
+    mileage_read_at = models.DateField(null=True, blank=True)
+    last_service_date = models.DateField(null=True, blank=True)
+    last_service_mileage = models.PositiveIntegerField(null=True, blank=True)
+    service_interval_months = models.PositiveSmallIntegerField(default=6)
+    service_interval_miles = models.PositiveIntegerField(default=5000)
+    next_service_due = models.DateField(null=True, blank=True, editable=False)
+    ownership_status = models.CharField(max_length=20, choices=OwnershipStatus.choices, default=OwnershipStatus.OWNED)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-year", "make"]
+        constraints = [models.UniqueConstraint("tenant", "vin", name="vehicle_vin_unique_per_tenant")]
+        indexes = [models.Index(fields=["tenant", "next_service_due"], name="vehicle_tenant_service_due")]
+
+    def __str__(self):
+        return " ".join(str(part) for part in (self.year, self.make, self.model) if part) or self.vin
+
+    def save(self, *args, **kwargs):
+        from .vehicles import next_service_due
+
+        self.vin = (self.vin or "").strip().upper()
+        self.next_service_due = next_service_due(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "next_service_due"}
+        super().save(*args, **kwargs)
+
+
+class ConsentKind(models.TextChoices):
+    EXPRESS_WRITTEN = "express_written", "Prior express written consent"
+    EXPRESS = "express", "Prior express consent"
+
+
+class ConsentSource(models.TextChoices):
+    FORM = "form", "Web form"
+    PAPER = "paper", "Paper"
+    IMPORT = "import", "Import"
+    CALL = "call", "Call"
+    API = "api", "API"
+
+
+class Consent(TenantOwnedModel):
+    """Permission to call a number for some purposes, with its evidence. Revoked, it no longer counts."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    purposes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Script purposes covered (e.g. lead_followup, appointment_reminder); empty means all.",
+    )
+    phone = models.CharField(max_length=20, validators=[validate_e164], help_text="The number this consent covers.")
+    captured_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=20, choices=ConsentSource.choices)
+    source_detail = models.CharField(max_length=300, blank=True, help_text="Form URL, document reference…")
+    disclosure_version = models.CharField(max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-captured_at"]
+        indexes = [models.Index(fields=["tenant", "phone"], name="consent_tenant_phone")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.phone}"
+
+    def covers(self, purpose: str) -> bool:
+        return self.revoked_at is None and (not self.purposes or purpose in self.purposes)
+
+
+class DncSource(models.TextChoices):
+    CALL = "call", "Said so in a call"
+    STAFF = "staff", "Staff"
+    API = "api", "API"
+    IMPORT = "import", "Import"
+
+
+class DoNotCall(TenantOwnedModel):
+    """The tenant's do-not-call list, by number: it stops every campaign at once and outlives the lead."""
+
+    phone = models.CharField(max_length=20, validators=[validate_e164])
+    reason = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=20, choices=DncSource.choices, default=DncSource.STAFF)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at"]
+        verbose_name = "do-not-call entry"
+        verbose_name_plural = "do-not-call list"
+        constraints = [models.UniqueConstraint("tenant", "phone", name="dnc_phone_unique_per_tenant")]
+
+    def __str__(self):
+        return self.phone
+
+
+def suppression_hash(tenant_id: int, e164: str) -> str:
+    return hashlib.sha256(f"{tenant_id}:{e164}".encode()).hexdigest()
+
+
+class ErasureSuppression(TenantOwnedModel):
+    """All that remains of an erased person: a hash of their number, so they are never called again."""
+
+    phone_hash = models.CharField(max_length=64)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint("tenant", "phone_hash", name="suppression_unique_per_tenant")]
+
+    def __str__(self):
+        return f"erased {self.erased_at:%Y-%m-%d}"
+
+
+class PipelineSettings(TenantOwnedModel):
+    """Per-tenant lead settings: stage names and the scoring rules (see leads.scoring)."""
+
+    stage_labels = models.JSONField(default=dict, blank=True, help_text='Rename stages, e.g. {"won": "Member"}.')
+    scoring_rules = models.JSONField(
+        default=dict, blank=True, help_text="Overrides of the default scoring rules (see the API docs)."
+    )
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name = "pipeline settings"
+        verbose_name_plural = "pipeline settings"
+        constraints = [models.UniqueConstraint("tenant", name="pipeline_settings_one_per_tenant")]
+
+    def __str__(self):
+        return "Pipeline settings"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class DuplicatePolicy(models.TextChoices):
+    SKIP = "skip", "Skip the row"
+    UPDATE = "update", "Update the existing lead"
+    MERGE = "merge", "Fill in what the existing lead lacks"
+
+
+def import_upload_path(instance, filename):
+    return f"imports/{instance.tenant_id}/{timezone.now():%Y/%m}/{filename}"
+
+
+class LeadImport(TenantOwnedModel):
+    """One CSV import: the file, who ran it, its options and what happened to each row."""
+
+    audit_exempt = True  # progress is saved many times; the import itself is the audited act
+
+    file = models.FileField(upload_to=import_upload_path, max_length=300, blank=True)
+    original_name = models.CharField(max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    dry_run = models.BooleanField(default=False)
+    on_duplicate = models.CharField(max_length=10, choices=DuplicatePolicy.choices, default=DuplicatePolicy.SKIP)
+    options = models.JSONField(default=dict, blank=True)
+    bytes_total = models.PositiveBigIntegerField(default=0)
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="The first errors (all are in the report).")
+    error_report = models.FileField(upload_to=import_upload_path, max_length=300, blank=True)
+    failure = models.TextField(blank=True, help_text="Why the whole file could not be imported.")
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def progress(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return min(99, int(self.bytes_read * 100 / self.bytes_total)) if self.bytes_total else 0

@@ -105,3 +105,40 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def bulk_action_with_form(form_class, *, description: str, permissions=None):
+    """A changelist action that first asks for some input on an intermediate page.
+
+    The decorated function is called as ``func(modeladmin, request, queryset, cleaned_data)``
+    once the form is valid; forms take ``request`` as a keyword argument.
+    """
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.template.response import TemplateResponse
+
+    def decorator(func):
+        def action(modeladmin, request, queryset):
+            submitted = "apply" in request.POST
+            form = form_class(request.POST if submitted else None, request=request)
+            if submitted and form.is_valid():
+                return func(modeladmin, request, queryset, form.cleaned_data)
+            context = {
+                **modeladmin.admin_site.each_context(request),
+                "title": description,
+                "form": form,
+                "count": queryset.count(),
+                "action_name": func.__name__,
+                "opts": modeladmin.model._meta,
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+                "checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/bulk_action_form.html", context)
+
+        action.__name__ = func.__name__
+        action.short_description = description
+        if permissions:
+            action.allowed_permissions = permissions
+        return action
+
+    return decorator

@@ -61,6 +61,7 @@ ROLE_RULES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("tenants.branch", ALL),
         ("tenants.membership", ALL),
         ("voice.*", ALL),
+        ("leads.lead", ("erase_lead",)),
     ],
     Role.OWNER: [],
 }

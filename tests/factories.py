@@ -14,6 +14,17 @@ from tenants.roles import Role
 FACTORIES: dict = {}
 
 
+class ModelFactory(factory.django.DjangoModelFactory):
+    """Writes through Django's default (plain) manager: factories name the tenant explicitly."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _get_manager(cls, model_class):
+        return model_class._default_manager
+
+
 def registered(factory_class):
     FACTORIES[factory_class._meta.model] = factory_class
     return factory_class
@@ -24,7 +35,7 @@ def same_tenant(factory_class, **kwargs):
     return factory.SubFactory(factory_class, tenant=factory.SelfAttribute("..tenant"), **kwargs)
 
 
-class TenantFactory(factory.django.DjangoModelFactory):
+class TenantFactory(ModelFactory):
     class Meta:
         model = Tenant
         django_get_or_create = ["slug"]
@@ -38,7 +49,7 @@ class TenantFactory(factory.django.DjangoModelFactory):
     time_zone = "America/New_York"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory):
     class Meta:
         model = get_user_model()
         skip_postgeneration_save = True
@@ -55,7 +66,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 @registered
-class BranchFactory(factory.django.DjangoModelFactory):
+class BranchFactory(ModelFactory):
     class Meta:
         model = Branch
 
@@ -66,7 +77,7 @@ class BranchFactory(factory.django.DjangoModelFactory):
 
 
 @registered
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(ModelFactory):
     class Meta:
         model = Membership
 
@@ -77,7 +88,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 @registered
-class AuditLogFactory(factory.django.DjangoModelFactory):
+class AuditLogFactory(ModelFactory):
     class Meta:
         model = AuditLog
 
@@ -86,3 +97,131 @@ class AuditLogFactory(factory.django.DjangoModelFactory):
     object_type = "tenants.branch"
     object_id = factory.Sequence(str)
     object_repr = factory.Sequence(lambda n: f"Object {n}")
+
+
+# --- leads ------------------------------------------------------------------------
+
+from leads.models import (  # noqa: E402
+    Consent,
+    DoNotCall,
+    ErasureSuppression,
+    Lead,
+    LeadImport,
+    Note,
+    PipelineSettings,
+    StageChange,
+    Tag,
+    Vehicle,
+)
+
+
+@registered
+class TagFactory(ModelFactory):
+    class Meta:
+        model = Tag
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"tag-{n}")
+
+
+def _phone(n: int) -> str:
+    return f"+1305{2000000 + n:07d}"
+
+
+@registered
+class LeadFactory(ModelFactory):
+    class Meta:
+        model = Lead
+
+    tenant = factory.SubFactory(TenantFactory)
+    first_name = factory.Sequence(lambda n: f"Pat{n}")
+    last_name = "Doe"
+    phone = factory.Sequence(_phone)
+    email = factory.LazyAttribute(lambda o: f"{o.first_name.lower()}@example.test")
+    source = "web_form"
+    branch = same_tenant(BranchFactory)
+
+
+@registered
+class VehicleFactory(ModelFactory):
+    class Meta:
+        model = Vehicle
+
+    tenant = factory.SubFactory(TenantFactory)
+    lead = same_tenant(LeadFactory)
+    vin = factory.Sequence(lambda n: f"1HGCM82633A{n:06d}")
+    year = 2020
+    make = "Honda"
+    model = "Civic"
+    mileage = 30000
+
+
+@registered
+class ConsentFactory(ModelFactory):
+    class Meta:
+        model = Consent
+
+    tenant = factory.SubFactory(TenantFactory)
+    lead = same_tenant(LeadFactory)
+    kind = "express_written"
+    phone = factory.LazyAttribute(lambda o: o.lead.phone)
+    source = "form"
+
+
+@registered
+class DoNotCallFactory(ModelFactory):
+    class Meta:
+        model = DoNotCall
+
+    tenant = factory.SubFactory(TenantFactory)
+    phone = factory.Sequence(lambda n: f"+1212{3000000 + n:07d}")
+    reason = "asked"
+
+
+@registered
+class StageChangeFactory(ModelFactory):
+    class Meta:
+        model = StageChange
+
+    tenant = factory.SubFactory(TenantFactory)
+    lead = same_tenant(LeadFactory)
+    from_stage = "new"
+    to_stage = "contacted"
+
+
+@registered
+class NoteFactory(ModelFactory):
+    class Meta:
+        model = Note
+
+    tenant = factory.SubFactory(TenantFactory)
+    lead = same_tenant(LeadFactory)
+    body = "Called back, wants evenings."
+
+
+@registered
+class ErasureSuppressionFactory(ModelFactory):
+    class Meta:
+        model = ErasureSuppression
+
+    tenant = factory.SubFactory(TenantFactory)
+    phone_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+@registered
+class PipelineSettingsFactory(ModelFactory):
+    class Meta:
+        model = PipelineSettings
+        django_get_or_create = ["tenant"]
+
+    tenant = factory.SubFactory(TenantFactory)
+
+
+@registered
+class LeadImportFactory(ModelFactory):
+    class Meta:
+        model = LeadImport
+
+    tenant = factory.SubFactory(TenantFactory)
+    original_name = factory.Sequence(lambda n: f"file-{n}.csv")
+    status = "done"

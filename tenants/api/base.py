@@ -86,6 +86,8 @@ class TenantAPIView(TenantScopedAPIMixin, APIView):
 
 
 class TenantViewSetMixin(TenantScopedAPIMixin):
+    lookup_value_regex = r"\d+"  # ids are integers; "settings", "export"… are never mistaken for one
+
     def get_queryset(self):
         queryset = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):

@@ -6,6 +6,7 @@ same shape is used for 404s and 500s under ``/api/`` (see ``json_error_view``).
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -40,11 +41,26 @@ def error_body(code: str, message: str, fields: dict | None = None, **extra) -> 
     return body
 
 
-def exception_handler(exc, context):
+def _from_django(exc):
+    """Services raise Django's errors; the API answers them in its own shape.
+
+    A ValidationError may carry ``api_status`` (409 for conflicts), ``api_code`` and
+    ``api_extra`` (more keys for the body, e.g. the id of the existing row).
+    """
+    if isinstance(exc, DjangoValidationError):
+        if getattr(exc, "api_status", 400) == 409:
+            return Conflict(exc.messages[0], code=getattr(exc, "api_code", "conflict")), getattr(exc, "api_extra", {})
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return exceptions.ValidationError(detail), {}
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None), {}
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        return exceptions.NotFound(), {}
+    return exc, {}
+
+
+def exception_handler(exc, context):
+    exc, extra_body = _from_django(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: json_error_view answers it as a 500
@@ -66,6 +82,7 @@ def exception_handler(exc, context):
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             extra["retry_after"] = int(exc.wait)
         response.data = error_body(code, message, **extra)
+    response.data.update(extra_body)
     return response
 
 

@@ -1,0 +1,495 @@
+"""The leads room in the admin: the lead list and page, tags, vehicles, consent, do-not-call, imports."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from unfold.contrib.filters.admin import RangeNumericFilter
+from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
+
+from tenants.admin_base import (
+    ReadOnlyAdminMixin,
+    TenantModelAdmin,
+    TenantStackedInline,
+    TenantTabularInline,
+    bulk_action_with_form,
+)
+from tenants.related import scoped_queryset_for
+
+from . import exporting, privacy, services
+from .admin_imports import ImportViews
+from .filters import on_dnc_expression, search_leads
+from .models import Consent, DoNotCall, Lead, LeadImport, Note, PipelineSettings, Tag, Vehicle
+from .pipeline import Stage
+
+
+def is_dealership(request) -> bool:
+    tenant = getattr(request, "tenant", None)
+    return tenant is not None and tenant.vertical == "dealership"
+
+
+# --- filters -----------------------------------------------------------------------
+
+
+class DoNotCallFilter(admin.SimpleListFilter):
+    title = "do-not-call"
+    parameter_name = "dnc"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "On the list"), ("no", "Not on the list")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(on_dnc_expression())
+        if self.value() == "no":
+            return queryset.exclude(on_dnc_expression())
+        return queryset
+
+
+class ServiceDueFilter(admin.SimpleListFilter):
+    title = "service due"
+    parameter_name = "service_due"
+
+    def lookups(self, request, model_admin):
+        return [("30", "within 30 days"), ("90", "within 90 days"), ("overdue", "overdue")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            due = Vehicle.all_tenants.filter(lead_id=OuterRef("pk"), next_service_due__lt=today)
+        elif self.value() in ("30", "90"):
+            horizon = today + timezone.timedelta(days=int(self.value()))
+            due = Vehicle.all_tenants.filter(lead_id=OuterRef("pk"), next_service_due__lte=horizon)
+        else:
+            return queryset
+        return queryset.filter(Exists(due))
+
+
+# --- bulk action forms -------------------------------------------------------------
+
+
+class RequestForm(forms.Form):
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+
+class TagForm(RequestForm):
+    tags = forms.CharField(
+        widget=UnfoldAdminTextInputWidget, help_text="Comma-separated; new names create tags.", max_length=500
+    )
+
+
+class OwnerForm(RequestForm):
+    owner = forms.ModelChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectWidget,
+                                   help_text="Leave empty to unassign.")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["owner"].queryset = scoped_queryset_for(get_user_model()).order_by("email")
+
+
+class StageForm(RequestForm):
+    stage = forms.ChoiceField(choices=Stage.choices, widget=UnfoldAdminSelectWidget)
+    lost_reason = forms.CharField(required=False, widget=UnfoldAdminTextInputWidget, max_length=200)
+
+
+class ReasonForm(RequestForm):
+    reason = forms.CharField(widget=UnfoldAdminTextInputWidget, max_length=200)
+
+
+# --- inlines -------------------------------------------------------------------------
+
+
+class VehicleInline(TenantTabularInline):
+    model = Vehicle
+    fields = ["vin", "year", "make", "model", "mileage", "last_service_date", "next_service_due", "ownership_status"]
+    readonly_fields = ["next_service_due"]
+
+
+class ConsentInline(TenantTabularInline):
+    model = Consent
+    fields = ["kind", "purposes", "phone", "captured_at", "source", "disclosure_version", "revoked_at"]
+    readonly_fields = ["revoked_at"]
+
+
+class NoteInline(TenantStackedInline):
+    model = Note
+    fields = ["body"]
+    verbose_name_plural = "add a note"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()  # notes show on the timeline; this adds one
+
+
+# --- the lead -------------------------------------------------------------------------
+
+
+class LeadForm(forms.ModelForm):
+    phone = forms.CharField(widget=UnfoldAdminTextInputWidget, help_text="Any format; stored as +13055550123.")
+
+    class Meta:
+        model = Lead
+        fields = [
+            "first_name", "last_name", "phone", "email", "stage", "lost_reason", "owner", "branch", "source",
+            "tags", "next_action_at", "interest", "time_zone", "region", "notes", "custom_fields",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        data = {k: cleaned[k] for k in ("phone", "email", "first_name", "last_name") if k in cleaned}
+        try:
+            services.normalize_fields(data, cleaned.get("branch"))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field, errors)
+            return cleaned
+        cleaned.update(data)
+        if cleaned.get("phone"):
+            taken = Lead.objects.filter(phone=cleaned["phone"]).exclude(pk=self.instance.pk).first()
+            if taken is not None:
+                self.add_error("phone", f"Lead #{taken.pk} ({taken}) already has this phone.")
+        return cleaned
+
+
+@admin.register(Lead)
+class LeadAdmin(ImportViews, TenantModelAdmin):
+    form = LeadForm
+    list_display = ["name", "phone", "stage_label", "score", "owner", "branch", "source", "dnc_badge", "created_at"]
+    list_display_links = ["name"]
+    list_filter = [
+        "stage",
+        "source",
+        "tags",
+        "owner",
+        "branch",
+        ("score", RangeNumericFilter),
+        DoNotCallFilter,
+    ]
+    list_select_related = ["owner", "branch"]
+    search_fields = ["phone", "first_name", "last_name", "email"]
+    search_help_text = "A phone number in any format, or the start of a name or email."
+    ordering = ["-created_at", "-id"]
+    autocomplete_fields = ["branch", "tags"]
+    readonly_fields = ["score", "score_breakdown", "dnc_status", "created_at", "updated_at", "first_contacted_at",
+                       "last_contacted_at"]  # fmt: skip
+    change_form_after_template = "admin/leads/lead_timeline.html"
+    actions = ["tag_selected", "assign_owner", "change_stage", "add_to_dnc", "export_csv", "erase_selected"]
+    actions_list = ["import_leads"]
+    list_per_page = 50
+
+    fieldsets = [
+        (None, {"fields": ["first_name", "last_name", "phone", "email", "dnc_status"]}),
+        ("Pipeline", {"fields": ["stage", "lost_reason", "owner", "branch", "source", "tags", "next_action_at"]}),
+        ("Score", {"fields": ["score", "score_breakdown"]}),
+        ("Details", {"fields": ["interest", "time_zone", "region", "notes", "custom_fields"]}),
+        ("History", {"fields": ["created_at", "updated_at", "first_contacted_at", "last_contacted_at"],
+                     "classes": ["collapse"]}),
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(on_dnc=on_dnc_expression())
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return [*filters, ServiceDueFilter] if is_dealership(request) else filters
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return []
+        return [VehicleInline, ConsentInline, NoteInline] if is_dealership(request) else [ConsentInline, NoteInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        tenant = getattr(request, "tenant", None)
+        return search_leads(queryset, search_term, tenant.country if tenant else "US"), False
+
+    @display(description="Name", ordering="last_name")
+    def name(self, obj):
+        return obj.full_name or "—"
+
+    @display(description="Stage", ordering="stage", label=True)
+    def stage_label(self, obj):
+        return self._labels(obj).get(obj.stage, obj.stage)
+
+    def _labels(self, obj):
+        if not hasattr(self, "_label_cache") or self._label_cache[0] != obj.tenant_id:
+            self._label_cache = (obj.tenant_id, services.stage_labels())
+        return self._label_cache[1]
+
+    @display(description="DNC", boolean=True)
+    def dnc_badge(self, obj):
+        return getattr(obj, "on_dnc", False)
+
+    @display(description="Do-not-call")
+    def dnc_status(self, obj):
+        if obj.pk and services.is_on_dnc(obj.phone):
+            return format_html('<span class="bg-red-100 text-red-700 px-2 py-1 rounded-default font-semibold">'
+                               "On the do-not-call list: never called</span>")  # fmt: skip
+        return "Not on the list"
+
+    @display(description="Why this score")
+    def score_breakdown(self, obj):
+        if not obj.score_explanation:
+            return "—"
+        return format_html_join(
+            "", "<div>{} <span class='text-font-subtle-light'>({}: {})</span></div>",
+            ((f"{p['points']:+d}", p["rule"], p["detail"]) for p in obj.score_explanation),
+        )  # fmt: skip
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from .timeline import timeline
+
+        lead = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if lead is not None:
+            extra_context["timeline"] = timeline(lead)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            data = {field: form.cleaned_data.get(field) for field in services.LEAD_FIELDS if field in form.cleaned_data}
+            created = services.create_lead(data, actor=request.user)
+            obj.pk, obj.tenant_id = created.pk, created.tenant_id
+            obj._state.adding = False
+            return
+        if "stage" in form.changed_data:
+            new_stage = obj.stage
+            obj.stage = form.initial["stage"]
+            try:
+                services.change_stage(obj, new_stage, actor=request.user, lost_reason=obj.lost_reason, save=False)
+            except ValidationError as exc:
+                messages.error(request, "; ".join(exc.messages))
+                obj.stage = form.initial["stage"]
+        services.scoring.apply_scores([obj])
+        obj.save()
+
+    # --- bulk actions ---
+
+    @bulk_action_with_form(TagForm, description="Tag selected leads")
+    def tag_selected(self, request, queryset, data):
+        count = services.tag_leads(queryset, data["tags"].split(","))
+        messages.success(request, f"Tagged {count} leads.")
+
+    @bulk_action_with_form(OwnerForm, description="Assign an owner")
+    def assign_owner(self, request, queryset, data):
+        count = services.assign_owner(queryset, data["owner"])
+        messages.success(request, f"Assigned {count} leads.")
+
+    @bulk_action_with_form(StageForm, description="Change stage")
+    def change_stage(self, request, queryset, data):
+        try:
+            moved, refused = services.change_stage_bulk(
+                queryset, data["stage"], actor=request.user, lost_reason=data["lost_reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+            return
+        messages.success(request, f"Moved {moved} leads.")
+        if refused:
+            messages.warning(request, f"{refused} leads could not move there from their stage and were left alone.")
+
+    @bulk_action_with_form(ReasonForm, description="Add to the do-not-call list")
+    def add_to_dnc(self, request, queryset, data):
+        count = services.add_dnc_bulk(queryset, reason=data["reason"], actor=request.user)
+        messages.success(request, f"Added {count} numbers to the do-not-call list.")
+
+    @admin.action(description="Export selected as CSV")
+    def export_csv(self, request, queryset):
+        response = StreamingHttpResponse(
+            exporting.csv_lines(queryset.order_by("-created_at")), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="leads-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+        return response
+
+    @admin.action(description="Erase selected people (data subject request)", permissions=["erase"])
+    def erase_selected(self, request, queryset):
+        if "confirm" not in request.POST:
+            from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+            from django.template.response import TemplateResponse
+
+            return TemplateResponse(
+                request,
+                "admin/leads/erase_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Erase these people?",
+                    "leads": queryset[:50],
+                    "count": queryset.count(),
+                    "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                    "checkbox_name": ACTION_CHECKBOX_NAME,
+                    "select_across": request.POST.get("select_across", "0"),
+                    "opts": self.model._meta,
+                },
+            )
+        count = 0
+        for lead in queryset:
+            privacy.erase_person(lead, actor=request.user)
+            count += 1
+        messages.success(request, f"Erased {count} people; only a hash of each number remains.")
+
+    @action(description="Import leads", url_path="import-leads", icon="upload", permissions=["import"])
+    def import_leads(self, request):
+        return redirect(reverse("admin:leads_lead_import"))
+
+    def has_import_permission(self, request, object_id=None):
+        return request.user.has_perm("leads.add_leadimport")
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("leads.erase_lead")
+
+    def get_urls(self):
+        export = path(
+            "<int:object_id>/data-export/",
+            self.admin_site.admin_view(self.data_export_view),
+            name="leads_lead_data_export",
+        )
+        return [*self.import_urls(), export, *super().get_urls()]
+
+    def data_export_view(self, request, object_id):
+        lead = self.get_object(request, object_id)
+        if lead is None or not self.has_view_permission(request, lead):
+            raise PermissionDenied
+        import json
+
+        document = privacy.export_person(lead)
+        response = HttpResponse(json.dumps(document, indent=2, default=str), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="lead-{lead.pk}-data.json"'
+        return response
+
+
+@admin.register(Tag)
+class TagAdmin(TenantModelAdmin):
+    list_display = ["name", "colour_swatch", "lead_count"]
+    ordering = ["name"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(lead_count=Count("leads"))
+
+    @display(description="Colour")
+    def colour_swatch(self, obj):
+        return format_html('<span style="display:inline-block;width:1em;height:1em;background:{};border-radius:3px">'
+                           "</span> {}", obj.colour, obj.colour)  # fmt: skip
+
+    @display(description="Leads", ordering="lead_count")
+    def lead_count(self, obj):
+        return obj.lead_count
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(TenantModelAdmin):
+    list_display = ["__str__", "vin", "lead", "mileage", "last_service_date", "next_service_due", "ownership_status"]
+    list_filter = ["make", "ownership_status"]
+    list_select_related = ["lead"]
+    search_fields = ["vin", "make", "model", "lead__last_name"]
+    autocomplete_fields = ["lead"]
+    readonly_fields = ["next_service_due"]
+    ordering = ["next_service_due"]
+
+    def has_module_permission(self, request):
+        return is_dealership(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_dealership(request) and super().has_view_permission(request, obj)
+
+
+@admin.register(Consent)
+class ConsentAdmin(TenantModelAdmin):
+    list_display = ["phone", "lead", "kind", "source", "captured_at", "revoked_at"]
+    list_filter = ["kind", "source"]
+    list_select_related = ["lead"]
+    search_fields = ["phone", "lead__last_name"]
+    autocomplete_fields = ["lead"]
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke selected consents")
+    def revoke(self, request, queryset):
+        for consent in queryset.filter(revoked_at__isnull=True):
+            services.revoke_consent(consent, actor=request.user)
+        messages.success(request, "Revoked.")
+
+
+@admin.register(DoNotCall)
+class DoNotCallAdmin(TenantModelAdmin):
+    """Adding takes effect at once; removing needs a manager and a reason (the action below), and is audited."""
+
+    list_display = ["phone", "reason", "source", "created_by", "created_at"]
+    list_filter = ["source"]
+    list_select_related = ["created_by"]
+    search_fields = ["phone", "reason"]
+    fields = ["phone", "reason"]
+    actions = ["remove_from_list"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # only through "remove from the list", with a reason
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        entry = services.add_dnc(obj.phone, reason=obj.reason, actor=request.user)
+        obj.pk, obj.tenant_id = entry.pk, entry.tenant_id
+        obj._state.adding = False
+
+    @bulk_action_with_form(ReasonForm, description="Remove from the list (managers, with a reason)")
+    def remove_from_list(self, request, queryset, data):
+        try:
+            for entry in queryset:
+                services.remove_dnc(entry, actor=request.user, reason=data["reason"])
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return
+        messages.success(request, "Removed; the change is in the audit log.")
+
+
+@admin.register(LeadImport)
+class LeadImportAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
+    list_display = ["original_name", "status", "progress_bar", "created_count", "duplicate_count", "error_count",
+                    "created_by", "created_at"]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["created_by"]
+    change_form_before_template = "admin/leads/import_progress.html"
+    fields = ["original_name", "status", "dry_run", "on_duplicate", "rows_read", "created_count", "updated_count",
+              "duplicate_count", "error_count", "warning_count", "failure", "created_by", "created_at",
+              "finished_at"]  # fmt: skip
+
+    @display(description="Progress")
+    def progress_bar(self, obj):
+        return format_html('<div style="width:120px" class="bg-base-200 rounded-full h-2">'
+                           '<div class="bg-primary-600 h-2 rounded-full" style="width:{}%"></div></div>',
+                           obj.progress)  # fmt: skip
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.error_report_view)
+        return [path("<int:object_id>/errors.csv", view, name="leads_leadimport_errors"), *super().get_urls()]
+
+    def error_report_view(self, request, object_id):
+        from django.http import FileResponse, Http404
+
+        lead_import = self.get_object(request, object_id)
+        if lead_import is None or not lead_import.error_report:
+            raise Http404("No error report.")
+        return FileResponse(lead_import.error_report.open("rb"), as_attachment=True,
+                            filename=f"import-{lead_import.pk}-errors.csv")  # fmt: skip
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect(reverse("admin:leads_lead_import"))
+
+
+@admin.register(PipelineSettings)
+class PipelineSettingsAdmin(TenantModelAdmin):
+    fields = ["stage_labels", "scoring_rules"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not PipelineSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

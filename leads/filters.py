@@ -1,0 +1,98 @@
+"""FilterSets for the leads API (and the phone-aware search the admin shares)."""
+
+from datetime import timedelta
+
+import django_filters
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from rest_framework.filters import SearchFilter
+
+from . import phones
+from .models import DoNotCall, Lead, LeadTag, Source, Tag, Vehicle
+from .pipeline import Stage
+
+
+def search_leads(queryset, term: str, region: str = "US"):
+    """Find leads by phone in any format, else by the start of a name or email."""
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    phone = phones.search_forms(term, region)
+    if phone:
+        return queryset.filter(phone=phone)
+    digits = "".join(ch for ch in term if ch.isdigit())
+    if len(digits) >= 4 and len(digits) == len(term.replace(" ", "").replace("-", "").replace(".", "")):
+        return queryset.filter(phone__endswith=digits)  # the last digits of a number
+    query = Q()
+    for word in term.split():
+        query &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word) | Q(email__istartswith=word)
+    return queryset.filter(query)
+
+
+class LeadSearchFilter(SearchFilter):
+    """``?search=``: phone in any format, or names and email."""
+
+    def filter_queryset(self, request, queryset, view):
+        term = request.query_params.get(self.search_param, "")
+        tenant = getattr(request, "tenant", None)
+        return search_leads(queryset, term, tenant.country if tenant else "US")
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            param["description"] = "A phone number in any format, or the start of a name or email."
+        return params
+
+
+def on_dnc_expression():
+    return Exists(DoNotCall.objects.unscoped().filter(tenant_id=OuterRef("tenant_id"), phone=OuterRef("phone")))
+
+
+class LeadFilter(django_filters.FilterSet):
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
+    source = django_filters.MultipleChoiceFilter(choices=Source.choices)
+    tag = django_filters.CharFilter(method="filter_tag", help_text="Tag id or name.")
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    branch = django_filters.NumberFilter(field_name="branch_id")
+    score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
+    score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    dnc = django_filters.BooleanFilter(method="filter_dnc", help_text="On the do-not-call list.")
+    has_upcoming_appointment = django_filters.BooleanFilter(method="filter_upcoming_appointment")
+    service_due_within_days = django_filters.NumberFilter(
+        method="filter_service_due", help_text="Has a vehicle due for service within this many days."
+    )
+
+    class Meta:
+        model = Lead
+        fields = []
+
+    def filter_tag(self, queryset, name, value):
+        tag_ids = list(
+            Tag.objects.filter(pk=int(value)) .values_list("pk", flat=True)
+            if value.isdigit()
+            else Tag.objects.filter(name__iexact=value).values_list("pk", flat=True)
+        )  # fmt: skip
+        return queryset.filter(Exists(LeadTag.objects.filter(lead_id=OuterRef("pk"), tag_id__in=tag_ids)))
+
+    def filter_dnc(self, queryset, name, value):
+        return queryset.filter(on_dnc_expression()) if value else queryset.exclude(on_dnc_expression())
+
+    def filter_upcoming_appointment(self, queryset, name, value):
+        # Read-only look at the appointments room, by name, so leads does not import it.
+        if not apps.is_installed("appointments") or "appointment" not in apps.get_app_config("appointments").models:
+            return queryset.none() if value else queryset
+        appointment = apps.get_model("appointments", "Appointment")
+        upcoming = Exists(
+            appointment.all_tenants.filter(
+                lead_id=OuterRef("pk"), start__gte=timezone.now(), status__in=["booked", "confirmed"]
+            )
+        )
+        return queryset.filter(upcoming) if value else queryset.exclude(upcoming)
+
+    def filter_service_due(self, queryset, name, value):
+        horizon = timezone.localdate() + timedelta(days=int(value))
+        due = Exists(Vehicle.all_tenants.filter(lead_id=OuterRef("pk"), next_service_due__lte=horizon))
+        return queryset.filter(due)

@@ -1,0 +1,24 @@
+"""Celery tasks of the leads room: thin doors into services."""
+
+from celery import shared_task
+
+from tenants.scoping import with_tenant_scope
+
+
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3500)
+@with_tenant_scope
+def run_lead_import(tenant_id: int, import_id: int) -> None:
+    from .importing import run_import
+    from .models import LeadImport
+
+    run_import(LeadImport.objects.get(pk=import_id))
+
+
+@shared_task(acks_late=True)
+@with_tenant_scope
+def rescore_leads(tenant_id: int, lead_ids: list[int] | None = None) -> int:
+    from . import scoring
+    from .models import Lead
+
+    queryset = Lead.objects.all() if lead_ids is None else Lead.objects.filter(pk__in=lead_ids)
+    return scoring.rescore(queryset)
