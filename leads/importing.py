@@ -21,9 +21,11 @@ queries per batch does not depend on the batch size.
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -68,7 +70,46 @@ from .services import clean_name, tags_named
 
 BATCH_SIZE = 2000
 KEPT_ERRORS = 200
-_VIN_RE = __import__("re").compile(VIN_PATTERN)
+# Plain addresses (most of them) pass this cheaper test; everything it accepts Django's validator
+# accepts too, and anything else is decided by Django's validator.
+_PLAIN_EMAIL = re.compile(r"^[a-z0-9_%+-]+(\.[a-z0-9_%+-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
+
+
+def is_email(value: str) -> bool:
+    if len(value) <= 254 and _PLAIN_EMAIL.match(value):
+        return True
+    try:
+        validate_email(value)
+        return True
+    except ValidationError:
+        return False
+
+
+class SeenKeys:
+    """Which phones and emails a dry run has met, kept on disk (a temporary SQLite file) so that
+    memory stays bounded however long the file is."""
+
+    def __init__(self):
+        import sqlite3
+
+        self._file = tempfile.NamedTemporaryFile(suffix=".sqlite3")
+        self._db = sqlite3.connect(self._file.name)
+        self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY) WITHOUT ROWID")
+
+    def seen_before(self, people: list[tuple[str, str]]) -> set[str]:
+        """The phones (of ``(phone, email)`` pairs) met before, by phone or email; records them all."""
+        keys = {phone: [phone] + ([f"@{email}"] if email else []) for phone, email in people}
+        flat = [key for group in keys.values() for key in group]
+        known: set[str] = set()
+        for start in range(0, len(flat), 900):
+            chunk = flat[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            known.update(k for (k,) in self._db.execute(f"SELECT key FROM seen WHERE key IN ({marks})", chunk))
+        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", [(k,) for k in flat])
+        return {phone for phone, group in keys.items() if any(k in known for k in group)}
+
+
+_VIN_RE = re.compile(VIN_PATTERN)
 
 
 @dataclass
@@ -130,8 +171,8 @@ class Importer:
             ._default_manager.filter(memberships__tenant=self.tenant, memberships__is_active=True)
             .values_list("pk", "email")
         }
-        self.seen_phones: dict[str, int] = {}  # phone -> row that first had it
-        self.seen_emails: dict[str, int] = {}
+        # People seen in earlier batches of a dry run (a real run finds them in the database instead).
+        self.dry_run_seen = SeenKeys() if options.dry_run else None
         self.now = timezone.now()
 
     # --- reporting --------------------------------------------------------------
@@ -178,10 +219,9 @@ class Importer:
                 lead["phone"] = value
             elif target == "email":
                 email = value.lower()
-                try:
-                    validate_email(email)
+                if is_email(email):
                     lead["email"] = email
-                except ValidationError:
+                else:
                     self._problem("warning", number, header, value, "Not an email address; imported without it.")
             elif target == "source":
                 source = parse_source(value)
@@ -283,19 +323,24 @@ class Importer:
 
     def handle_batch(self, rows: list[_Row]) -> None:
         fresh: dict[str, _Row] = {}  # phone -> row to create
-        repeats: list[tuple[_Row, str]] = []  # (row, phone or email of the earlier row)
+        repeats: list[tuple[_Row, str]] = []  # (row, phone or email of an earlier row of this batch)
+        seen_emails: set[str] = set()
         for row in rows:
             phone, email = row.lead["phone"], row.lead.get("email", "")
-            earlier = self.seen_phones.get(phone) or (self.seen_emails.get(email) if email else None)
-            if earlier is not None:
+            if phone in fresh or (email and email in seen_emails):
                 self.report.duplicates += 1
-                key = phone if phone in self.seen_phones else email
-                repeats.append((row, key))
+                repeats.append((row, phone if phone in fresh else email))
                 continue
-            self.seen_phones[phone] = row.number
             if email:
-                self.seen_emails[email] = row.number
+                seen_emails.add(email)
             fresh[phone] = row
+        if self.dry_run_seen is not None:
+            earlier = self.dry_run_seen.seen_before(
+                [(phone, row.lead.get("email", "")) for phone, row in fresh.items()]
+            )
+            for phone in earlier:
+                del fresh[phone]
+            self.report.duplicates += len(earlier)
 
         erased = self._erased(list(fresh))
         for phone in erased:
@@ -339,16 +384,16 @@ class Importer:
         if not batch_phones:
             return set()
         hashes = {suppression_hash(self.tenant.pk, p): p for p in batch_phones}
-        found = ErasureSuppression.objects.filter(phone_hash__in=list(hashes)).values_list("phone_hash", flat=True)
+        found = ErasureSuppression.objects.filter(phone_hash__any=list(hashes)).values_list("phone_hash", flat=True)
         return {hashes[h] for h in found}
 
     def _existing(self, fresh: dict, repeats: list) -> tuple[dict, dict]:
         batch_phones = set(fresh) | {key for _, key in repeats if key.startswith("+")}
         batch_emails = {row.lead["email"] for row in fresh.values() if row.lead.get("email")}
         batch_emails |= {key for _, key in repeats if not key.startswith("+")}
-        match = Q(phone__in=batch_phones)
+        match = Q(phone__any=list(batch_phones))
         if batch_emails:
-            match |= Q(email__in=batch_emails)
+            match |= Q(email__any=list(batch_emails))
         by_phone, by_email = {}, {}
         for lead in Lead.objects.filter(match):
             by_phone[lead.phone] = lead
@@ -374,6 +419,7 @@ class Importer:
 
     def _lead_values(self, row: _Row) -> dict:
         values = {
+            "pk": None,
             "tenant_id": self.tenant.pk,
             "branch_id": self.options.branch_id,
             "first_name": "",
@@ -391,6 +437,7 @@ class Importer:
             "created_at": self.now,
             "updated_at": self.now,
             "source_import_id": self.source_import.pk if self.source_import else None,
+            "last_contacted_at": None,
             **row.lead,
         }
         if self.options.source:
@@ -403,14 +450,15 @@ class Importer:
     def _create(self, rows: list[_Row]) -> int:
         if not rows:
             return 0
-        leads = [Lead(**self._lead_values(row)) for row in rows]
+        # Plain records, not model instances: 100,000 Lead() constructions cost more than the COPY.
+        leads = [SimpleNamespace(**self._lead_values(row)) for row in rows]
         scoring.apply_scores(leads, self.rules)
         try:
             with transaction.atomic():
                 self._insert(leads)
         except IntegrityError:
             # Someone created one of these numbers meanwhile: take it as a duplicate and go on.
-            taken = set(Lead.objects.filter(phone__in=[lead.phone for lead in leads]).values_list("phone", flat=True))
+            taken = set(Lead.objects.filter(phone__any=[lead.phone for lead in leads]).values_list("phone", flat=True))
             kept = [(lead, row) for lead, row in zip(leads, rows, strict=True) if lead.phone not in taken]
             self.report.duplicates += len(rows) - len(kept)
             leads, rows = [lead for lead, _ in kept], [row for _, row in kept]
@@ -420,11 +468,14 @@ class Importer:
         self._attach(leads, rows)
         return len(leads)
 
-    def _insert(self, leads: list[Lead]) -> None:
+    def _insert(self, leads: list[SimpleNamespace]) -> None:
         if connection.vendor == "postgresql":
             _copy_leads(leads)
-        else:
-            Lead.objects.bulk_create(leads, batch_size=500)
+            return
+        instances = [Lead(**{k: v for k, v in vars(lead).items() if k != "last_contacted_at"}) for lead in leads]
+        Lead.objects.bulk_create(instances, batch_size=500)
+        for lead, instance in zip(leads, instances, strict=True):
+            lead.pk = instance.pk
 
     def _attach(self, leads: list[Lead], rows: list[_Row]) -> None:
         """Tags, consents and vehicles of just-created leads."""
@@ -580,7 +631,7 @@ _COPY_COLUMNS = [
 ]  # fmt: skip
 
 
-def _copy_leads(leads: list[Lead]) -> None:
+def _copy_leads(leads: list[SimpleNamespace]) -> None:
     """Insert leads with COPY, ids reserved from the table's sequence first (one query each)."""
     import json
 
@@ -591,14 +642,18 @@ def _copy_leads(leads: list[Lead]) -> None:
         for lead, (pk,) in zip(leads, cursor.fetchall(), strict=True):
             lead.pk = pk
         columns = ", ".join(_COPY_COLUMNS)
+        explanations: dict[int, str] = {}  # leads scored alike share one explanation list
         with cursor.cursor.copy(f"COPY leads_lead ({columns}) FROM STDIN") as copy:
             for lead in leads:
+                explanation = explanations.get(id(lead.score_explanation))
+                if explanation is None:
+                    explanation = explanations[id(lead.score_explanation)] = json.dumps(lead.score_explanation)
                 copy.write_row(
                     (
                         lead.pk, lead.tenant_id, lead.branch_id, lead.first_name, lead.last_name, lead.phone,
                         lead.email, lead.source, lead.stage, lead.lost_reason, lead.owner_id, lead.score,
-                        json.dumps(lead.score_explanation), lead.interest, lead.time_zone, lead.region, lead.notes,
-                        json.dumps(lead.custom_fields), lead.created_at, lead.updated_at, lead.source_import_id,
+                        explanation, lead.interest, lead.time_zone, lead.region, lead.notes,
+                        json.dumps(lead.custom_fields) if lead.custom_fields else "{}", lead.created_at, lead.updated_at, lead.source_import_id,
                     )
                 )  # fmt: skip
 

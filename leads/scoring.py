@@ -105,8 +105,19 @@ def engagement_for(lead_ids: list[int]) -> dict[int, dict[str, int]]:
     return combined
 
 
-def score(lead, rules: dict, engagement: dict[str, int] | None = None, now=None) -> tuple[int, list[dict]]:
-    now = now or timezone.now()
+def _recency_band(lead, rules: dict, now) -> int | None:
+    """Index of the recency band the lead's last activity falls in (None: older than all)."""
+    last_activity = lead.last_contacted_at or lead.created_at
+    if last_activity is None:
+        return None
+    days = max(0, (now - last_activity).total_seconds() / 86400)
+    for index, (limit, _points) in enumerate(rules.get("recency", [])):
+        if days <= limit:
+            return index
+    return None
+
+
+def _parts(rules: dict, source: str, stage: str, interest: str, band, engagement: tuple) -> tuple[int, list[dict]]:
     parts: list[dict] = []
 
     def add(rule, detail, points):
@@ -114,19 +125,11 @@ def score(lead, rules: dict, engagement: dict[str, int] | None = None, now=None)
             parts.append({"rule": rule, "detail": detail, "points": int(points)})
 
     add("base", "every lead", rules.get("base", 0))
-    add("source", lead.source, rules.get("source", {}).get(lead.source, 0))
-
-    last_activity = lead.last_contacted_at or lead.created_at
-    if last_activity is not None:
-        days = max(0, (now - last_activity).total_seconds() / 86400)
-        for limit, points in rules.get("recency", []):
-            if days <= limit:
-                add("recency", f"active within {limit} day{'s' if limit != 1 else ''}", points)
-                break
-
-    add("stage", lead.stage, rules.get("stage", {}).get(lead.stage, 0))
-
-    interest = (lead.interest or "").lower()
+    add("source", source, rules.get("source", {}).get(source, 0))
+    if band is not None:
+        limit, points = rules["recency"][band]
+        add("recency", f"active within {limit} day{'s' if limit != 1 else ''}", points)
+    add("stage", stage, rules.get("stage", {}).get(stage, 0))
     if interest:
         keywords = rules.get("interest", {}).get("keywords", {})
         matched = [(word, pts) for word, pts in keywords.items() if word in interest]
@@ -135,31 +138,55 @@ def score(lead, rules: dict, engagement: dict[str, int] | None = None, now=None)
             add("interest", f"asked about {word}", pts)
         else:
             add("interest", "said what they want", rules.get("interest", {}).get("any", 0))
-
-    engagement = engagement or {}
+    answered, booked, attended = engagement
     weights = rules.get("engagement", {})
-    answered = engagement.get("answered_calls", 0)
     if answered:
         points = min(answered * weights.get("answered_call", 0), weights.get("answered_calls_max", 0))
         add("engagement", f"{answered} answered call{'s' if answered != 1 else ''}", points)
-    if engagement.get("appointments_booked"):
+    if booked:
         add("engagement", "booked an appointment", weights.get("appointment_booked", 0))
-    if engagement.get("appointments_attended"):
+    if attended:
         add("engagement", "attended an appointment", weights.get("appointment_attended", 0))
+    return max(0, min(100, sum(p["points"] for p in parts))), parts
 
-    total = max(0, min(100, sum(p["points"] for p in parts)))
-    return total, parts
+
+def _key(lead, rules, engagement, now) -> tuple:
+    engagement = engagement or {}
+    return (
+        lead.source,
+        lead.stage,
+        (lead.interest or "").lower(),
+        _recency_band(lead, rules, now),
+        (
+            engagement.get("answered_calls", 0),
+            bool(engagement.get("appointments_booked")),
+            bool(engagement.get("appointments_attended")),
+        ),
+    )
+
+
+def score(lead, rules: dict, engagement: dict[str, int] | None = None, now=None) -> tuple[int, list[dict]]:
+    """The lead's score and the rules that made it."""
+    return _parts(rules, *_key(lead, rules, engagement, now or timezone.now()))
 
 
 def apply_scores(leads: Iterable, rules: dict | None = None) -> list:
-    """Set ``score`` and ``score_explanation`` on the given (unsaved) leads; engagement read in one go."""
+    """Set ``score`` and ``score_explanation`` on the given (unsaved) leads; engagement read in one go.
+
+    Leads that agree on every input share one computation (imports score thousands at a time).
+    """
     leads = list(leads)
     rules = rules if rules is not None else tenant_rules()
     ids = [lead.pk for lead in leads if lead.pk]
     engagement = engagement_for(ids) if ids and _engagement_providers else {}
     now = timezone.now()
+    memo: dict[tuple, tuple[int, list[dict]]] = {}
     for lead in leads:
-        lead.score, lead.score_explanation = score(lead, rules, engagement.get(lead.pk), now)
+        key = _key(lead, rules, engagement.get(lead.pk), now)
+        result = memo.get(key)
+        if result is None:
+            result = memo[key] = _parts(rules, *key)
+        lead.score, lead.score_explanation = result
     return leads
 
 

@@ -8,7 +8,7 @@ class TenantsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import audit, signals  # noqa: F401  (signals connects its receivers)
+        from . import audit, db, signals  # noqa: F401  (signals connects receivers; db registers __any)
         from .api import schema  # noqa: F401  (registers the OpenAPI auth extension)
         from .roles import sync_roles_after_migrate
 
