@@ -182,7 +182,8 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
     readonly_fields = ["score", "score_breakdown", "dnc_status", "created_at", "updated_at", "first_contacted_at",
                        "last_contacted_at"]  # fmt: skip
     change_form_after_template = "admin/leads/lead_timeline.html"
-    actions = ["tag_selected", "assign_owner", "change_stage", "add_to_dnc", "export_csv", "erase_selected"]
+    actions = ["tag_selected", "assign_owner", "change_stage", "add_to_dnc", "merge_selected", "export_csv",
+               "erase_selected"]  # fmt: skip
     actions_list = ["import_leads"]
     list_per_page = 50
 
@@ -301,6 +302,17 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         count = services.add_dnc_bulk(queryset, reason=data["reason"], actor=request.user)
         messages.success(request, f"Added {count} numbers to the do-not-call list.")
 
+    @admin.action(description="Merge selected into the oldest (same person)", permissions=["delete"])
+    def merge_selected(self, request, queryset):
+        leads = list(queryset.order_by("created_at", "pk")[:20])
+        if len(leads) < 2:
+            messages.warning(request, "Select at least two leads to merge.")
+            return
+        survivor = leads[0]
+        for duplicate in leads[1:]:
+            services.merge_leads(survivor, duplicate, actor=request.user)
+        messages.success(request, f"Merged {len(leads) - 1} leads into {survivor} (#{survivor.pk}).")
+
     @admin.action(description="Export selected as CSV")
     def export_csv(self, request, queryset):
         response = StreamingHttpResponse(
@@ -394,11 +406,21 @@ class VehicleAdmin(TenantModelAdmin):
     readonly_fields = ["next_service_due"]
     ordering = ["next_service_due"]
 
+    # Gym tenants never see vehicles.
     def has_module_permission(self, request):
         return is_dealership(request) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
         return is_dealership(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_dealership(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_dealership(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_dealership(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Consent)

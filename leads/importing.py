@@ -25,13 +25,12 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from datetime import datetime, time
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -66,23 +65,10 @@ from .models import (
     suppression_hash,
 )
 from .pipeline import Stage
-from .services import clean_name, tags_named
+from .services import clean_name, is_email, tags_named
 
 BATCH_SIZE = 2000
 KEPT_ERRORS = 200
-# Plain addresses (most of them) pass this cheaper test; everything it accepts Django's validator
-# accepts too, and anything else is decided by Django's validator.
-_PLAIN_EMAIL = re.compile(r"^[a-z0-9_%+-]+(\.[a-z0-9_%+-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
-
-
-def is_email(value: str) -> bool:
-    if len(value) <= 254 and _PLAIN_EMAIL.match(value):
-        return True
-    try:
-        validate_email(value)
-        return True
-    except ValidationError:
-        return False
 
 
 class SeenKeys:
@@ -92,7 +78,7 @@ class SeenKeys:
     def __init__(self):
         import sqlite3
 
-        self._file = tempfile.NamedTemporaryFile(suffix=".sqlite3")
+        self._file = tempfile.NamedTemporaryFile(suffix=".sqlite3")  # noqa: SIM115  (lives as long as the import)
         self._db = sqlite3.connect(self._file.name)
         self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY) WITHOUT ROWID")
 
@@ -653,7 +639,8 @@ def _copy_leads(leads: list[SimpleNamespace]) -> None:
                         lead.pk, lead.tenant_id, lead.branch_id, lead.first_name, lead.last_name, lead.phone,
                         lead.email, lead.source, lead.stage, lead.lost_reason, lead.owner_id, lead.score,
                         explanation, lead.interest, lead.time_zone, lead.region, lead.notes,
-                        json.dumps(lead.custom_fields) if lead.custom_fields else "{}", lead.created_at, lead.updated_at, lead.source_import_id,
+                        json.dumps(lead.custom_fields) if lead.custom_fields else "{}", lead.created_at,
+                        lead.updated_at, lead.source_import_id,
                     )
                 )  # fmt: skip
 

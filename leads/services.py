@@ -6,6 +6,7 @@ transaction. Errors are Django ``ValidationError`` with a field map, or
 ``PermissionDenied``.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,10 +48,25 @@ def clean_name(value: str) -> str:
     return name
 
 
+# Plain addresses (most of them) pass this cheaper test; everything it accepts Django's validator
+# accepts too, and anything else is decided by Django's validator.
+_PLAIN_EMAIL = re.compile(r"^[a-z0-9_%+-]+(\.[a-z0-9_%+-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
+
+
+def is_email(value: str) -> bool:
+    if len(value) <= 254 and _PLAIN_EMAIL.match(value):
+        return True
+    try:
+        validate_email(value)
+        return True
+    except ValidationError:
+        return False
+
+
 def clean_email(value: str) -> str:
     email = (value or "").strip().lower()
-    if email:
-        validate_email(email)
+    if email and not is_email(email):
+        raise ValidationError(f"“{email}” is not an email address.")
     return email
 
 

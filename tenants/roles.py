@@ -66,6 +66,16 @@ ROLE_RULES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     Role.OWNER: [],
 }
 
+# Permissions a wildcard would give too early: each needs at least this role.
+MINIMUM_ROLE = {
+    "leads.add_leadimport": Role.MANAGER,
+    "leads.change_leadimport": Role.MANAGER,
+    "leads.delete_leadimport": Role.MANAGER,
+    "leads.delete_donotcall": Role.MANAGER,
+    "leads.change_pipelinesettings": Role.MANAGER,
+    "leads.add_pipelinesettings": Role.MANAGER,
+}
+
 # Permissions never granted to a role, whatever a wildcard says.
 NEVER_GRANTED = {
     "tenants.add_tenant",
@@ -110,7 +120,8 @@ def permission_codenames(role: str, models_by_label: dict[str, list[str]]) -> se
                 verb = codename.split("_", 1)[0]
                 if (verb in actions and codename == f"{verb}_{label_model}") or codename in actions:
                     granted.add(f"{label_app}.{codename}")
-    return granted - NEVER_GRANTED
+    too_early = {perm for perm, minimum in MINIMUM_ROLE.items() if rank(role) < rank(minimum)}
+    return granted - NEVER_GRANTED - too_early
 
 
 def sync_roles(apps=None) -> dict[str, int]:

@@ -34,6 +34,14 @@ def _url(model, view, *args):
 
 
 @pytest.fixture
+def tenant_a(db):
+    """A dealership: it sees every admin page (gym tenants never see the vehicle pages)."""
+    from tests.factories import TenantFactory
+
+    return TenantFactory(slug="tenant-a", name="Alpha Motors", vertical="dealership")
+
+
+@pytest.fixture
 def owner_client(client, tenant_a):
     user = member(tenant_a, Role.OWNER, "alice")
     client.force_login(user)

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from tenants.api.base import StrictSerializer, TenantModelSerializer
 
+from .. import phones
 from ..models import Consent, ConsentKind, ConsentSource, DoNotCall, Lead, LeadImport, Note, Tag, Vehicle
 from ..pipeline import Stage
 
@@ -31,6 +32,23 @@ class LeadSerializer(TenantModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["score", "score_explanation", "updated_at", "first_contacted_at", "last_contacted_at"]
         extra_kwargs = {"created_at": {"required": False}}
+
+    def validate_phone(self, value):
+        # Checked here too, so one response lists every bad field; the service normalises again.
+        request = self.context.get("request")
+        tenant = getattr(request, "tenant", None)
+        try:
+            return phones.normalize(value, tenant.country if tenant else "US")
+        except phones.InvalidPhone as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def validate_email(self, value):
+        from ..services import is_email
+
+        value = value.strip().lower()
+        if value and not is_email(value):
+            raise serializers.ValidationError(f"“{value}” is not an email address.")
+        return value
 
 
 class LeadCreateSerializer(LeadSerializer):

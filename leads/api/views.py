@@ -54,6 +54,11 @@ class LeadViewSet(TenantModelViewSet):
     def get_serializer_class(self):
         return LeadCreateSerializer if self.action == "create" else LeadSerializer
 
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response.data = LeadSerializer(self.get_queryset().get(pk=response.data["id"])).data
+        return response
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         tags = data.pop("tags", [])
