@@ -50,8 +50,9 @@ def on_dnc_expression():
 
 
 class LeadFilter(django_filters.FilterSet):
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
-    source = django_filters.MultipleChoiceFilter(choices=Source.choices)
+    # distinct=False: these filter columns of the lead itself, and DISTINCT over a million rows is costly.
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, distinct=False)
+    source = django_filters.MultipleChoiceFilter(choices=Source.choices, distinct=False)
     tag = django_filters.CharFilter(method="filter_tag", help_text="Tag id or name.")
     owner = django_filters.NumberFilter(field_name="owner_id")
     branch = django_filters.NumberFilter(field_name="branch_id")

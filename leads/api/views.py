@@ -11,6 +11,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from tenants.api.base import TenantModelViewSet
+from tenants.api.pagination import CappedCountPagination
 
 from .. import exporting, privacy, services
 from ..filters import LeadFilter, LeadSearchFilter, on_dnc_expression
@@ -32,6 +33,7 @@ class LeadViewSet(TenantModelViewSet):
     serializer_class = LeadSerializer
     filterset_class = LeadFilter
     filter_backends = [DjangoFilterBackend, LeadSearchFilter, OrderingFilter]
+    pagination_class = CappedCountPagination
     search_fields = ["phone", "first_name", "last_name", "email"]
     ordering_fields = ["score", "created_at", "last_contacted_at", "next_action_at", "last_name", "stage"]
     ordering = ["-created_at", "-id"]
