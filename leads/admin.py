@@ -242,15 +242,17 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
             self._label_cache = (obj.tenant_id, services.stage_labels())
         return self._label_cache[1]
 
-    @display(description="DNC", boolean=True)
+    @display(description="Do-not-call", label={"DO NOT CALL": "danger"})
     def dnc_badge(self, obj):
-        return getattr(obj, "on_dnc", False)
+        return "DO NOT CALL" if getattr(obj, "on_dnc", False) else ""
 
     @display(description="Do-not-call")
     def dnc_status(self, obj):
         if obj.pk and services.is_on_dnc(obj.phone):
-            return format_html('<span class="bg-red-100 text-red-700 px-2 py-1 rounded-default font-semibold">'
-                               "On the do-not-call list: never called</span>")  # fmt: skip
+            return format_html(
+                '<span class="bg-red-100 text-red-700 px-2 py-1 rounded-default font-semibold">{}</span>',
+                "On the do-not-call list: never called",
+            )
         return "Not on the list"
 
     @display(description="Why this score")
