@@ -1,1 +1,214 @@
-"""Calls and their events, the compliance gate, the call lifecycle and what an outcome sets off."""
+"""Calls, the provider events behind them, QA reviews, and each tenant's calling policy.
+
+A Call's status only moves forward (see ``STATUS_RANK`` and calls.services):
+queued → dialing → ringing → in_progress → ended, or failed / canceled. Every
+webhook is kept as a CallEvent, unique per provider, provider call id and event
+type, so a replay changes nothing.
+"""
+
+from datetime import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from tenants.models import Branch, TenantOwnedModel
+
+
+class CallStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    DIALING = "dialing", "Dialing"
+    RINGING = "ringing", "Ringing"
+    IN_PROGRESS = "in_progress", "In progress"
+    ENDED = "ended", "Ended"
+    FAILED = "failed", "Failed"
+    CANCELED = "canceled", "Canceled"
+
+
+# Forward only: a late or replayed event never moves a call back.
+STATUS_RANK = {
+    CallStatus.QUEUED: 0,
+    CallStatus.DIALING: 1,
+    CallStatus.RINGING: 2,
+    CallStatus.IN_PROGRESS: 3,
+    CallStatus.ENDED: 4,
+    CallStatus.FAILED: 4,
+    CallStatus.CANCELED: 4,
+}
+FINAL_STATUSES = {CallStatus.ENDED, CallStatus.FAILED, CallStatus.CANCELED}
+LIVE_STATUSES = {CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS}
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", "Answered"
+    VOICEMAIL = "voicemail", "Voicemail"
+    NO_ANSWER = "no_answer", "No answer"
+    BUSY = "busy", "Busy"
+    FAILED = "failed", "Failed"
+    APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
+    CALLBACK_REQUESTED = "callback_requested", "Callback requested"
+    NOT_INTERESTED = "not_interested", "Not interested"
+    DNC_REQUESTED = "dnc_requested", "Asked not to be called"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    ESCALATED = "escalated", "Escalated to a person"
+
+
+# A person (or their voicemail) picked up: kpis.md "connect".
+CONNECTED_OUTCOMES = {
+    Outcome.ANSWERED, Outcome.VOICEMAIL, Outcome.APPOINTMENT_BOOKED, Outcome.CALLBACK_REQUESTED,
+    Outcome.NOT_INTERESTED, Outcome.DNC_REQUESTED, Outcome.WRONG_NUMBER, Outcome.ESCALATED,
+}  # fmt: skip
+# A live two-way conversation: kpis.md "contact".
+CONVERSATION_OUTCOMES = CONNECTED_OUTCOMES - {Outcome.VOICEMAIL}
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "outbound", "Outbound"
+    INBOUND = "inbound", "Inbound"
+
+
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEUTRAL = "neutral", "Neutral"
+    NEGATIVE = "negative", "Negative"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Call(TenantOwnedModel):
+    lead = models.ForeignKey("leads.Lead", on_delete=models.SET_NULL, null=True, blank=True, related_name="calls")
+    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    agent = models.ForeignKey("voice.VoiceAgent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    script = models.ForeignKey("voice.Script", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    account = models.ForeignKey(
+        "voice.ProviderAccount", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    provider = models.CharField(max_length=20)
+    provider_call_id = models.CharField(max_length=200, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.OUTBOUND)
+    purpose = models.CharField(max_length=30, blank=True)
+    to_number = models.CharField(max_length=20)
+    from_number = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20, choices=CallStatus.choices, default=CallStatus.QUEUED)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    disconnection_reason = models.CharField(max_length=100, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    dialed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(default=0)
+    transcript = models.JSONField(default=list, blank=True, help_text="Turns: role, text, seconds from start.")
+    summary = models.TextField(blank=True)
+    sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True)
+    collected_data = models.JSONField(default=dict, blank=True)
+    recording_url = models.URLField(max_length=500, blank=True)
+    cost = models.DecimalField(max_digits=10, decimal_places=4, default=Decimal("0"))
+    prompt_variables = models.JSONField(default=dict, blank=True, help_text="What the agent was given.")
+    needs_attention = models.BooleanField(default=False)
+    attention_reason = models.CharField(max_length=300, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    compliance_code = models.CharField(max_length=30, blank=True, help_text="Why the gate blocked or deferred it.")
+    next_allowed_at = models.DateTimeField(null=True, blank=True)
+    error_category = models.CharField(max_length=40, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    effects_done = models.JSONField(default=list, blank=True, editable=False, help_text="After-call actions applied.")
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "provider", "provider_call_id", name="call_provider_id_unique", condition=~models.Q(provider_call_id="")
+            )
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "-created_at", "-id"], name="call_tenant_created"),
+            models.Index(fields=["tenant", "status"], name="call_tenant_status"),
+            models.Index(fields=["tenant", "outcome", "-created_at"], name="call_tenant_outcome"),
+            models.Index(fields=["to_number", "purpose", "dialed_at"], name="call_number_purpose_time"),
+            models.Index(
+                fields=["tenant", "-created_at"],
+                name="call_needs_attention",
+                condition=models.Q(needs_attention=True, resolved_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Call #{self.pk} to {self.to_number}"
+
+
+class CallEvent(TenantOwnedModel):
+    """A provider webhook exactly as received (after its signature was checked)."""
+
+    audit_exempt = True
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    provider = models.CharField(max_length=20)
+    provider_call_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=60)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now)
+    is_orphan = models.BooleanField(default=False, help_text="No call of ours matched it.")
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["received_at", "id"]
+        constraints = [
+            models.UniqueConstraint("provider", "provider_call_id", "event_type", name="callevent_unique_delivery")
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} ({self.provider})"
+
+
+class QaReview(TenantOwnedModel):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="qa_reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    checklist = models.JSONField(
+        default=dict, blank=True, help_text='e.g. {"identified_business": true, "handled_objection": false}'
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at"]
+        verbose_name = "QA review"
+
+    def __str__(self):
+        return f"{self.score}/5 on call #{self.call_id}"
+
+
+DEFAULT_ESCALATION_WORDS = ["lawyer", "attorney", "complaint", "manager", "cancel my membership", "sue", "supervisor"]
+
+
+class CallingPolicy(TenantOwnedModel):
+    """The numbers of compliance.md's rules, per tenant (defaults are the US rules)."""
+
+    window_start = models.TimeField(default=time(8, 0), help_text="Earliest local time to call.")
+    window_end = models.TimeField(default=time(21, 0), help_text="Calls must start before this local time.")
+    restricted_window_end = models.TimeField(
+        default=time(20, 0), help_text="Window end for Florida, Oklahoma and Maryland numbers."
+    )
+    restricted_regions = models.JSONField(default=list, blank=True, help_text='Default ["FL", "OK", "MD"].')
+    max_calls_per_day = models.PositiveSmallIntegerField(
+        default=3, help_text="Per number and purpose, in any rolling 24 hours."
+    )
+    sunday_calls = models.BooleanField(default=True, help_text="Untick where state law forbids Sunday calls.")
+    closed_days = models.JSONField(default=list, blank=True, help_text='Dates never to call: ["2026-12-25", …].')
+    escalation_words = models.JSONField(
+        default=list, blank=True, help_text="Words that flag a call for a person (added to the built-in list)."
+    )
+
+    class Meta(TenantOwnedModel.Meta):
+        verbose_name_plural = "calling policy"
+        constraints = [models.UniqueConstraint("tenant", name="calling_policy_one_per_tenant")]
+
+    def __str__(self):
+        return "Calling policy"

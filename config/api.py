@@ -3,11 +3,13 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from calls.api import CallViewSet
 from leads.api.lists import DoNotCallViewSet, LeadImportViewSet, PipelineSettingsView, TagViewSet, VehicleViewSet
 from leads.api.views import LeadViewSet
 from tenants.api.auth import LoginView, LogoutView, MeView, RefreshView
 from tenants.api.branches import BranchViewSet, CurrentTenantView
 from tenants.api.users import UserViewSet
+from voice.api import ProviderAccountViewSet, ScriptViewSet, VoiceAgentViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -18,6 +20,10 @@ router.register("leads", LeadViewSet, basename="lead")
 router.register("tags", TagViewSet, basename="tag")
 router.register("vehicles", VehicleViewSet, basename="vehicle")
 router.register("dnc", DoNotCallViewSet, basename="dnc")
+router.register("voice/accounts", ProviderAccountViewSet, basename="voice-account")
+router.register("voice/agents", VoiceAgentViewSet, basename="voice-agent")
+router.register("voice/scripts", ScriptViewSet, basename="voice-script")
+router.register("calls", CallViewSet, basename="call")
 
 urlpatterns = [
     path("auth/login", LoginView.as_view(), name="auth-login"),

@@ -17,7 +17,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # name -> (task, seconds between runs). Each expires before the next run is due.
-BEAT = {}
+BEAT = {
+    "expire-stale-calls": ("calls.tasks.expire_stale_calls", 300),
+}
 
 app.conf.beat_schedule = {
     name: {"task": task, "schedule": float(every), "options": {"expires": every * 0.9}}

@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "LeadSourceEnum": "leads.models.Source",
         "ConsentSourceEnum": "leads.models.ConsentSource",
         "DncSourceEnum": "leads.models.DncSource",
+        "CallStatusEnum": "calls.models.CallStatus",
+        "ImportStatusEnum": "leads.models.ImportStatus",
     },
 }
 

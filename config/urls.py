@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from tenants.api.errors import json_error_view
+from voice.webhooks import webhook_view
 
 from . import health
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("webhooks/voice/<str:provider>/<uuid:account_uuid>/", webhook_view, name="voice-webhook"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -429,8 +429,6 @@ class Importer:
         if self.options.source:
             values["source"] = self.options.source
         values["interest"] = values["interest"][:120]
-        if not values["region"]:
-            values["region"] = phones.place_of(values["phone"]).region
         return values
 
     def _create(self, rows: list[_Row]) -> int:

@@ -71,7 +71,12 @@ class Lead(TenantOwnedModel):
         validators=[validate_time_zone],
         help_text="Leave empty to use the phone's area code, else the branch's time zone.",
     )
-    region = models.CharField("state / region", max_length=10, blank=True, help_text="e.g. FL")
+    region = models.CharField(
+        "state / region",
+        max_length=10,
+        blank=True,
+        help_text="From the person's address, e.g. FL (not from the phone).",
+    )
     notes = models.TextField(blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

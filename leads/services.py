@@ -98,11 +98,6 @@ def normalize_fields(data: dict, branch: Branch | None) -> dict:
     return data
 
 
-def fill_region_from_phone(lead: Lead) -> None:
-    if not lead.region and lead.phone:
-        lead.region = phones.place_of(lead.phone).region
-
-
 def resolved_time_zone(lead: Lead) -> str:
     """The zone to show and schedule in: explicit, else the phone's area code, else the branch's, else the tenant's."""
     if lead.time_zone:
@@ -176,7 +171,6 @@ def create_lead(data: dict, *, actor=None, tags=(), check_email_duplicates: bool
     lead = Lead(**data)
     if lead.stage == Stage.LOST and not lead.lost_reason:
         raise ValidationError({"lost_reason": ["Say why the lead was lost."]})
-    fill_region_from_phone(lead)
     existing = Lead.objects.filter(phone=lead.phone).first()
     if existing is not None:
         raise DuplicateLead(existing, "phone")
@@ -205,11 +199,8 @@ def update_lead(lead: Lead, data: dict, *, actor=None) -> Lead:
         existing = Lead.objects.filter(phone=data["phone"]).exclude(pk=lead.pk).first()
         if existing is not None:
             raise DuplicateLead(existing, "phone")
-        if not data.get("region"):
-            lead.region = ""
     for field, value in data.items():
         setattr(lead, field, value)
-    fill_region_from_phone(lead)
     if new_stage is not None and new_stage != lead.stage:
         change_stage(lead, new_stage, actor=actor, lost_reason=data.get("lost_reason", ""), save=False)
     scoring.apply_scores([lead])
@@ -298,18 +289,20 @@ def change_stage_bulk(queryset, to_stage: str, *, actor=None, lost_reason: str =
     return len(ids), refused
 
 
+def mark_attempted(lead: Lead, when=None) -> None:
+    """A call to the lead was placed: the first attempt starts the speed-to-lead clock (kpis.md)."""
+    when = when or timezone.now()
+    Lead.objects.filter(pk=lead.pk, first_contacted_at__isnull=True).update(first_contacted_at=when)
+    lead.first_contacted_at = lead.first_contacted_at or when
+
+
 def mark_contacted(lead: Lead, when=None) -> None:
-    """A call reached the lead (or was attempted): contact times, and new → contacted."""
+    """A call reached the lead (a person or their voicemail): last contact, and first contact if none yet."""
     when = when or timezone.now()
     lead.last_contacted_at = when
     if lead.first_contacted_at is None:
         lead.first_contacted_at = when
-    fields = ["last_contacted_at", "first_contacted_at", "updated_at"]
-    if lead.stage == Stage.NEW:
-        change_stage(lead, Stage.CONTACTED, reason="first contact", save=False)
-        fields.append("stage")
-    scoring.apply_scores([lead])
-    lead.save(update_fields=[*fields, "score", "score_explanation"])
+    lead.save(update_fields=["last_contacted_at", "first_contacted_at", "updated_at"])
 
 
 # --- tags --------------------------------------------------------------------------------

@@ -225,3 +225,95 @@ class LeadImportFactory(ModelFactory):
     tenant = factory.SubFactory(TenantFactory)
     original_name = factory.Sequence(lambda n: f"file-{n}.csv")
     status = "done"
+
+
+# --- voice and calls ------------------------------------------------------------------
+
+from calls.models import Call, CallEvent, CallingPolicy, QaReview  # noqa: E402
+from voice.models import ProviderAccount, Script, VoiceAgent  # noqa: E402
+
+
+@registered
+class ProviderAccountFactory(ModelFactory):
+    class Meta:
+        model = ProviderAccount
+
+    tenant = factory.SubFactory(TenantFactory)
+    provider = "simulator"
+    label = factory.Sequence(lambda n: f"Account {n}")
+    api_key = "test-api-key-0123456789"
+    webhook_secret = "test-webhook-secret"
+    caller_numbers = ["+13055550100"]
+
+
+@registered
+class VoiceAgentFactory(ModelFactory):
+    class Meta:
+        model = VoiceAgent
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Agent {n}")
+    account = same_tenant(ProviderAccountFactory)
+    provider_agent_id = "agent_123"
+
+
+@registered
+class ScriptFactory(ModelFactory):
+    class Meta:
+        model = Script
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Script {n}")
+    purpose = "lead_followup"
+    opening_line = "Hi {lead_first_name}, this is an automated assistant from {business_name}."
+    prompt_template = "Offer a tour to {lead_first_name}."
+    collect = ["appointment_time", "opt_out"]
+
+
+@registered
+class CallFactory(ModelFactory):
+    class Meta:
+        model = Call
+
+    tenant = factory.SubFactory(TenantFactory)
+    lead = same_tenant(LeadFactory)
+    agent = same_tenant(VoiceAgentFactory)
+    script = same_tenant(ScriptFactory)
+    account = factory.LazyAttribute(lambda o: o.agent.account)
+    provider = "simulator"
+    purpose = "lead_followup"
+    to_number = factory.LazyAttribute(lambda o: o.lead.phone)
+    status = "ended"
+    outcome = "answered"
+
+
+@registered
+class CallEventFactory(ModelFactory):
+    class Meta:
+        model = CallEvent
+
+    tenant = factory.SubFactory(TenantFactory)
+    call = same_tenant(CallFactory)
+    provider = "simulator"
+    provider_call_id = factory.Sequence(lambda n: f"sim_{n}")
+    event_type = "call_ended"
+    payload = factory.LazyFunction(dict)
+
+
+@registered
+class QaReviewFactory(ModelFactory):
+    class Meta:
+        model = QaReview
+
+    tenant = factory.SubFactory(TenantFactory)
+    call = same_tenant(CallFactory)
+    score = 4
+
+
+@registered
+class CallingPolicyFactory(ModelFactory):
+    class Meta:
+        model = CallingPolicy
+        django_get_or_create = ["tenant"]
+
+    tenant = factory.SubFactory(TenantFactory)

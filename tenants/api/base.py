@@ -150,7 +150,13 @@ class TenantModelSerializer(serializers.ModelSerializer):
 
 
 class StrictSerializer(serializers.Serializer):
-    """A plain serializer (an action's input) that rejects unknown fields too."""
+    """A plain serializer (an action's input): related fields take the tenant's rows only; unknown fields are a 400."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            _rebind(field)
+        return fields
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):

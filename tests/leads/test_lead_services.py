@@ -30,7 +30,7 @@ def test_create_normalises_phone_email_and_capital_names(scope, branch_a):
          "branch": branch_a}
     )  # fmt: skip
     assert (lead.first_name, lead.last_name) == ("Ana", "McDONALD")  # only all-caps names are title-cased
-    assert (lead.phone, lead.email, lead.region) == ("+13055550123", "ana@example.com", "FL")
+    assert (lead.phone, lead.email) == ("+13055550123", "ana@example.com")
     assert lead.score > 0 and lead.score_explanation
 
 
@@ -98,15 +98,15 @@ def test_bulk_stage_change_moves_what_it_may_and_records_history(scope):
     assert {lead.stage for lead in Lead.objects.filter(pk__in=[x.pk for x in new])} == {Stage.CONTACTED}
 
 
-def test_mark_contacted_records_first_contact_once(scope):
+def test_first_attempt_and_last_contact_are_recorded(scope):
     lead = LeadFactory(tenant=scope)
     first = timezone.now() - timedelta(hours=2)
-    services.mark_contacted(lead, first)
+    services.mark_attempted(lead, first)
+    services.mark_attempted(lead)
     services.mark_contacted(lead)
     lead.refresh_from_db()
     assert lead.first_contacted_at == first
     assert lead.last_contacted_at > first
-    assert lead.stage == Stage.CONTACTED
 
 
 def test_tags_by_name_are_case_insensitive_and_created_once(scope):

@@ -1,0 +1,187 @@
+"""The calls room in the admin: the call list, the call page (conversation, recording, events, QA),
+"Call now" for a lead, and the calling policy."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from unfold.contrib.filters.admin import RangeDateTimeFilter
+from unfold.decorators import action, display
+from unfold.paginator import InfinitePaginator
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
+
+from leads.models import Lead
+from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantStackedInline
+from voice.models import Script, VoiceAgent
+
+from . import services
+from .models import Call, CallEvent, CallingPolicy, QaReview
+
+STATUS_COLOURS = {"Ended": "success", "Failed": "danger", "Canceled": "warning", "In progress": "info",
+                  "Ringing": "info", "Dialing": "info", "Queued": "info"}  # fmt: skip
+
+
+class QaReviewInline(TenantStackedInline):
+    model = QaReview
+    fields = ["score", "checklist", "notes"]
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a review is kept as written; add another to change your mind
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Needs attention"), ("resolved", "Resolved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(needs_attention=True, resolved_at__isnull=True)
+        if self.value() == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(widget=UnfoldAdminTextareaWidget, required=False, help_text="What was done.")
+
+
+class CallNowForm(forms.Form):
+    agent = forms.ModelChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
+    script = forms.ModelChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = VoiceAgent.objects.filter(is_active=True).select_related("account")
+        self.fields["script"].queryset = Script.objects.filter(is_active=True)
+
+
+@admin.register(Call)
+class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
+    list_display = ["created_at", "lead", "to_number", "status_label", "outcome_label", "agent", "duration",
+                    "attention", "compliance_code"]  # fmt: skip
+    list_filter = ["status", "outcome", "agent", NeedsAttentionFilter, ("created_at", RangeDateTimeFilter)]
+    list_select_related = ["lead", "agent"]
+    search_fields = ["=to_number", "=provider_call_id"]
+    ordering = ["-created_at", "-id"]
+    paginator = InfinitePaginator
+    inlines = [QaReviewInline]
+    change_form_after_template = "admin/calls/call_detail.html"
+    actions_detail = ["resolve"]
+    fields = ["lead", "status", "outcome", "agent", "script", "provider", "provider_call_id", "to_number",
+              "from_number", "created_at", "started_at", "ended_at", "duration_seconds", "cost",
+              "disconnection_reason", "compliance_code", "next_allowed_at", "error_category", "error_message",
+              "needs_attention", "attention_reason", "resolved_by", "resolved_at", "resolution_note"]  # fmt: skip
+
+    def has_change_permission(self, request, obj=None):
+        # The page is read-only, but QA reviews are added on it.
+        return request.user.has_perm("calls.add_qareview") and obj is not None
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def save_formset(self, request, form, formset, change):
+        for review in formset.save(commit=False):
+            review.reviewer = review.reviewer or request.user
+            review.save()
+
+    @display(description="Status", label=STATUS_COLOURS)
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    @display(description="Outcome", label=True)
+    def outcome_label(self, obj):
+        return obj.get_outcome_display()
+
+    @display(description="Length")
+    def duration(self, obj):
+        return f"{obj.duration_seconds // 60}:{obj.duration_seconds % 60:02d}" if obj.duration_seconds else "—"
+
+    @display(description="Attention", label={"Open": "danger", "Resolved": "success"})
+    def attention(self, obj):
+        if obj.needs_attention and not obj.resolved_at:
+            return "Open"
+        return "Resolved" if obj.resolved_at else ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        call = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if call is not None:
+            extra_context["call"] = call
+            extra_context["events"] = CallEvent.objects.filter(call=call).only("event_type", "received_at")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @action(description="Resolve", url_path="resolve", icon="task_alt", permissions=["resolve"])
+    def resolve(self, request, object_id):
+        call = get_object_or_404(Call.objects.all(), pk=object_id)
+        form = ResolveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.resolve(call, actor=request.user, note=form.cleaned_data["note"])
+            messages.success(request, "Marked as resolved.")
+            return redirect(reverse("admin:calls_call_change", args=[call.pk]))
+        context = {**self.admin_site.each_context(request), "title": f"Resolve {call}", "form": form,
+                   "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/calls/resolve.html", context)
+
+    def has_resolve_permission(self, request, object_id=None):
+        return request.user.has_perm("calls.change_call")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.call_now_view)
+        return [path("call-now/<int:lead_id>/", view, name="calls_call_now"), *super().get_urls()]
+
+    def call_now_view(self, request, lead_id):
+        """ "Call now" for a lead: pick agent and script; the answer is the compliance gate's."""
+        if not request.user.has_perm("calls.add_call"):
+            raise PermissionDenied
+        lead = get_object_or_404(Lead.objects.all(), pk=lead_id)
+        form = CallNowForm(request.POST or None)
+        decision = call = None
+        if request.method == "POST" and form.is_valid():
+            call, decision = services.request_call(
+                lead, form.cleaned_data["agent"], form.cleaned_data["script"], requested_by=request.user
+            )
+        context = {**self.admin_site.each_context(request), "title": f"Call {lead}", "lead": lead, "form": form,
+                   "decision": decision, "call": call, "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/calls/call_now.html", context)
+
+
+@admin.register(CallingPolicy)
+class CallingPolicyAdmin(TenantModelAdmin):
+    fields = ["window_start", "window_end", "restricted_window_end", "restricted_regions", "max_calls_per_day",
+              "sunday_calls", "closed_days", "escalation_words"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not CallingPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CallEvent)
+class CallEventAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
+    list_display = ["received_at", "provider", "event_type", "call", "is_orphan"]
+    list_filter = ["provider", "is_orphan"]
+    list_select_related = ["call"]
+    search_fields = ["=provider_call_id"]
+    paginator = InfinitePaginator
+    fields = ["received_at", "provider", "provider_call_id", "event_type", "call", "is_orphan", "payload"]
+
+
+@admin.register(QaReview)
+class QaReviewAdmin(TenantModelAdmin):
+    list_display = ["call", "score", "reviewer", "created_at"]
+    list_filter = ["score"]
+    list_select_related = ["call", "reviewer"]
+    autocomplete_fields = ["call"]
+    fields = ["call", "score", "checklist", "notes"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.reviewer = request.user
+        super().save_model(request, obj, form, change)

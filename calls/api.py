@@ -1,0 +1,147 @@
+"""``/api/v1/calls/``: the call list and record, "Call now", resolve, needs-attention, QA reviews."""
+
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from leads.models import Lead
+from tenants.api.base import StrictSerializer, TenantModelSerializer, TenantViewSetMixin
+from tenants.api.pagination import CappedCountPagination
+from voice.models import Script, VoiceAgent
+
+from . import services
+from .models import Call, CallEvent, CallStatus, Outcome, QaReview
+
+
+class CallSerializer(TenantModelSerializer):
+    class Meta:
+        model = Call
+        fields = [
+            "id", "lead", "branch", "agent", "script", "provider", "provider_call_id", "direction", "purpose",
+            "to_number", "from_number", "status", "outcome", "disconnection_reason", "created_at", "dialed_at",
+            "started_at", "ended_at", "duration_seconds", "summary", "sentiment", "cost", "needs_attention",
+            "attention_reason", "resolved_by", "resolved_at", "compliance_code", "next_allowed_at",
+            "error_category", "error_message",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CallEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CallEvent
+        fields = ["event_type", "received_at", "is_orphan"]
+
+
+class CallDetailSerializer(CallSerializer):
+    events = CallEventSerializer(many=True, read_only=True)
+
+    class Meta(CallSerializer.Meta):
+        fields = [*CallSerializer.Meta.fields, "transcript", "collected_data", "recording_url", "resolution_note",
+                  "events"]  # fmt: skip
+        read_only_fields = fields
+
+
+class CallNowSerializer(StrictSerializer):
+    lead = serializers.PrimaryKeyRelatedField(queryset=Lead.objects.all())
+    agent = serializers.PrimaryKeyRelatedField(queryset=VoiceAgent.objects.all())
+    script = serializers.PrimaryKeyRelatedField(queryset=Script.objects.all())
+
+
+class ResolveSerializer(StrictSerializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class QaReviewSerializer(TenantModelSerializer):
+    class Meta:
+        model = QaReview
+        fields = ["id", "score", "checklist", "notes", "reviewer", "created_at"]
+        read_only_fields = ["reviewer", "created_at"]
+
+
+class CallFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=CallStatus.choices, distinct=False)
+    outcome = django_filters.MultipleChoiceFilter(choices=Outcome.choices, distinct=False)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Call
+        fields = ["lead", "agent", "script", "needs_attention", "purpose"]
+
+
+class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Call.objects.all()
+    serializer_class = CallSerializer
+    filterset_class = CallFilter
+    ordering_fields = ["created_at", "duration_seconds"]
+    ordering = ["-created_at", "-id"]
+    pagination_class = CappedCountPagination
+    action_permissions = {
+        "resolve": ["calls.change_call"],
+        "needs_attention": ["calls.view_call"],
+        "qa_reviews": ["calls.view_call"],
+    }
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            return queryset.prefetch_related("events")
+        return queryset.defer("transcript", "collected_data", "prompt_variables", "recording_url")
+
+    def get_serializer_class(self):
+        return CallDetailSerializer if self.action == "retrieve" else CallSerializer
+
+    @extend_schema(
+        request=CallNowSerializer,
+        responses={
+            201: CallDetailSerializer,
+            409: OpenApiResponse(
+                description="Not called: code (dnc, no_consent, calling_hours…), message, next_allowed_at, call_id"
+            ),  # fmt: skip
+        },
+    )
+    def create(self, request):
+        """Call now: the compliance gate decides; 201 with the queued call, or 409 with the reason."""
+        data = CallNowSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call, decision = services.request_call(
+            data.validated_data["lead"], data.validated_data["agent"], data.validated_data["script"],
+            requested_by=request.user,
+        )  # fmt: skip
+        if not decision.allowed:
+            return Response(
+                {"code": decision.code, "message": decision.detail, "call_id": call.pk,
+                 "next_allowed_at": decision.next_allowed_at.isoformat() if decision.next_allowed_at else None},
+                status=status.HTTP_409_CONFLICT,
+            )  # fmt: skip
+        return Response(CallDetailSerializer(call).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ResolveSerializer, responses=CallSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        data = ResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call = services.resolve(self.get_object(), actor=request.user, note=data.validated_data.get("note", ""))
+        return Response(CallSerializer(call).data)
+
+    @extend_schema(responses=CallSerializer(many=True))
+    @action(detail=False, url_path="needs-attention")
+    def needs_attention(self, request):
+        queryset = self.filter_queryset(self.get_queryset()).filter(needs_attention=True, resolved_at__isnull=True)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(CallSerializer(page, many=True).data)
+
+    @extend_schema(request=QaReviewSerializer, responses=QaReviewSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="qa-reviews")
+    def qa_reviews(self, request, pk=None):
+        call = self.get_object()
+        if request.method == "POST":
+            if not request.user.has_perm("calls.add_qareview"):
+                raise exceptions.PermissionDenied()
+            data = QaReviewSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            review = data.save(call=call, reviewer=request.user)
+            return Response(QaReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(QaReviewSerializer(QaReview.objects.filter(call=call), many=True).data)

@@ -1,0 +1,71 @@
+"""What the calls room adds to the leads room: timeline entries, engagement for scoring,
+the calls in a data export, and scrubbing calls on erasure."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from .models import CONNECTED_OUTCOMES, Call, CallEvent, QaReview
+
+
+def timeline_entries(lead) -> list[dict]:
+    entries = []
+    for call in Call.objects.filter(lead=lead).only(
+        "pk", "created_at", "ended_at", "status", "outcome", "summary", "compliance_code", "error_message"
+    ):
+        if call.compliance_code:
+            title, detail = f"Call not placed ({call.compliance_code})", call.error_message
+        else:
+            title = f"Call: {call.get_outcome_display() or call.get_status_display()}"
+            detail = call.summary
+        entries.append(
+            {
+                "at": call.ended_at or call.created_at,
+                "kind": "call",
+                "title": title,
+                "detail": detail,
+                "by": "",
+                "link": {"call_id": call.pk, "url": reverse("admin:calls_call_change", args=[call.pk])},
+            }
+        )
+    return entries
+
+
+def engagement(lead_ids: list[int]) -> dict[int, dict[str, int]]:
+    rows = (
+        Call.objects.filter(lead_id__in=lead_ids)
+        .values("lead_id")
+        .annotate(answered=Count("pk", filter=Q(outcome__in=CONNECTED_OUTCOMES)))
+    )
+    return {row["lead_id"]: {"answered_calls": row["answered"]} for row in rows}
+
+
+def export_calls(lead) -> list[dict]:
+    return [
+        {
+            "id": call.pk,
+            "created_at": call.created_at.isoformat(),
+            "status": call.status,
+            "outcome": call.outcome,
+            "duration_seconds": call.duration_seconds,
+            "summary": call.summary,
+            "transcript": call.transcript,
+            "recording_url": call.recording_url,
+            "collected_data": call.collected_data,
+        }
+        for call in Call.objects.filter(lead=lead)
+    ]
+
+
+def erase_calls(lead) -> None:
+    """Keep the calls (for the tenant's figures) but not what was said or who it was to."""
+    from leads.privacy import scrub
+
+    calls = Call.objects.filter(lead=lead)
+    ids = list(calls.values_list("pk", flat=True))
+    CallEvent.objects.filter(call_id__in=ids).update(payload={"erased": True})
+    QaReview.objects.filter(call_id__in=ids).update(notes="", checklist={})
+    calls.update(
+        transcript=[], summary="", recording_url="", collected_data={}, prompt_variables={}, to_number="",
+        resolution_note="", attention_reason="", lead=None,
+    )  # fmt: skip
+    scrub({"calls.call": ids})

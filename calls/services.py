@@ -1,0 +1,364 @@
+"""The call lifecycle: request (through the compliance gate), dial, events in, outcome out.
+
+``request_call`` is the one door for every outbound call (staff's "Call now",
+the campaign dialer): gate → Call row (queued) → ``place_call`` after commit.
+``dial`` takes the call from queued to dialing by compare-and-swap, so a
+duplicate delivery of the task does nothing. ``record_event`` stores what a
+provider said once (replays are no-ops) and ``apply_event`` moves the call
+forward only; when it ends, the outcome acts on the lead.
+"""
+
+import re
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from leads import services as lead_services
+from leads.models import DncSource
+from leads.pipeline import Stage, can_move
+from voice import prompting
+from voice.clients import CallRequest, ErrorCategory, EventKind, NormalizedEvent, ProviderError, for_account
+from voice.models import AccountHealth, ProviderAccount
+
+from . import compliance
+from .hooks import outcome_handlers
+from .models import (
+    CONNECTED_OUTCOMES,
+    CONVERSATION_OUTCOMES,
+    DEFAULT_ESCALATION_WORDS,
+    FINAL_STATUSES,
+    STATUS_RANK,
+    Call,
+    CallEvent,
+    CallStatus,
+    Outcome,
+    Sentiment,
+)
+
+STALE_AFTER = timedelta(minutes=15)
+OPT_OUT_PHRASES = [
+    "stop calling", "don't call", "do not call", "dont call", "remove me", "take me off", "unsubscribe",
+    "never call", "no more calls", "no me llame", "no me llamen", "no llamen", "quítame", "quitame",
+    "borrar mi número", "borrar mi numero", "dejen de llamar", "deje de llamar",
+]  # fmt: skip
+ACCOUNT_PROBLEMS = {
+    ErrorCategory.BAD_CREDENTIALS: AccountHealth.BAD_CREDENTIALS,
+    ErrorCategory.OUT_OF_FUNDS: AccountHealth.OUT_OF_FUNDS,
+}
+
+
+class RetryLater(Exception):
+    """The provider had a passing problem before it took the call: try again later."""
+
+    def __init__(self, error: ProviderError):
+        self.error = error
+        super().__init__(str(error))
+
+
+# --- asking for a call -------------------------------------------------------------
+
+
+def _caller_number(account: ProviderAccount, lead) -> str:
+    numbers = account.caller_numbers or []
+    if not numbers:
+        from tenants.models import Tenant
+
+        return Tenant.objects.only("callback_phone").get(pk=lead.tenant_id).callback_phone
+    return numbers[lead.pk % len(numbers)]
+
+
+def request_call(lead, agent, script, *, requested_by=None, when=None, weekdays=None, **links):
+    """Ask for a call: returns ``(call, decision)``. A refused call is kept (canceled, with the reason)."""
+    decision = compliance.check(
+        lead, purpose=script.purpose, is_marketing=script.is_marketing, agent=agent, when=when, weekdays=weekdays
+    )
+    account = agent.account
+    call = Call(
+        lead=lead,
+        branch_id=lead.branch_id,
+        agent=agent,
+        script=script,
+        account=account,
+        provider=account.provider,
+        purpose=script.purpose,
+        to_number=lead.phone,
+        from_number=_caller_number(account, lead),
+        requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
+        **links,
+    )
+    if not decision.allowed:
+        call.status = CallStatus.CANCELED
+        call.compliance_code = decision.code
+        call.next_allowed_at = decision.next_allowed_at
+        call.error_message = decision.detail[:500]
+        call.save()
+        return call, decision
+    call.save()
+    queue_dial(call)
+    return call, decision
+
+
+def queue_dial(call: Call) -> None:
+    from .tasks import place_call
+
+    tenant_id, call_id = call.tenant_id, call.pk
+    transaction.on_commit(lambda: place_call.delay(tenant_id=tenant_id, call_id=call_id))
+
+
+# --- dialing ----------------------------------------------------------------------------
+
+
+def dial(call_id: int) -> Call | None:
+    """Start a queued call at its provider (the body of the ``place_call`` task)."""
+    now = timezone.now()
+    if not Call.objects.filter(pk=call_id, status=CallStatus.QUEUED).update(status=CallStatus.DIALING, dialed_at=now):
+        return None  # a duplicate delivery, or canceled meanwhile: nothing to do
+    call = Call.objects.select_related("lead__branch", "agent__account", "script", "account").get(pk=call_id)
+    lead, agent, script = call.lead, call.agent, call.script
+    if lead is None or agent is None or script is None:
+        return _fail(call, ErrorCategory.INVALID_REQUEST, "The lead, agent or script of this call was removed.")
+    # The gate again: a do-not-call entry or the end of calling hours may have come since it was queued.
+    decision = compliance.check(lead, purpose=script.purpose, is_marketing=script.is_marketing, when=now)
+    if not decision.allowed:
+        Call.objects.filter(pk=call.pk).update(
+            status=CallStatus.CANCELED, compliance_code=decision.code, next_allowed_at=decision.next_allowed_at,
+            error_message=decision.detail[:500],
+        )  # fmt: skip
+        return call
+    rendered = prompting.render(lead, script, agent, now)
+    request = CallRequest(
+        call_id=call.pk,
+        tenant_id=call.tenant_id,
+        to_number=call.to_number,
+        from_number=call.from_number,
+        provider_agent_id=agent.provider_agent_id,
+        variables=rendered.variables,
+        opening_line=rendered.opening_line,
+        prompt="\n\n".join(filter(None, [rendered.system_prompt, rendered.prompt])),
+        lead_name=lead.full_name,
+        max_duration_seconds=agent.max_call_seconds,
+        webhook_url=call.account.webhook_url,
+        voice_id=agent.voice_id,
+    )
+    Call.objects.filter(pk=call.pk).update(prompt_variables=rendered.variables)
+    lead_services.mark_attempted(lead, now)
+    try:
+        started = for_account(call.account).start_call(request)
+    except ProviderError as error:
+        if error.retryable:
+            Call.objects.filter(pk=call.pk, status=CallStatus.DIALING).update(status=CallStatus.QUEUED, dialed_at=None)
+            raise RetryLater(error) from error
+        if error.category == ErrorCategory.UNCERTAIN:
+            Call.objects.filter(pk=call.pk).update(error_category=error.category, error_message=error.message[:500])
+            return call
+        return _fail(call, error.category, error.message)
+    Call.objects.filter(pk=call.pk, provider_call_id="").update(provider_call_id=started.provider_call_id)
+    return call
+
+
+def give_up(call_id: int, error: ProviderError) -> None:
+    """Retries ran out: the provider never took the call."""
+    call = Call.objects.filter(pk=call_id).first()
+    if call is not None and call.status in (CallStatus.QUEUED, CallStatus.DIALING):
+        _fail(call, error.category, f"{error.message} (gave up after retries)")
+
+
+def _fail(call: Call, category: str, message: str) -> Call:
+    Call.objects.filter(pk=call.pk).exclude(status__in=FINAL_STATUSES).update(
+        status=CallStatus.FAILED,
+        outcome=Outcome.FAILED,
+        ended_at=timezone.now(),
+        error_category=category,
+        error_message=message[:500],
+        needs_attention=True,
+        attention_reason=f"Provider error: {message}"[:300],
+    )
+    health = ACCOUNT_PROBLEMS.get(category)
+    if health and call.account_id:
+        ProviderAccount.objects.filter(pk=call.account_id).update(
+            health=health, health_message=message[:500], health_checked_at=timezone.now()
+        )
+    call.refresh_from_db()
+    after_call(call)
+    return call
+
+
+# --- events in ------------------------------------------------------------------------------
+
+
+def record_event(event: NormalizedEvent, account: ProviderAccount) -> CallEvent | None:
+    """Store a provider event once and apply it; a replay (same provider, call id and type) returns None."""
+    call = None
+    if event.call_id is not None:
+        call = Call.objects.filter(pk=event.call_id, account=account).first()
+    if call is None:
+        call = Call.objects.filter(provider=account.provider, provider_call_id=event.provider_call_id).first()
+    try:
+        with transaction.atomic():
+            stored = CallEvent.objects.create(
+                call=call,
+                provider=account.provider,
+                provider_call_id=event.provider_call_id,
+                event_type=event.event_type,
+                payload=event.raw,
+                is_orphan=call is None,
+            )
+    except IntegrityError:
+        return None
+    if call is not None:
+        apply_event(call, event)
+    return stored
+
+
+def _opted_out(transcript: list[dict], collected: dict) -> bool:
+    if _truthy(collected.get("opt_out")) or _truthy(collected.get("dnc_requested")):
+        return True
+    said = " ".join(t.get("text", "").lower() for t in transcript if t.get("role") == "user")
+    return any(phrase in said for phrase in OPT_OUT_PHRASES)
+
+
+def _truthy(value) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "yes", "1")
+
+
+def decide_outcome(call: Call, base: str) -> str:
+    """What the call amounted to, from the provider's disconnection and what was collected and said."""
+    collected = call.collected_data or {}
+    if base not in ("answered", "escalated", ""):
+        return base
+    if _opted_out(call.transcript or [], collected):
+        return Outcome.DNC_REQUESTED
+    if _truthy(collected.get("wrong_number")):
+        return Outcome.WRONG_NUMBER
+    if base == Outcome.ESCALATED:
+        return Outcome.ESCALATED
+    if collected.get("appointment_time"):
+        return Outcome.APPOINTMENT_BOOKED
+    if collected.get("callback_time"):
+        return Outcome.CALLBACK_REQUESTED
+    if _truthy(collected.get("not_interested")):
+        return Outcome.NOT_INTERESTED
+    return Outcome.ANSWERED if base or call.transcript else ""
+
+
+def escalation_words() -> list[str]:
+    policy = compliance.policy_for_tenant()
+    return [w.lower() for w in DEFAULT_ESCALATION_WORDS + list(policy.escalation_words or []) if w]
+
+
+def _attention(call: Call) -> list[str]:
+    reasons = []
+    said = " ".join(t.get("text", "").lower() for t in call.transcript or [] if t.get("role") == "user")
+    words = [w for w in escalation_words() if re.search(rf"\b{re.escape(w)}\b", said)]
+    if words:
+        reasons.append(f"Said: {', '.join(words)}")
+    if call.sentiment == Sentiment.NEGATIVE:
+        reasons.append("Negative sentiment")
+    if call.outcome == Outcome.ESCALATED:
+        reasons.append("Asked for a person")
+    return reasons
+
+
+def apply_event(call: Call, event: NormalizedEvent) -> Call:
+    """Move a call forward with what the provider said (never backwards); act when it ends."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        was_final = call.status in FINAL_STATUSES
+        if not call.provider_call_id:
+            call.provider_call_id = event.provider_call_id
+        if event.status and not was_final and STATUS_RANK[event.status] > STATUS_RANK[call.status]:
+            call.status = event.status
+        call.started_at = call.started_at or event.started_at
+        call.ended_at = call.ended_at or event.ended_at
+        if event.duration_seconds is not None:
+            call.duration_seconds = event.duration_seconds
+        if event.transcript:
+            call.transcript = [turn.as_dict() for turn in event.transcript]
+        call.recording_url = event.recording_url or call.recording_url
+        call.summary = event.summary or call.summary
+        call.sentiment = event.sentiment or call.sentiment
+        if event.collected_data:
+            call.collected_data = {**call.collected_data, **{k: v for k, v in event.collected_data.items()
+                                                              if v not in (None, "")}}  # fmt: skip
+        if event.cost is not None:
+            call.cost = event.cost
+        call.disconnection_reason = event.disconnection_reason or call.disconnection_reason
+        if event.error_message:
+            call.error_message = event.error_message[:500]
+        if call.status in FINAL_STATUSES:
+            call.ended_at = call.ended_at or timezone.now()
+            base = event.outcome or (call.outcome if call.outcome in ("voicemail", "busy", "no_answer", "failed")
+                                     else "answered" if call.outcome else "")  # fmt: skip
+            if event.kind in (EventKind.ENDED, EventKind.FAILED, EventKind.ANALYZED) or not call.outcome:
+                call.outcome = decide_outcome(call, base) or call.outcome
+            reasons = _attention(call)
+            if reasons and not call.resolved_at:
+                call.needs_attention = True
+                call.attention_reason = "; ".join(reasons)[:300]
+        call.save()
+        if call.status in FINAL_STATUSES and call.outcome == Outcome.DNC_REQUESTED and call.lead_id:
+            # compliance.md: a spoken opt-out takes effect at once, for every campaign.
+            lead_services.add_dnc(call.to_number, reason=f"Asked in call #{call.pk}", source=DncSource.CALL)
+    if call.status in FINAL_STATUSES:
+        from .tasks import after_call_ended
+
+        tenant_id, call_id = call.tenant_id, call.pk
+        transaction.on_commit(lambda: after_call_ended.delay(tenant_id=tenant_id, call_id=call_id))
+    return call
+
+
+# --- after the call -----------------------------------------------------------------------------
+
+
+def _effect_once(call: Call, name: str) -> bool:
+    """Claim an after-call effect (True the first time only)."""
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().get(pk=call.pk)
+        if name in locked.effects_done:
+            return False
+        locked.effects_done = [*locked.effects_done, name]
+        locked.save(update_fields=["effects_done"])
+        call.effects_done = locked.effects_done
+        return True
+
+
+def after_call(call: Call) -> None:
+    """What an ended call sets off: the lead's contact times, stage and score, then other rooms' handlers."""
+    call = Call.objects.select_related("lead").get(pk=call.pk)
+    lead = call.lead
+    if lead is not None and _effect_once(call, "lead"):
+        if call.outcome in CONNECTED_OUTCOMES:
+            lead_services.mark_contacted(lead, call.ended_at or timezone.now())
+        target = {
+            Outcome.NOT_INTERESTED: (Stage.NOT_INTERESTED, ""),
+            Outcome.WRONG_NUMBER: (Stage.LOST, "Wrong number"),
+            Outcome.DNC_REQUESTED: (Stage.LOST, "Asked not to be called"),
+        }.get(call.outcome)
+        lead.refresh_from_db()
+        if call.outcome in CONVERSATION_OUTCOMES and lead.stage == Stage.NEW:
+            lead_services.change_stage(lead, Stage.CONTACTED, reason=f"call #{call.pk}")
+        if target and can_move(lead.stage, target[0]):
+            lead_services.change_stage(lead, target[0], reason=f"call #{call.pk}", lost_reason=target[1])
+        lead_services.scoring.rescore(type(lead).objects.filter(pk=lead.pk))
+    for name, handler in outcome_handlers():
+        if _effect_once(call, name):
+            handler(call)
+
+
+def resolve(call: Call, *, actor, note: str = "") -> Call:
+    call.needs_attention = False
+    call.resolved_by = actor if actor is not None and actor.is_authenticated else None
+    call.resolved_at = timezone.now()
+    call.resolution_note = note
+    call.save(update_fields=["needs_attention", "resolved_by", "resolved_at", "resolution_note"])
+    return call
+
+
+def expire_stale() -> int:
+    """Calls a provider never told us more about (no events for 15 minutes) are failed, never redialled."""
+    cutoff = timezone.now() - STALE_AFTER
+    stale = list(Call.objects.filter(status__in=[CallStatus.DIALING, CallStatus.RINGING], dialed_at__lt=cutoff))
+    for call in stale:
+        _fail(call, call.error_category or ErrorCategory.PROVIDER_DOWN, "No word from the provider for 15 minutes.")
+    return len(stale)

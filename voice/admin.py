@@ -1,0 +1,135 @@
+"""The voice room in the admin: provider accounts (secrets write-only), voice agents, scripts with a preview."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminPasswordWidget
+
+from leads.models import Lead
+from tenants.admin_base import TenantModelAdmin
+
+from . import prompting, services
+from .models import Provider, ProviderAccount, Script, VoiceAgent
+
+
+class ProviderAccountForm(forms.ModelForm):
+    """Secrets are write-only: the fields start empty, and left empty they keep what is stored."""
+
+    api_key = forms.CharField(
+        required=False, widget=UnfoldAdminPasswordWidget(render_value=False), help_text="Leave empty to keep it."
+    )
+    webhook_secret = forms.CharField(
+        required=False, widget=UnfoldAdminPasswordWidget(render_value=False), help_text="Leave empty to keep it."
+    )
+
+    class Meta:
+        model = ProviderAccount
+        fields = ["provider", "label", "api_key", "webhook_secret", "caller_numbers", "provider_ids",
+                  "concurrency_limit", "is_active"]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("api_key", "webhook_secret"):
+            if not cleaned.get(name) and self.instance.pk:
+                cleaned[name] = getattr(self.instance, name)  # keep the stored secret
+        provider = cleaned.get("provider")
+        if provider and provider != Provider.SIMULATOR and not cleaned.get("api_key"):
+            self.add_error("api_key", "The provider's API key is needed.")
+        if provider in (Provider.ELEVENLABS, Provider.VAPI, Provider.BLAND) and not cleaned.get("webhook_secret"):
+            self.add_error("webhook_secret", "This provider signs its webhooks with a secret: enter it.")
+        return cleaned
+
+
+@admin.register(ProviderAccount)
+class ProviderAccountAdmin(TenantModelAdmin):
+    form = ProviderAccountForm
+    list_display = ["label", "provider", "health_badge", "is_active", "concurrency_limit", "health_checked_at"]
+    list_filter = ["provider", "is_active", "health"]
+    readonly_fields = ["webhook_url", "health", "health_message", "health_checked_at"]
+    actions = ["test_connection"]
+    actions_detail = ["test_connection_detail"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.form.Meta.fields)
+        return fields + self.readonly_fields if obj else fields
+
+    @display(description="Health", label={"OK": "success", "Bad credentials": "danger", "Out of funds": "danger",
+                                          "Provider down": "warning"})  # fmt: skip
+    def health_badge(self, obj):
+        return obj.get_health_display()
+
+    @display(description="Webhook URL (give it to the provider)")
+    def webhook_url(self, obj):
+        return obj.webhook_url if obj.pk else "—"
+
+    @admin.action(description="Test connection")
+    def test_connection(self, request, queryset):
+        for account in queryset:
+            ok, message = services.test_connection(account)
+            (messages.success if ok else messages.error)(request, f"{account}: {message}")
+
+    @action(description="Test connection", url_path="test-connection", icon="network_check")
+    def test_connection_detail(self, request, object_id):
+        account = get_object_or_404(ProviderAccount.objects.all(), pk=object_id)
+        ok, message = services.test_connection(account)
+        (messages.success if ok else messages.error)(request, message)
+        return redirect(reverse("admin:voice_provideraccount_change", args=[object_id]))
+
+
+@admin.register(VoiceAgent)
+class VoiceAgentAdmin(TenantModelAdmin):
+    list_display = ["name", "account", "provider_agent_id", "language", "max_call_seconds", "is_active"]
+    list_filter = ["is_active", "account"]
+    list_select_related = ["account"]
+    search_fields = ["name", "provider_agent_id"]
+
+
+class PreviewForm(forms.Form):
+    lead = forms.ModelChoiceField(queryset=None, label="Render for lead")
+    agent = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = Lead.objects.order_by("-created_at")[:200]
+        self.fields["agent"].queryset = VoiceAgent.objects.filter(is_active=True)
+
+
+@admin.register(Script)
+class ScriptAdmin(TenantModelAdmin):
+    list_display = ["name", "purpose", "marketing", "version", "is_active", "preview_link"]
+    list_filter = ["purpose", "is_active", "is_marketing"]
+    search_fields = ["name", "prompt_template"]
+    actions = ["duplicate"]
+
+    @display(description="Consent needed", label={"written": "warning", "express": "info"})
+    def marketing(self, obj):
+        return "written" if obj.is_marketing else "express"
+
+    @display(description="")
+    def preview_link(self, obj):
+        return format_html('<a class="text-primary-600" href="{}">Preview</a>',
+                           reverse("admin:voice_script_preview", args=[obj.pk]))  # fmt: skip
+
+    @admin.action(description="Duplicate as a new version")
+    def duplicate(self, request, queryset):
+        for script in queryset:
+            copy = services.duplicate_script(script, actor=request.user)
+            messages.success(request, f"Created {copy} (switched off until you activate it).")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.preview_view)
+        return [path("<int:object_id>/preview/", view, name="voice_script_preview"), *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        script = get_object_or_404(Script.objects.all(), pk=object_id)
+        form = PreviewForm(request.GET or None)
+        rendered = None
+        if form.is_valid():
+            rendered = prompting.render(form.cleaned_data["lead"], script, form.cleaned_data["agent"])
+        context = {**self.admin_site.each_context(request), "title": f"Preview: {script}", "script": script,
+                   "form": form, "rendered": rendered, "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/voice/script_preview.html", context)

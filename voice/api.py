@@ -1,0 +1,117 @@
+"""``/api/v1/voice/``: provider accounts (secrets write-only), voice agents, scripts (duplicate, preview)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from leads.models import Lead
+from tenants.api.base import TenantModelSerializer, TenantModelViewSet
+
+from . import prompting, services
+from .models import Provider, ProviderAccount, Script, VoiceAgent
+
+
+class ProviderAccountSerializer(TenantModelSerializer):
+    api_key = serializers.CharField(write_only=True, required=False, allow_blank=True, trim_whitespace=False)
+    webhook_secret = serializers.CharField(write_only=True, required=False, allow_blank=True, trim_whitespace=False)
+    has_api_key = serializers.SerializerMethodField()
+    has_webhook_secret = serializers.SerializerMethodField()
+    webhook_url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ProviderAccount
+        fields = [
+            "id", "provider", "label", "api_key", "webhook_secret", "has_api_key", "has_webhook_secret",
+            "caller_numbers", "provider_ids", "concurrency_limit", "is_active", "webhook_url", "health",
+            "health_message", "health_checked_at",
+        ]  # fmt: skip
+        read_only_fields = ["health", "health_message", "health_checked_at"]
+
+    def get_has_api_key(self, obj) -> bool:
+        return bool(obj.api_key)
+
+    def get_has_webhook_secret(self, obj) -> bool:
+        return bool(obj.webhook_secret)
+
+    def validate(self, attrs):
+        provider = attrs.get("provider", getattr(self.instance, "provider", None))
+        for name in ("api_key", "webhook_secret"):
+            if attrs.get(name) == "" and self.instance is not None:
+                attrs.pop(name)  # empty means "keep what is stored"
+        has_key = attrs.get("api_key") or getattr(self.instance, "api_key", "")
+        if provider != Provider.SIMULATOR and not has_key:
+            raise serializers.ValidationError({"api_key": ["The provider's API key is needed."]})
+        return attrs
+
+
+class ProviderAccountViewSet(TenantModelViewSet):
+    queryset = ProviderAccount.objects.order_by("label")
+    serializer_class = ProviderAccountSerializer
+    filterset_fields = ["provider", "is_active", "health"]
+    action_permissions = {"test_connection": ["voice.change_provideraccount"]}
+
+    @extend_schema(request=None, responses=inline_serializer("ConnectionTest", {"ok": serializers.BooleanField(),
+                                                                               "message": serializers.CharField()}))  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="test-connection")
+    def test_connection(self, request, pk=None):
+        ok, message = services.test_connection(self.get_object())
+        return Response({"ok": ok, "message": message})
+
+
+class VoiceAgentSerializer(TenantModelSerializer):
+    class Meta:
+        model = VoiceAgent
+        fields = ["id", "name", "account", "provider_agent_id", "voice_id", "language", "speaking_rate",
+                  "temperature", "llm_model", "system_prompt", "max_call_seconds", "is_active"]  # fmt: skip
+
+
+class VoiceAgentViewSet(TenantModelViewSet):
+    queryset = VoiceAgent.objects.select_related("account").order_by("name")
+    serializer_class = VoiceAgentSerializer
+    filterset_fields = ["account", "is_active"]
+    search_fields = ["name"]
+
+
+class ScriptSerializer(TenantModelSerializer):
+    class Meta:
+        model = Script
+        fields = ["id", "name", "purpose", "is_marketing", "opening_line", "prompt_template", "collect", "version",
+                  "is_active", "created_at"]  # fmt: skip
+        read_only_fields = ["version", "created_at"]
+
+
+class ScriptViewSet(TenantModelViewSet):
+    queryset = Script.objects.order_by("name", "-version")
+    serializer_class = ScriptSerializer
+    filterset_fields = ["purpose", "is_active"]
+    search_fields = ["name"]
+    action_permissions = {"duplicate": ["voice.add_script"], "preview": ["voice.view_script"]}
+
+    @extend_schema(request=None, responses={201: ScriptSerializer})
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        copy = services.duplicate_script(self.get_object(), actor=request.user)
+        return Response(ScriptSerializer(copy).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lead", int, required=True), OpenApiParameter("agent", int)],
+        responses=inline_serializer("ScriptPreview", {
+            "opening_line": serializers.CharField(), "prompt": serializers.CharField(),
+            "system_prompt": serializers.CharField(), "variables": serializers.DictField(child=serializers.CharField()),
+        }),
+    )  # fmt: skip
+    @action(detail=True)
+    def preview(self, request, pk=None):
+        """Exactly what the agent would receive for a lead."""
+        script = self.get_object()
+        lead = Lead.objects.filter(pk=request.query_params.get("lead") or 0).first()
+        if lead is None:
+            raise exceptions.ValidationError({"lead": ["Give the id of one of your leads."]})
+        agent = None
+        if request.query_params.get("agent"):
+            agent = VoiceAgent.objects.filter(pk=request.query_params["agent"]).first()
+            if agent is None:
+                raise exceptions.ValidationError({"agent": ["No such agent."]})
+        rendered = prompting.render(lead, script, agent)
+        return Response(rendered.__dict__)

@@ -1,0 +1,38 @@
+"""The built-in simulator: realistic calls with no provider account.
+
+It speaks Retell's webhook dialect, signed exactly as Retell signs (with the
+account's generated API key), and its events go through the same webhook
+handler as a real provider's, a few seconds later via Celery. What happens on
+a call is decided by a seeded random generator (deterministic for tests) from a
+tunable mix in ``provider_ids["mix"]``; the conversation is built from the
+script and the lead (see voice.simulation).
+"""
+
+import uuid
+
+from django.db import transaction
+
+from .base import CallRequest, StartedCall
+from .retell import RetellClient
+
+
+class SimulatorClient(RetellClient):
+    provider = "simulator"
+    default_base_url = ""
+
+    def start_call(self, request: CallRequest) -> StartedCall:
+        from voice.tasks import simulate_call
+
+        provider_call_id = f"sim_{uuid.uuid4().hex[:20]}"
+        tenant_id, call_id = request.tenant_id, request.call_id
+        # After the caller's transaction commits, so the call row and its provider id are there to find.
+        transaction.on_commit(
+            lambda: simulate_call.apply_async(
+                kwargs={"tenant_id": tenant_id, "call_id": call_id, "provider_call_id": provider_call_id},
+                countdown=2,
+            )
+        )
+        return StartedCall(provider_call_id, {"simulated": True})
+
+    def test_connection(self) -> str:
+        return "The simulator is always available; it places no real calls."

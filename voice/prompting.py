@@ -1,0 +1,120 @@
+"""What the voice agent is told for one call: dynamic variables, and the script rendered with them.
+
+Variables come from the tenant, the branch, the lead, the lead's vehicle
+(dealerships), and from other rooms through ``register_variables``: the
+appointments room adds the upcoming appointment and free slots, the knowledge
+room adds the facts the agent may use. Placeholders are ``{name}``; unknown
+ones are left as they are, so a typo shows in the preview instead of failing.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from leads.location import candidate_zones
+from leads.models import Lead
+from leads.services import resolved_time_zone
+from tenants.models import Tenant
+
+from .models import Script
+
+Provider = Callable[[Lead, Script], dict[str, str]]
+_providers: list[Provider] = []
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+# compliance.md: where every party must consent to recording (or the state is unknown), say so first.
+ALL_PARTY_CONSENT = {"CA", "DE", "FL", "IL", "MD", "MA", "MT", "NV", "NH", "PA", "WA", "CT", "MI", "OR"}
+RECORDING_NOTICE = "This call is recorded for quality."
+
+
+def register_variables(provider: Provider) -> None:
+    """Let another room add variables: ``provider(lead, script) -> {name: text}``."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+@dataclass
+class RenderedPrompt:
+    opening_line: str
+    prompt: str
+    system_prompt: str
+    variables: dict[str, str]
+
+
+def _hours_text(hours: dict) -> str:
+    names = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
+    parts = []
+    for day, label in names.items():
+        spans = hours.get(day) or []
+        parts.append(f"{label} {', '.join(f'{a}-{b}' for a, b in spans)}" if spans else f"{label} closed")
+    return "; ".join(parts)
+
+
+def variables_for(lead: Lead, script: Script, now: datetime | None = None) -> dict[str, str]:
+    now = now or timezone.now()
+    tenant = Tenant.objects.get(pk=lead.tenant_id)
+    branch = lead.branch
+    zone = resolved_time_zone(lead)
+    local_now = now.astimezone(ZoneInfo(zone))
+    state = (lead.region or "").upper()
+    recording_notice = RECORDING_NOTICE if (not state or state in ALL_PARTY_CONSENT) else ""
+    values = {
+        "business_name": tenant.legal_name,
+        "tenant_name": tenant.name,
+        "callback_phone": tenant.callback_phone,
+        "branch_name": branch.name if branch else "",
+        "branch_address": branch.address if branch else "",
+        "branch_phone": branch.phone if branch else "",
+        "branch_hours": _hours_text(branch.business_hours) if branch else "",
+        "lead_first_name": lead.first_name,
+        "lead_last_name": lead.last_name,
+        "lead_full_name": lead.full_name,
+        "lead_interest": lead.interest,
+        "lead_stage": lead.stage,
+        "lead_source": lead.get_source_display(),
+        "lead_time_zone": zone,
+        "lead_time_zones": ", ".join(candidate_zones(lead)),
+        "today": local_now.strftime("%A %d %B %Y"),
+        "local_time": local_now.strftime("%H:%M"),
+        "recording_notice": recording_notice,
+        "purpose": script.get_purpose_display(),
+        "upcoming_appointment": "",
+        "free_slots": "",
+        "knowledge": "",
+    }
+    if tenant.vertical == "dealership":
+        vehicle = lead.vehicles.order_by("next_service_due").first()
+        values.update(
+            {
+                "vehicle": str(vehicle) if vehicle else "",
+                "vehicle_vin_last6": vehicle.vin[-6:] if vehicle else "",
+                "vehicle_mileage": f"{vehicle.mileage:,}" if vehicle and vehicle.mileage else "",
+                "vehicle_next_service_due": vehicle.next_service_due.strftime("%d %B %Y")
+                if vehicle and vehicle.next_service_due
+                else "",
+            }
+        )
+    for provider in _providers:
+        values.update({k: "" if v is None else str(v) for k, v in provider(lead, script).items()})
+    return values
+
+
+def fill(template: str, variables: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: variables.get(m.group(1), m.group(0)), template or "").strip()
+
+
+def render(lead: Lead, script: Script, agent=None, now: datetime | None = None) -> RenderedPrompt:
+    variables = variables_for(lead, script, now)
+    opening = fill(script.opening_line, variables)
+    if variables["recording_notice"] and variables["recording_notice"] not in opening:
+        opening = f"{opening} {variables['recording_notice']}"
+    return RenderedPrompt(
+        opening_line=opening,
+        prompt=fill(script.prompt_template, variables),
+        system_prompt=fill(agent.system_prompt, variables) if agent is not None else "",
+        variables=variables,
+    )

@@ -1,0 +1,62 @@
+"""Provider webhooks: ``/webhooks/voice/<provider>/<account uuid>/``.
+
+The raw body is checked against the account's signature scheme before anything
+is parsed: a bad signature is a 401 and nothing is stored. Accepted events are
+stored once each and applied (calls.services.record_event); a replay answers 200
+and changes nothing. The simulator delivers its events through ``receive`` too.
+"""
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from tenants.scoping import tenant_scope
+
+from .clients import CLIENTS, InvalidSignature, for_account
+from .models import ProviderAccount
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WebhookResult:
+    status: int
+    body: dict = field(default_factory=dict)
+
+
+def receive(provider: str, account_uuid, body: bytes, headers) -> WebhookResult:
+    from calls.services import record_event
+
+    if provider not in CLIENTS:
+        return WebhookResult(404, {"code": "not_found", "message": "Unknown provider."})
+    # The account names the tenant: this is how a webhook finds its scope.
+    account = ProviderAccount.objects.unscoped().filter(webhook_uuid=account_uuid, provider=provider).first()
+    if account is None:
+        return WebhookResult(404, {"code": "not_found", "message": "Unknown account."})
+    with tenant_scope(account.tenant_id):
+        client = for_account(account)
+        try:
+            client.verify_webhook(body, headers)
+        except InvalidSignature as exc:
+            logger.warning("Rejected %s webhook for account %s: %s", provider, account.pk, exc)
+            return WebhookResult(401, {"code": "invalid_signature", "message": str(exc)})
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return WebhookResult(400, {"code": "parse_error", "message": "The body is not JSON."})
+        if not isinstance(payload, dict):
+            return WebhookResult(400, {"code": "parse_error", "message": "The body is not a JSON object."})
+        events = client.parse_webhook(payload, headers)
+        stored = [record_event(event, account) for event in events]
+    return WebhookResult(200, {"received": len(events), "new": sum(1 for s in stored if s is not None)})
+
+
+@csrf_exempt
+@require_POST
+def webhook_view(request, provider: str, account_uuid):
+    result = receive(provider, account_uuid, request.body, request.headers)
+    return JsonResponse(result.body, status=result.status)
