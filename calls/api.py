@@ -99,7 +99,7 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
             201: CallDetailSerializer,
             409: OpenApiResponse(
                 description="Not called: code (dnc, no_consent, calling_hours…), message, next_allowed_at, call_id"
-            ),  # fmt: skip
+            ),
         },
     )
     def create(self, request):

@@ -7,7 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from unfold.decorators import action, display
-from unfold.widgets import UnfoldAdminPasswordWidget
+from django.contrib.admin.widgets import AutocompleteSelect
+from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminSelectWidget
 
 from leads.models import Lead
 from tenants.admin_base import TenantModelAdmin
@@ -90,11 +91,15 @@ class VoiceAgentAdmin(TenantModelAdmin):
 
 class PreviewForm(forms.Form):
     lead = forms.ModelChoiceField(queryset=None, label="Render for lead")
-    agent = forms.ModelChoiceField(queryset=None, required=False)
+    agent = forms.ModelChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectWidget)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = Lead.objects.order_by("-created_at")[:200]
+        from calls.models import Call
+
+        # Search leads by name or phone (the lead list's own search), however many there are.
+        self.fields["lead"].widget = AutocompleteSelect(Call._meta.get_field("lead"), admin_site)
+        self.fields["lead"].queryset = Lead.objects.all()  # after the widget: it takes the choices
         self.fields["agent"].queryset = VoiceAgent.objects.filter(is_active=True)
 
 
@@ -126,7 +131,7 @@ class ScriptAdmin(TenantModelAdmin):
 
     def preview_view(self, request, object_id):
         script = get_object_or_404(Script.objects.all(), pk=object_id)
-        form = PreviewForm(request.GET or None)
+        form = PreviewForm(request.GET or None, admin_site=self.admin_site)
         rendered = None
         if form.is_valid():
             rendered = prompting.render(form.cleaned_data["lead"], script, form.cleaned_data["agent"])

@@ -51,8 +51,12 @@ class ProviderAccountViewSet(TenantModelViewSet):
     filterset_fields = ["provider", "is_active", "health"]
     action_permissions = {"test_connection": ["voice.change_provideraccount"]}
 
-    @extend_schema(request=None, responses=inline_serializer("ConnectionTest", {"ok": serializers.BooleanField(),
-                                                                               "message": serializers.CharField()}))  # fmt: skip
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "ConnectionTest", {"ok": serializers.BooleanField(), "message": serializers.CharField()}
+        ),
+    )
     @action(detail=True, methods=["post"], url_path="test-connection")
     def test_connection(self, request, pk=None):
         ok, message = services.test_connection(self.get_object())

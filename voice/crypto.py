@@ -2,7 +2,8 @@
 
 Keys come from ``FIELD_ENCRYPTION_KEYS`` (comma-separated Fernet keys): the first
 encrypts, every one decrypts, so a key is rotated by putting a new one first and
-running ``manage.py rotate_secrets`` (it reads each secret and saves it again). Without the setting (development), one key
+running ``manage.py rotate_secrets`` (it reads each secret and saves it again).
+Without the setting (development), one key
 is derived from ``SECRET_KEY``.
 """
 

@@ -28,7 +28,9 @@ ERROR_LABELS = {
     ErrorCategory.PROVIDER_DOWN: "The provider is not answering.",
     ErrorCategory.RATE_LIMITED: "The provider asked us to slow down.",
     ErrorCategory.INVALID_REQUEST: "The provider refused the request.",
-    ErrorCategory.UNCERTAIN: "No answer from the provider after the request was sent; not retried, to never call twice.",
+    ErrorCategory.UNCERTAIN: (
+        "No answer from the provider after the request was sent; not retried, to never call twice."
+    ),
 }
 RETRYABLE = {ErrorCategory.PROVIDER_DOWN, ErrorCategory.RATE_LIMITED, ErrorCategory.CONCURRENCY_EXHAUSTED}
 

@@ -7,7 +7,6 @@ Like the official SDK's ``construct_event``, signatures older than 30 minutes ar
 
 from .base import (
     CallRequest,
-    parse_signature_header,
     ErrorCategory,
     EventKind,
     InvalidSignature,
@@ -16,6 +15,7 @@ from .base import (
     StartedCall,
     Turn,
     VoiceClient,
+    parse_signature_header,
 )
 from .common import (
     CALL_ID_KEY,
@@ -98,9 +98,15 @@ class ElevenLabsClient(VoiceClient):
             reason = data.get("failure_reason") or "unknown"
             return [
                 NormalizedEvent(
-                    provider=self.provider, provider_call_id=str(conversation), event_type=event_type,
-                    kind=EventKind.FAILED, call_id=call_id, status="ended" if reason in ("busy", "no-answer") else "failed",
-                    outcome=TERMINATION_OUTCOMES.get(reason, "failed"), disconnection_reason=reason, raw=payload,
+                    provider=self.provider,
+                    provider_call_id=str(conversation),
+                    event_type=event_type,
+                    kind=EventKind.FAILED,
+                    call_id=call_id,
+                    status="ended" if reason in ("busy", "no-answer") else "failed",
+                    outcome=TERMINATION_OUTCOMES.get(reason, "failed"),
+                    disconnection_reason=reason,
+                    raw=payload,
                 )
             ]  # fmt: skip
         analysis = data.get("analysis") or {}
@@ -135,7 +141,7 @@ class ElevenLabsClient(VoiceClient):
                     )
                     for t in data.get("transcript") or []
                     if t.get("message")
-                ],  # fmt: skip
+                ],
                 summary=analysis.get("transcript_summary") or "",
                 collected_data=collected,
                 cost=as_decimal(metadata.get("cost")),

@@ -29,7 +29,7 @@ def _category(status: int, text: str) -> str:
         return ErrorCategory.CONCURRENCY_EXHAUSTED if "concurren" in lowered else ErrorCategory.RATE_LIMITED
     if status >= 500:
         return ErrorCategory.PROVIDER_DOWN
-    if "number" in lowered and ("invalid" in lowered or "not valid" in lowered):
+    if "number" in lowered and any(word in lowered for word in ("invalid", "not valid", "not a valid")):
         return ErrorCategory.INVALID_NUMBER
     return ErrorCategory.INVALID_REQUEST
 

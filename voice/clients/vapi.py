@@ -119,7 +119,7 @@ class VapiClient(VoiceClient):
                     )
                     for m in artifact.get("messages") or []
                     if m.get("role") in ("user", "bot", "assistant") and m.get("message")
-                ],  # fmt: skip
+                ],
                 recording_url=artifact.get("recordingUrl") or "",
                 summary=analysis.get("summary") or "",
                 sentiment=sentiment(structured.get("sentiment")),

@@ -1,0 +1,271 @@
+"""From "Call now" to a finished call: the gate, place_call, the simulator's signed events, the outcome."""
+
+from datetime import UTC, datetime
+from unittest import mock
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from calls import services
+from calls.models import Call, CallEvent
+from calls.tasks import place_call
+from leads.models import DoNotCall, Lead
+from tenants.roles import Role
+from tenants.scoping import tenant_scope
+from tests.conftest import api_client, member
+from tests.factories import DoNotCallFactory, ProviderAccountFactory, VoiceAgentFactory
+
+pytestmark = pytest.mark.django_db
+DAYTIME = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)  # 11:00 in New York
+
+
+@pytest.fixture(autouse=True)
+def daytime():
+    with time_machine.travel(DAYTIME, tick=True):
+        yield
+
+
+def call_now(tenant, lead, agent, script, capture):
+    with tenant_scope(tenant.pk), capture(execute=True):
+        return services.request_call(lead, agent, script)
+
+
+def test_call_now_with_the_simulator_ends_with_transcript_outcome_and_summary(
+    tenant_a, lead, agent, script, django_capture_on_commit_callbacks
+):
+    call, decision = call_now(tenant_a, lead, agent, script, django_capture_on_commit_callbacks)
+    assert decision.allowed
+    call = Call.all_tenants.get(pk=call.pk)
+    assert call.status in ("ended", "failed")
+    assert call.outcome
+    assert call.summary
+    assert call.provider_call_id.startswith("sim_")
+    assert call.prompt_variables["business_name"] == tenant_a.legal_name
+    kinds = set(CallEvent.all_tenants.filter(call=call).values_list("event_type", flat=True))
+    assert {"call_ended", "call_analyzed"} <= kinds
+    lead.refresh_from_db()
+    assert lead.first_contacted_at is not None
+
+
+def test_the_simulator_is_deterministic_and_gives_realistic_conversations(
+    tenant_a, lead, script, django_capture_on_commit_callbacks
+):
+    account = ProviderAccountFactory(
+        tenant=tenant_a, provider="simulator", api_key="k",
+        provider_ids={"mix": {"answered": 1}, "conversation_mix": {"appointment": 1}},
+    )  # fmt: skip
+    agent = VoiceAgentFactory(tenant=tenant_a, account=account)
+    call, _ = call_now(tenant_a, lead, agent, script, django_capture_on_commit_callbacks)
+    call = Call.all_tenants.get(pk=call.pk)
+    assert call.outcome == "appointment_booked"
+    assert call.transcript[0]["role"] == "agent" and "automated assistant" in call.transcript[0]["text"]
+    assert any(turn["role"] == "user" for turn in call.transcript)
+    assert call.collected_data["appointment_time"]
+    assert call.recording_url.endswith(f"?call={call.provider_call_id}")
+
+
+def test_a_lead_on_the_dnc_list_is_refused_with_dnc(tenant_a, lead, agent, script, django_capture_on_commit_callbacks):
+    DoNotCallFactory(tenant=tenant_a, phone=lead.phone)
+    call, decision = call_now(tenant_a, lead, agent, script, django_capture_on_commit_callbacks)
+    assert (decision.allowed, decision.code) == (False, "dnc")
+    call = Call.all_tenants.get(pk=call.pk)
+    assert (call.status, call.compliance_code, call.provider_call_id) == ("canceled", "dnc", "")
+
+
+def test_a_call_at_21_30_is_deferred_with_the_next_allowed_moment(tenant_a, lead, agent, script):
+    with tenant_scope(tenant_a.pk):
+        call, decision = services.request_call(lead, agent, script, when=datetime(2026, 11, 24, 2, 30, tzinfo=UTC))
+    assert decision.code == "calling_hours"
+    assert decision.next_allowed_at == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 New York
+    assert Call.all_tenants.get(pk=call.pk).next_allowed_at == decision.next_allowed_at
+
+
+def test_place_call_delivered_twice_starts_one_provider_call(tenant_a, lead, agent, script):
+    with tenant_scope(tenant_a.pk):
+        call, _ = services.request_call(lead, agent, script)  # on_commit not run: the task is not sent yet
+    with mock.patch("voice.clients.simulator.SimulatorClient.start_call") as start:
+        start.return_value = mock.Mock(provider_call_id="sim_once")
+        place_call(tenant_id=tenant_a.pk, call_id=call.pk)
+        place_call(tenant_id=tenant_a.pk, call_id=call.pk)
+    assert start.call_count == 1
+    assert Call.all_tenants.get(pk=call.pk).provider_call_id == "sim_once"
+
+
+def retell_agent(tenant, server):
+    account = ProviderAccountFactory(tenant=tenant, provider="retell", api_key="rk",
+                                     provider_ids={"base_url": server.url})  # fmt: skip
+    return VoiceAgentFactory(tenant=tenant, account=account)
+
+
+@pytest.fixture
+def provider_server():
+    from tests.voice.conftest import ProviderServer
+
+    server = ProviderServer()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("status,category,health", [(401, "bad_credentials", "bad_credentials"),
+                                                    (402, "out_of_funds", "out_of_funds")])  # fmt: skip
+def test_provider_refusal_fails_the_call_and_flags_the_account(
+    tenant_a, lead, script, provider_server, status, category, health
+):
+    agent = retell_agent(tenant_a, provider_server)
+    provider_server.answer(status, {"message": "Nope: account problem"})
+    with tenant_scope(tenant_a.pk):
+        call, _ = services.request_call(lead, agent, script)
+    place_call(tenant_id=tenant_a.pk, call_id=call.pk)
+    call = Call.all_tenants.get(pk=call.pk)
+    assert (call.status, call.error_category, call.needs_attention) == ("failed", category, True)
+    assert "Nope: account problem" in call.error_message
+    agent.account.refresh_from_db()
+    assert agent.account.health == health
+
+
+def test_provider_429_is_retried_later_without_a_second_call(tenant_a, lead, script, provider_server, monkeypatch):
+    from voice.clients import http
+
+    monkeypatch.setattr(http, "BACKOFF_SECONDS", 0.0)
+    agent = retell_agent(tenant_a, provider_server)
+    for _ in range(4):  # the client's own retries all meet 429
+        provider_server.answer(429, {"message": "concurrency limit reached"})
+    with tenant_scope(tenant_a.pk):
+        call, _ = services.request_call(lead, agent, script)
+    with pytest.raises(Exception, match="Retry"):
+        place_call.apply(kwargs={"tenant_id": tenant_a.pk, "call_id": call.pk}, throw=True)
+    assert Call.all_tenants.get(pk=call.pk).status == "queued"  # back in the queue for the task's retry
+    provider_server.answer(201, {"call_id": "call_after_retry"})
+    place_call(tenant_id=tenant_a.pk, call_id=call.pk)  # the retry
+    call = Call.all_tenants.get(pk=call.pk)
+    assert (call.status, call.provider_call_id) == ("dialing", "call_after_retry")
+    accepted = [r for r in provider_server.requests if r["method"] == "POST"]
+    assert len(accepted) == 5  # four refused before being taken, one accepted: one call
+
+
+def test_dnc_added_while_queued_stops_the_dial(tenant_a, lead, agent, script):
+    with tenant_scope(tenant_a.pk):
+        call, _ = services.request_call(lead, agent, script)
+        DoNotCall.objects.create(phone=lead.phone, reason="asked by email")
+    with mock.patch("voice.clients.simulator.SimulatorClient.start_call") as start:
+        place_call(tenant_id=tenant_a.pk, call_id=call.pk)
+    assert start.call_count == 0
+    call = Call.all_tenants.get(pk=call.pk)
+    assert (call.status, call.compliance_code) == ("canceled", "dnc")
+
+
+def test_outcome_moves_the_lead_and_updates_its_score(tenant_a, lead, script, django_capture_on_commit_callbacks):
+    account = ProviderAccountFactory(
+        tenant=tenant_a, provider="simulator", api_key="k",
+        provider_ids={"mix": {"answered": 1}, "conversation_mix": {"not_interested": 1}},
+    )  # fmt: skip
+    agent = VoiceAgentFactory(tenant=tenant_a, account=account)
+    call_now(tenant_a, lead, agent, script, django_capture_on_commit_callbacks)
+    lead = Lead.all_tenants.get(pk=lead.pk)
+    assert lead.stage == "not_interested"
+    assert lead.last_contacted_at is not None
+    assert any(part["rule"] == "engagement" for part in lead.score_explanation)
+
+
+def test_stale_dialing_calls_are_failed_not_redialled(tenant_a, lead, agent):
+    from calls.tasks import expire_stale_calls
+    from tests.factories import CallFactory
+
+    old = CallFactory(tenant=tenant_a, lead=lead, agent=agent, account=agent.account, status="dialing", outcome="",
+                      dialed_at=datetime(2026, 11, 23, 15, 0, tzinfo=UTC))  # fmt: skip
+    assert expire_stale_calls() == 1
+    old.refresh_from_db()
+    assert (old.status, old.needs_attention) == ("failed", True)
+
+
+# --- the API ---------------------------------------------------------------------------
+
+
+def test_api_call_now_201_then_the_record_shows_the_conversation(
+    owner_a, tenant_a, lead, agent, script, django_capture_on_commit_callbacks
+):
+    client = api_client(owner_a, tenant_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/calls/", {"lead": lead.pk, "agent": agent.pk, "script": script.pk})
+    assert response.status_code == 201, response.json()
+    detail = client.get(f"/api/v1/calls/{response.json()['id']}/").json()
+    assert detail["status"] in ("ended", "failed") and detail["outcome"]
+    assert "events" in detail and "transcript" in detail
+
+
+def test_api_call_now_refused_is_409_with_code_and_next_time(owner_a, tenant_a, lead, agent, script):
+    DoNotCallFactory(tenant=tenant_a, phone=lead.phone)
+    response = api_client(owner_a, tenant_a).post(
+        "/api/v1/calls/", {"lead": lead.pk, "agent": agent.pk, "script": script.pk}
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "dnc" and response.json()["call_id"]
+
+
+def test_api_call_now_with_another_tenants_lead_is_400(owner_a, tenant_a, tenant_b, agent, script):
+    from tests.factories import LeadFactory
+
+    foreign = LeadFactory(tenant=tenant_b)
+    response = api_client(owner_a, tenant_a).post(
+        "/api/v1/calls/", {"lead": foreign.pk, "agent": agent.pk, "script": script.pk}
+    )
+    assert response.status_code == 400 and "lead" in response.json()["fields"]
+
+
+def test_viewers_cannot_call(tenant_a, lead, agent, script):
+    viewer = api_client(member(tenant_a, Role.VIEWER, "vera"), tenant_a)
+    assert viewer.post("/api/v1/calls/", {"lead": lead.pk, "agent": agent.pk, "script": script.pk}).status_code == 403
+
+
+def test_needs_attention_resolve_and_qa_reviews(owner_a, tenant_a, lead, agent):
+    from tests.factories import CallFactory
+
+    call = CallFactory(tenant=tenant_a, lead=lead, agent=agent, account=agent.account, needs_attention=True,
+                       attention_reason="Said: manager")  # fmt: skip
+    client = api_client(owner_a, tenant_a)
+    assert [c["id"] for c in client.get("/api/v1/calls/needs-attention/").json()["results"]] == [call.pk]
+    resolved = client.post(f"/api/v1/calls/{call.pk}/resolve/", {"note": "Called back, sorted."}).json()
+    assert resolved["needs_attention"] is False and resolved["resolved_by"] == owner_a.pk
+    assert client.get("/api/v1/calls/needs-attention/").json()["results"] == []
+    review = client.post(f"/api/v1/calls/{call.pk}/qa-reviews/", {"score": 4, "checklist": {"greeting": True}})
+    assert review.status_code == 201 and review.json()["reviewer"] == owner_a.pk
+    assert client.post(f"/api/v1/calls/{call.pk}/qa-reviews/", {"score": 9}).status_code == 400
+
+
+def test_call_list_query_count_does_not_grow_with_page_size(owner_a, tenant_a, lead, agent,
+                                                            django_assert_max_num_queries):  # fmt: skip
+    from tests.factories import CallFactory
+
+    CallFactory.create_batch(40, tenant=tenant_a, lead=lead, agent=agent, account=agent.account)
+    client = api_client(owner_a, tenant_a)
+    with django_assert_max_num_queries(5) as few:
+        client.get("/api/v1/calls/", {"page_size": 5})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/v1/calls/", {"page_size": 40}).json()["results"]) == 40
+
+
+# --- the admin ---------------------------------------------------------------------------
+
+
+def test_admin_call_now_shows_the_gates_answer(client, owner_a, tenant_a, lead, agent, script):
+    DoNotCallFactory(tenant=tenant_a, phone=lead.phone)
+    client.force_login(owner_a)
+    url = reverse("admin:calls_call_now", args=[lead.pk])
+    page = client.post(url, {"agent": agent.pk, "script": script.pk}).content.decode()
+    assert "Not called: dnc" in page
+
+
+def test_admin_call_page_shows_the_conversation(client, owner_a, tenant_a, lead, agent):
+    from tests.factories import CallFactory
+
+    call = CallFactory(tenant=tenant_a, lead=lead, agent=agent, account=agent.account, summary="Booked a tour.",
+                       recording_url="https://example.com/r.wav",
+                       transcript=[{"role": "agent", "text": "Hello from the gym", "seconds": 0},
+                                   {"role": "user", "text": "Hi there", "seconds": 2}])  # fmt: skip
+    client.force_login(owner_a)
+    page = client.get(reverse("admin:calls_call_change", args=[call.pk])).content.decode()
+    assert "Hello from the gym" in page and "Hi there" in page and "Booked a tour." in page
+    assert "<audio controls" in page
+    lead_page = client.get(reverse("admin:leads_lead_change", args=[lead.pk])).content.decode()
+    assert "Call now" in lead_page and "Call: Answered" in lead_page

@@ -1,0 +1,143 @@
+"""Provider webhooks at /webhooks/voice/<provider>/<account uuid>/: signatures, replays, order, bad input."""
+
+import json
+import time
+
+import pytest
+
+from calls.models import Call, CallEvent
+from voice.clients.retell import sign
+from tests.factories import CallFactory, ProviderAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def retell_body(event, call_id, provider_call_id="call_1", **fields):
+    call = {"call_id": provider_call_id, "call_status": "ended", "metadata": {"crm_call_id": str(call_id)}, **fields}
+    return json.dumps({"event": event, "call": call}).encode()
+
+
+def post(client, account, body, signature=None, provider=None):
+    headers = {"HTTP_X_RETELL_SIGNATURE": signature if signature is not None else sign(body, account.api_key)}
+    return client.post(f"/webhooks/voice/{provider or account.provider}/{account.webhook_uuid}/", body,
+                       content_type="application/json", **headers)  # fmt: skip
+
+
+@pytest.fixture
+def dialing_call(tenant_a, account, lead):
+    return CallFactory(tenant=tenant_a, lead=lead, account=account, provider="retell", status="dialing", outcome="",
+                       to_number=lead.phone)  # fmt: skip
+
+
+def events():
+    return CallEvent.all_tenants.count()
+
+
+@pytest.mark.parametrize(
+    "signature",
+    ["", "v=1,d=00", "garbage", "v={now},d=" + "0" * 64, "v=1000,d={good}"],
+    ids=["missing", "malformed", "garbage", "wrong", "expired"],
+)
+def test_bad_signatures_are_401_and_store_nothing(client, account, dialing_call, signature):
+    body = retell_body("call_ended", dialing_call.pk, disconnection_reason="user_hangup")
+    good = sign(body, account.api_key).split("d=")[1]
+    signature = signature.format(now=int(time.time() * 1000), good=good)
+    response = post(client, account, body, signature)
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_signature"
+    assert events() == 0
+    dialing_call.refresh_from_db()
+    assert dialing_call.status == "dialing"
+
+
+def test_signature_of_another_account_is_refused(client, tenant_a, account, dialing_call):
+    other = ProviderAccountFactory(tenant=tenant_a, provider="retell", api_key="someone-else")
+    body = retell_body("call_ended", dialing_call.pk)
+    assert post(client, account, body, sign(body, other.api_key)).status_code == 401
+
+
+def test_malformed_json_is_400(client, account):
+    body = b'{"event": "call_ended", "call": '
+    assert post(client, account, body).status_code == 400
+    assert events() == 0
+
+
+def test_unknown_provider_or_account_is_404(client, account):
+    body = retell_body("call_ended", 1)
+    assert post(client, account, body, provider="nokia").status_code == 404
+    response = client.post("/webhooks/voice/retell/00000000-0000-0000-0000-000000000000/", body,
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code == 404
+
+
+def test_get_is_not_allowed(client, account):
+    assert client.get(f"/webhooks/voice/retell/{account.webhook_uuid}/").status_code == 405
+
+
+def test_an_accepted_event_is_stored_and_applied_and_a_replay_changes_nothing(client, account, dialing_call):
+    body = retell_body("call_ended", dialing_call.pk, disconnection_reason="user_hangup", duration_ms=61000,
+                       transcript_object=[{"role": "agent", "content": "Hi", "words": [{"start": 0.5}]}])  # fmt: skip
+    assert post(client, account, body).json() == {"received": 1, "new": 1}
+    dialing_call.refresh_from_db()
+    assert (dialing_call.status, dialing_call.outcome, dialing_call.duration_seconds) == ("ended", "answered", 61)
+    assert dialing_call.transcript == [{"role": "agent", "text": "Hi", "seconds": 0.5}]
+    replay = post(client, account, body)
+    assert replay.status_code == 200 and replay.json() == {"received": 1, "new": 0}
+    assert events() == 1
+
+
+def test_event_for_an_unknown_call_is_kept_and_flagged(client, account):
+    body = retell_body("call_started", 999999, provider_call_id="stranger")
+    assert post(client, account, body).status_code == 200
+    event = CallEvent.all_tenants.get()
+    assert event.is_orphan and event.call_id is None
+
+
+def test_analyzed_before_ended_and_late_events_never_move_a_call_back(client, account, dialing_call):
+    analyzed = retell_body("call_analyzed", dialing_call.pk, disconnection_reason="user_hangup",
+                           call_analysis={"call_summary": "Booked.", "user_sentiment": "Positive",
+                                          "custom_analysis_data": {"appointment_time": "2026-11-30T15:00:00+00:00"}})  # fmt: skip
+    post(client, account, analyzed)
+    ended = retell_body("call_ended", dialing_call.pk, disconnection_reason="user_hangup")
+    post(client, account, ended)
+    started = retell_body("call_started", dialing_call.pk, call_status="ongoing")
+    post(client, account, started)
+    dialing_call.refresh_from_db()
+    assert dialing_call.status == "ended"
+    assert dialing_call.outcome == "appointment_booked"
+    assert dialing_call.summary == "Booked." and dialing_call.sentiment == "positive"
+
+
+def test_each_tenant_receives_only_into_its_own_calls(client, tenant_b, account, dialing_call):
+    foreign_account = ProviderAccountFactory(tenant=tenant_b, provider="retell", api_key="b-key")
+    body = retell_body("call_ended", dialing_call.pk, provider_call_id="from_b")  # names tenant A's call id
+    assert post(client, foreign_account, body).status_code == 200
+    dialing_call.refresh_from_db()
+    assert dialing_call.status == "dialing"
+    assert CallEvent.all_tenants.get().tenant_id == tenant_b.pk
+
+
+def test_opt_out_in_the_conversation_writes_the_dnc_entry_at_once(client, account, dialing_call, lead):
+    from leads.models import DoNotCall
+
+    body = retell_body(
+        "call_ended", dialing_call.pk, disconnection_reason="user_hangup",
+        transcript_object=[{"role": "user", "content": "No me llamen más, por favor."}],
+    )  # fmt: skip
+    post(client, account, body)
+    dialing_call.refresh_from_db()
+    assert dialing_call.outcome == "dnc_requested"
+    entry = DoNotCall.all_tenants.get(phone=lead.phone)
+    assert entry.source == "call"
+
+
+def test_escalation_words_and_negative_sentiment_need_attention(client, account, dialing_call):
+    body = retell_body(
+        "call_analyzed", dialing_call.pk, disconnection_reason="user_hangup",
+        transcript_object=[{"role": "user", "content": "I want to talk to my lawyer about this."}],
+        call_analysis={"user_sentiment": "Negative"},
+    )  # fmt: skip
+    post(client, account, body)
+    call = Call.all_tenants.get(pk=dialing_call.pk)
+    assert call.needs_attention
+    assert "lawyer" in call.attention_reason and "Negative" in call.attention_reason
