@@ -6,8 +6,8 @@ import time
 import pytest
 
 from calls.models import Call, CallEvent
-from voice.clients.retell import sign
 from tests.factories import CallFactory, ProviderAccountFactory
+from voice.clients.retell import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +94,12 @@ def test_event_for_an_unknown_call_is_kept_and_flagged(client, account):
 
 
 def test_analyzed_before_ended_and_late_events_never_move_a_call_back(client, account, dialing_call):
-    analyzed = retell_body("call_analyzed", dialing_call.pk, disconnection_reason="user_hangup",
-                           call_analysis={"call_summary": "Booked.", "user_sentiment": "Positive",
-                                          "custom_analysis_data": {"appointment_time": "2026-11-30T15:00:00+00:00"}})  # fmt: skip
+    analysis = {
+        "call_summary": "Booked.",
+        "user_sentiment": "Positive",
+        "custom_analysis_data": {"appointment_time": "2026-11-30T15:00:00+00:00"},
+    }
+    analyzed = retell_body("call_analyzed", dialing_call.pk, disconnection_reason="user_hangup", call_analysis=analysis)
     post(client, account, analyzed)
     ended = retell_body("call_ended", dialing_call.pk, disconnection_reason="user_hangup")
     post(client, account, ended)

@@ -62,8 +62,8 @@ def test_admin_never_shows_a_stored_secret(client, owner_a, tenant_a):
 def test_key_rotation_re_encrypts_with_the_new_first_key(owner_a, tenant_a, settings):
     from django.core.management import call_command
 
-    from voice import crypto
     from tests.factories import ProviderAccountFactory
+    from voice import crypto
 
     old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [old_key]
@@ -97,11 +97,11 @@ def test_scripts_must_name_the_business_and_say_they_are_automated(owner_a, tena
 def test_script_purpose_decides_marketing_or_informational(owner_a, tenant_a):
     client = api_client(owner_a, tenant_a)
     opening = "Hello, an automated assistant from {business_name} here."
-    reminder = client.post("/api/v1/voice/scripts/", {"name": "R", "purpose": "service_reminder",
-                                                      "opening_line": opening, "prompt_template": "p"}).json()  # fmt: skip
+    common = {"opening_line": opening, "prompt_template": "p"}
+    reminder = client.post("/api/v1/voice/scripts/", {"name": "R", "purpose": "service_reminder", **common}).json()
     assert reminder["is_marketing"] is False
-    followup = client.post("/api/v1/voice/scripts/", {"name": "F", "purpose": "win_back", "is_marketing": False,
-                                                      "opening_line": opening, "prompt_template": "p"}).json()  # fmt: skip
+    followup = {"name": "F", "purpose": "win_back", "is_marketing": False, **common}
+    followup = client.post("/api/v1/voice/scripts/", followup).json()
     assert followup["is_marketing"] is True
 
 
