@@ -18,6 +18,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="short run for CI")
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (2 per core, as deployed)")
     args = parser.parse_args()
     seconds = args.seconds or (1.5 if args.quick else 10.0)
 
@@ -34,7 +35,7 @@ def main():
         Membership.objects.create(user=user, role="owner")
     headers = {"Authorization": f"Bearer {tokens_for(user, tenant)['access']}"}
 
-    with Gunicorn(workers=2) as server:
+    with Gunicorn(workers=args.workers) as server:
         load(server.port, "/api/v1/auth/me", headers=headers, seconds=0.5, concurrency=2)  # warm up
         me = load(server.port, "/api/v1/auth/me", headers=headers, seconds=seconds, concurrency=args.concurrency)
         bare = load(server.port, "/healthz", seconds=seconds, concurrency=args.concurrency)
@@ -46,7 +47,7 @@ def main():
             "bench": "api_overhead",
             "database": "postgresql",
             "cache": "redis" if os.environ.get("REDIS_URL") else "local memory",
-            "server": "gunicorn, 2 sync workers",
+            "server": f"gunicorn, {args.workers} sync workers",
             "seconds": seconds,
             "concurrency": args.concurrency,
             "me_rps": me["rps"],

@@ -6,9 +6,18 @@ class CallsConfig(AppConfig):
     verbose_name = "Calls"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from leads import privacy, scoring, timeline
 
-        from . import lead_hooks
+        from . import compliance, lead_hooks
+        from .models import CallingPolicy
+
+        def forget(sender, instance, **kwargs):
+            compliance.forget_policy(instance.tenant_id)
+
+        post_save.connect(forget, sender=CallingPolicy, dispatch_uid="calls-forget-policy")
+        post_delete.connect(forget, sender=CallingPolicy, dispatch_uid="calls-forget-policy-delete")
 
         timeline.register_timeline(lead_hooks.timeline_entries)
         scoring.register_engagement(lead_hooks.engagement)

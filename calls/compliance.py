@@ -7,6 +7,7 @@ their sources are in ../shared/reference/compliance.md; their numbers come from
 the tenant's CallingPolicy (US defaults).
 """
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -65,8 +66,24 @@ class Decision:
 ALLOWED = Decision(True)
 
 
+POLICY_MEMO_SECONDS = 30
+_policy_memo: dict[int, tuple[float, CallingPolicy]] = {}
+
+
 def policy_for_tenant() -> CallingPolicy:
-    return CallingPolicy.objects.first() or CallingPolicy()
+    """The tenant's calling policy (defaults if none is saved), remembered briefly: it is read on every
+    call and webhook, and changes rarely (saving one forgets it at once in this process)."""
+    from tenants.scoping import current_tenant_id
+
+    tenant_id, now = current_tenant_id(), time.monotonic()
+    memo = _policy_memo.get(tenant_id)
+    if memo is None or memo[0] < now:
+        memo = _policy_memo[tenant_id] = (now + POLICY_MEMO_SECONDS, CallingPolicy.objects.first() or CallingPolicy())
+    return memo[1]
+
+
+def forget_policy(tenant_id: int) -> None:
+    _policy_memo.pop(tenant_id, None)
 
 
 def is_restricted(lead: Lead, policy: CallingPolicy) -> bool:

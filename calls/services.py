@@ -8,10 +8,11 @@ provider said once (replays are no-ops) and ``apply_event`` moves the call
 forward only; when it ends, the outcome acts on the lead.
 """
 
+import json
 import re
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from leads import services as lead_services
@@ -187,28 +188,38 @@ def _fail(call: Call, category: str, message: str) -> Call:
 # --- events in ------------------------------------------------------------------------------
 
 
-def record_event(event: NormalizedEvent, account: ProviderAccount) -> CallEvent | None:
-    """Store a provider event once and apply it; a replay (same provider, call id and type) returns None."""
-    call = None
-    if event.call_id is not None:
-        call = Call.objects.filter(pk=event.call_id, account=account).first()
-    if call is None:
-        call = Call.objects.filter(provider=account.provider, provider_call_id=event.provider_call_id).first()
-    try:
-        with transaction.atomic():
-            stored = CallEvent.objects.create(
-                call=call,
-                provider=account.provider,
-                provider_call_id=event.provider_call_id,
-                event_type=event.event_type,
-                payload=event.raw,
-                is_orphan=call is None,
+def record_event(event: NormalizedEvent, account: ProviderAccount) -> int | None:
+    """Store a provider event once and apply it, in one transaction: the call row is locked, the event
+    inserted unless it was seen before (then None: a replay changes nothing), the call moved forward."""
+    with transaction.atomic():
+        call = None
+        if event.call_id is not None:
+            call = Call.objects.select_for_update().filter(pk=event.call_id, account=account).first()
+        if call is None:
+            call = (
+                Call.objects.select_for_update()
+                .filter(provider=account.provider, provider_call_id=event.provider_call_id)
+                .first()
             )
-    except IntegrityError:
-        return None
-    if call is not None:
-        apply_event(call, event)
-    return stored
+        event_id = _insert_event_once(event, account, call)
+        if event_id is not None and call is not None:
+            _apply(call, event)
+    return event_id
+
+
+def _insert_event_once(event: NormalizedEvent, account: ProviderAccount, call: Call | None) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: one round trip tells a new event from a replay."""
+    table = connection.ops.quote_name(CallEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (tenant_id, call_id, provider, provider_call_id, event_type, payload, received_at,"
+            " is_orphan) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (provider, provider_call_id, event_type) DO NOTHING RETURNING id",
+            [account.tenant_id, call.pk if call else None, account.provider, event.provider_call_id,
+             event.event_type, json.dumps(event.raw), timezone.now(), call is None],
+        )  # fmt: skip
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _opted_out(transcript: list[dict], collected: dict) -> bool:
@@ -260,46 +271,52 @@ def _attention(call: Call) -> list[str]:
     return reasons
 
 
-def apply_event(call: Call, event: NormalizedEvent) -> Call:
-    """Move a call forward with what the provider said (never backwards); act when it ends."""
-    with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=call.pk)
-        was_final = call.status in FINAL_STATUSES
-        if not call.provider_call_id:
-            call.provider_call_id = event.provider_call_id
-        if event.status and not was_final and STATUS_RANK[event.status] > STATUS_RANK[call.status]:
-            call.status = event.status
-        call.started_at = call.started_at or event.started_at
-        call.ended_at = call.ended_at or event.ended_at
-        if event.duration_seconds is not None:
-            call.duration_seconds = event.duration_seconds
-        if event.transcript:
-            call.transcript = [turn.as_dict() for turn in event.transcript]
-        call.recording_url = event.recording_url or call.recording_url
-        call.summary = event.summary or call.summary
-        call.sentiment = event.sentiment or call.sentiment
-        if event.collected_data:
-            call.collected_data = {**call.collected_data, **{k: v for k, v in event.collected_data.items()
-                                                              if v not in (None, "")}}  # fmt: skip
-        if event.cost is not None:
-            call.cost = event.cost
-        call.disconnection_reason = event.disconnection_reason or call.disconnection_reason
-        if event.error_message:
-            call.error_message = event.error_message[:500]
-        if call.status in FINAL_STATUSES:
-            call.ended_at = call.ended_at or timezone.now()
-            base = event.outcome or (call.outcome if call.outcome in ("voicemail", "busy", "no_answer", "failed")
-                                     else "answered" if call.outcome else "")  # fmt: skip
-            if event.kind in (EventKind.ENDED, EventKind.FAILED, EventKind.ANALYZED) or not call.outcome:
-                call.outcome = decide_outcome(call, base) or call.outcome
-            reasons = _attention(call)
-            if reasons and not call.resolved_at:
-                call.needs_attention = True
-                call.attention_reason = "; ".join(reasons)[:300]
-        call.save()
-        if call.status in FINAL_STATUSES and call.outcome == Outcome.DNC_REQUESTED and call.lead_id:
-            # compliance.md: a spoken opt-out takes effect at once, for every campaign.
-            lead_services.add_dnc(call.to_number, reason=f"Asked in call #{call.pk}", source=DncSource.CALL)
+LINE_OUTCOMES = {Outcome.VOICEMAIL, Outcome.BUSY, Outcome.NO_ANSWER, Outcome.FAILED}
+APPLIED_FIELDS = [
+    "provider_call_id", "status", "started_at", "ended_at", "duration_seconds", "transcript", "recording_url",
+    "summary", "sentiment", "collected_data", "cost", "disconnection_reason", "error_message", "outcome",
+    "needs_attention", "attention_reason",
+]  # fmt: skip
+
+
+def _apply(call: Call, event: NormalizedEvent) -> Call:
+    """Move a (locked) call forward with what the provider said, never backwards; act when it ends."""
+    was_final = call.status in FINAL_STATUSES
+    if not call.provider_call_id:
+        call.provider_call_id = event.provider_call_id
+    if event.status and not was_final and STATUS_RANK[event.status] > STATUS_RANK[call.status]:
+        call.status = event.status
+    call.started_at = call.started_at or event.started_at
+    call.ended_at = call.ended_at or event.ended_at
+    if event.duration_seconds is not None:
+        call.duration_seconds = event.duration_seconds
+    if event.transcript:
+        call.transcript = [turn.as_dict() for turn in event.transcript]
+    call.recording_url = event.recording_url or call.recording_url
+    call.summary = event.summary or call.summary
+    call.sentiment = event.sentiment or call.sentiment
+    if event.collected_data:
+        known = {k: v for k, v in event.collected_data.items() if v not in (None, "")}
+        call.collected_data = {**call.collected_data, **known}
+    if event.cost is not None:
+        call.cost = event.cost
+    call.disconnection_reason = event.disconnection_reason or call.disconnection_reason
+    if event.error_message:
+        call.error_message = event.error_message[:500]
+    if call.status in FINAL_STATUSES:
+        call.ended_at = call.ended_at or timezone.now()
+        # What the line did (the provider's word, else what an earlier event said), then what was said on it.
+        base = event.outcome or (call.outcome if call.outcome in LINE_OUTCOMES else "answered" if call.outcome else "")
+        if event.kind in (EventKind.ENDED, EventKind.FAILED, EventKind.ANALYZED) or not call.outcome:
+            call.outcome = decide_outcome(call, base) or call.outcome
+        reasons = _attention(call)
+        if reasons and not call.resolved_at:
+            call.needs_attention = True
+            call.attention_reason = "; ".join(reasons)[:300]
+    call.save(update_fields=APPLIED_FIELDS)
+    if call.status in FINAL_STATUSES and call.outcome == Outcome.DNC_REQUESTED and call.lead_id:
+        # compliance.md: a spoken opt-out takes effect at once, for every campaign.
+        lead_services.add_dnc(call.to_number, reason=f"Asked in call #{call.pk}", source=DncSource.CALL)
     if call.status in FINAL_STATUSES:
         from .tasks import after_call_ended
 

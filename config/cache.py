@@ -29,25 +29,25 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = PooledClientRedisCacheClient
 
-    def incr_with_expiry(self, key, ttl: int, version=None) -> int:
-        """Atomically add one to ``key`` (created with a time to live of ``ttl`` seconds); one round trip."""
+    def incr_with_expiry(self, key, ttl: int, amount: int = 1, version=None) -> int:
+        """Atomically add ``amount`` to ``key`` (created with a time to live of ``ttl`` seconds); one round trip."""
         key = self.make_and_validate_key(key, version=version)
-        pipe = self._cache.get_client(key, write=True).pipeline()
-        pipe.incr(key)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)  # one round trip, no MULTI
+        pipe.incrby(key, amount)
         pipe.expire(key, ttl, nx=True)
         count, _ = pipe.execute()
         return int(count)
 
 
-def incr_with_expiry(cache, key, ttl: int) -> int:
+def incr_with_expiry(cache, key, ttl: int, amount: int = 1) -> int:
     """A counter that expires ``ttl`` seconds after it was created, on any Django cache."""
     fast = getattr(cache, "incr_with_expiry", None)
     if fast is not None:
-        return fast(key, ttl)
-    if cache.add(key, 1, ttl):
-        return 1
+        return fast(key, ttl, amount)
+    if cache.add(key, amount, ttl):
+        return amount
     try:
-        return cache.incr(key)
+        return cache.incr(key, amount)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, ttl)
-        return 1
+        cache.set(key, amount, ttl)
+        return amount

@@ -50,12 +50,14 @@ def _celery_inline():
 def _fresh_cache():
     from django.core.cache import cache
 
+    from tenants.api.throttling import forget_local_counts
     from tenants.auth_cache import forget_everything_local
     from tenants.backends import forget_role_permissions
 
     cache.clear()
     forget_role_permissions()
     forget_everything_local()
+    forget_local_counts()
     yield
     cache.clear()
     forget_everything_local()

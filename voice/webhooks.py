@@ -8,6 +8,7 @@ and changes nothing. The simulator delivers its events through ``receive`` too.
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.http import JsonResponse
@@ -22,6 +23,27 @@ from .models import ProviderAccount
 logger = logging.getLogger(__name__)
 
 
+ACCOUNT_MEMO_SECONDS = 30
+_accounts: dict[tuple[str, str], tuple[float, ProviderAccount | None]] = {}
+
+
+def _account(provider: str, account_uuid) -> ProviderAccount | None:
+    """The account a webhook URL names, remembered briefly in this process (every event reads it).
+    The account names the tenant: this is how a webhook finds its scope, so the lookup crosses tenants."""
+    key, now = (provider, str(account_uuid)), time.monotonic()
+    memo = _accounts.get(key)
+    if memo is None or memo[0] < now:
+        account = ProviderAccount.objects.unscoped().filter(webhook_uuid=account_uuid, provider=provider).first()
+        if account is not None and not account.is_active:
+            account = None
+        memo = _accounts[key] = (now + ACCOUNT_MEMO_SECONDS, account)
+    return memo[1]
+
+
+def forget_accounts() -> None:
+    _accounts.clear()
+
+
 @dataclass
 class WebhookResult:
     status: int
@@ -33,8 +55,7 @@ def receive(provider: str, account_uuid, body: bytes, headers) -> WebhookResult:
 
     if provider not in CLIENTS:
         return WebhookResult(404, {"code": "not_found", "message": "Unknown provider."})
-    # The account names the tenant: this is how a webhook finds its scope.
-    account = ProviderAccount.objects.unscoped().filter(webhook_uuid=account_uuid, provider=provider).first()
+    account = _account(provider, account_uuid)
     if account is None:
         return WebhookResult(404, {"code": "not_found", "message": "Unknown account."})
     with tenant_scope(account.tenant_id):

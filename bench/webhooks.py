@@ -1,0 +1,104 @@
+"""Webhook throughput: signed Retell ``call_ended`` events for distinct calls, posted to the real webhook
+URL in gunicorn on PostgreSQL. Goals: at least 300 requests/s sustained on this 2-core machine, p99 under
+100 ms. The baseline is a no-op Django view (/healthz) in the same server.
+
+    python bench/webhooks.py [--quick] [--seconds N]
+"""
+
+import argparse
+import json
+import os
+
+from _common import Gunicorn, emit, load, setup_django
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seconds", type=float, default=None)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (I/O-bound: 2 per core)")
+    args = parser.parse_args()
+    seconds = args.seconds or (1.5 if args.quick else 10.0)
+    calls_needed = int(seconds * 900) + 500  # more distinct calls than the server can take in the time
+
+    setup_django()
+    from calls.models import Call, CallEvent
+    from leads.models import Lead
+    from tenants.models import Tenant
+    from tenants.scoping import tenant_scope
+    from voice.clients.retell import sign
+    from voice.models import ProviderAccount, VoiceAgent
+
+    tenant = Tenant.objects.create(name="Bench", slug="bench", vertical="gym", legal_name="Bench LLC",
+                                   callback_phone="+13055550100")  # fmt: skip
+    with tenant_scope(tenant.pk):
+        account = ProviderAccount.objects.create(provider="retell", label="Retell", api_key="bench-retell-key")
+        agent = VoiceAgent.objects.create(name="Agent", account=account)
+        leads = Lead.objects.bulk_create(
+            [Lead(phone=f"+1212{5000000 + i:07d}", first_name=f"L{i}") for i in range(calls_needed)]
+        )
+        calls = Call.objects.bulk_create(
+            [
+                Call(
+                    lead=lead,
+                    agent=agent,
+                    account=account,
+                    provider="retell",
+                    to_number=lead.phone,
+                    status="dialing",
+                    provider_call_id=f"bench_{i}",
+                )  # fmt: skip
+                for i, lead in enumerate(leads)
+            ]
+        )
+    bodies = []
+    for call in calls:
+        body = json.dumps(
+            {"event": "call_ended", "call": {
+                "call_id": call.provider_call_id, "call_status": "ended", "disconnection_reason": "user_hangup",
+                "duration_ms": 42000, "metadata": {"crm_call_id": str(call.pk)},
+                "transcript_object": [{"role": "agent", "content": "Hi, this is an automated assistant."},
+                                      {"role": "user", "content": "Not now, thanks."}],
+            }},
+            separators=(",", ":"),
+        ).encode()  # fmt: skip
+        bodies.append((body, {"X-Retell-Signature": sign(body, account.api_key), "Content-Type": "application/json"}))
+
+    path = account.webhook_path
+    warmup, bodies = bodies[:200], bodies[200:]
+    with Gunicorn(workers=args.workers) as server:
+        load(server.port, "/healthz", seconds=0.5, concurrency=2)  # warm up both paths
+        load(server.port, path, method="POST", bodies=warmup, seconds=0.5, concurrency=2)
+        hooks = load(server.port, path, method="POST", bodies=bodies, seconds=seconds, concurrency=args.concurrency)
+        bare = load(server.port, "/healthz", seconds=seconds, concurrency=args.concurrency)
+
+    warmed = CallEvent.all_tenants.filter(provider_call_id__in=[f"bench_{i}" for i in range(200)]).count()
+    stored = CallEvent.all_tenants.count() - warmed
+    ended = Call.all_tenants.filter(status="ended").count() - warmed
+    assert hooks["statuses"].get("200") == hooks["requests"], hooks["statuses"]
+    assert stored == hooks["requests"] == ended, (stored, hooks["requests"], ended)
+    emit(
+        {
+            "bench": "webhooks",
+            "database": "postgresql",
+            "broker": "redis" if os.environ.get("REDIS_URL") else "filesystem",
+            "server": f"gunicorn, {args.workers} sync workers",
+            "seconds": seconds,
+            "concurrency": args.concurrency,
+            "webhook_rps": hooks["rps"],
+            "webhook_p50_ms": hooks["p50_ms"],
+            "webhook_p99_ms": hooks["p99_ms"],
+            "events_stored": stored,
+            "baseline": "no-op Django JSON view (/healthz) in the same server",
+            "noop_rps": bare["rps"],
+            "ratio": round(hooks["rps"] / bare["rps"], 3) if bare["rps"] else None,
+            "goal_rps_at_least": 300,
+            "goal_p99_ms_under": 100,
+            "meets_goal": hooks["rps"] >= 300 and (hooks["p99_ms"] or 1e9) < 100,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Rate limits: counted per client and window, shared through the cache, exact near the limit."""
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from tenants.api import throttling
+from tests.conftest import api_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    def set_rates(**rates):
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000/minute", "user": "1000/minute",
+                                                                   "login": "1000/minute", **rates})  # fmt: skip
+
+    return set_rates
+
+
+def test_a_client_over_its_limit_gets_429_with_retry_after(owner_a, tenant_a, rates):
+    rates(user="5/minute")
+    client = api_client(owner_a, tenant_a)
+    statuses = [client.get("/api/v1/auth/me").status_code for _ in range(7)]
+    assert statuses == [200] * 5 + [429] * 2
+    body = client.get("/api/v1/auth/me").json()
+    assert body["code"] == "throttled" and body["retry_after"] >= 0
+
+
+def test_far_from_the_limit_requests_are_batched_near_it_each_is_counted(tenant_a):
+    from django.core.cache import cache
+
+    key = "throttle-test"
+    for _ in range(throttling.BATCH - 1):
+        throttling.count(cache, key, 60, limit=1000)
+    assert cache.get(key) is None  # nothing sent yet: far from the limit
+    assert throttling.count(cache, key, 60, limit=1000) == throttling.BATCH
+    assert cache.get(key) == throttling.BATCH
+    assert throttling.count(cache, "tight", 60, limit=3) == 1
+    assert cache.get("tight") == 1  # near the limit: counted at once
+
+
+def test_login_attempts_are_throttled_per_address(db, rates):
+    rates(login="3/minute")
+    client = APIClient()
+    codes = [client.post("/api/v1/auth/login", {"username": "x", "password": "y"}).status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
