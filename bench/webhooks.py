@@ -48,7 +48,7 @@ def main():
                     to_number=lead.phone,
                     status="dialing",
                     provider_call_id=f"bench_{i}",
-                )  # fmt: skip
+                )
                 for i, lead in enumerate(leads)
             ]
         )

@@ -136,6 +136,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ---------------------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and env.str("PYTEST_XDIST_WORKER", default=""):
+    # Parallel test workers each get their own Redis database: clearing the cache flushes a whole database.
+    _worker = int(env.str("PYTEST_XDIST_WORKER").removeprefix("gw") or 0)
+    REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + f"/{1 + _worker}" if REDIS_URL.count("/") > 2 else REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
