@@ -57,8 +57,13 @@ class CallNowForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agent"].queryset = VoiceAgent.objects.filter(is_active=True).select_related("account")
-        self.fields["script"].queryset = Script.objects.filter(is_active=True)
+        agents = VoiceAgent.objects.filter(is_active=True).select_related("account").order_by("name")
+        scripts = Script.objects.filter(is_active=True).order_by("name", "-version")
+        self.fields["agent"].queryset, self.fields["script"].queryset = agents, scripts
+        # Most of the time there is one obvious choice: offer it.
+        self.fields["agent"].initial = agents.values_list("pk", flat=True).first()
+        usual = scripts.filter(purpose__in=["lead_followup", "service_reminder"]).values_list("pk", flat=True)
+        self.fields["script"].initial = usual.first() or scripts.values_list("pk", flat=True).first()
 
 
 @admin.register(Call)
@@ -71,19 +76,24 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
     ordering = ["-created_at", "-id"]
     paginator = InfinitePaginator
     inlines = [QaReviewInline]
-    change_form_after_template = "admin/calls/call_detail.html"
+    change_form_before_template = "admin/calls/call_detail.html"
     actions_detail = ["resolve"]
-    fields = ["lead", "status", "outcome", "agent", "script", "provider", "provider_call_id", "to_number",
-              "from_number", "created_at", "started_at", "ended_at", "duration_seconds", "cost",
-              "disconnection_reason", "compliance_code", "next_allowed_at", "error_category", "error_message",
-              "needs_attention", "attention_reason", "resolved_by", "resolved_at", "resolution_note"]  # fmt: skip
+    fieldsets = [
+        ("Call", {"fields": ["lead", "status", "outcome", "agent", "script", "to_number", "from_number",
+                             "created_at", "started_at", "ended_at", "duration_seconds", "cost"]}),
+        ("Attention", {"fields": ["needs_attention", "attention_reason", "resolved_by", "resolved_at",
+                                  "resolution_note"]}),
+        ("Provider and compliance", {"fields": ["provider", "provider_call_id", "disconnection_reason",
+                                                "compliance_code", "next_allowed_at", "error_category",
+                                                "error_message"], "classes": ["collapse"]}),
+    ]  # fmt: skip
 
     def has_change_permission(self, request, obj=None):
         # The page is read-only, but QA reviews are added on it.
         return request.user.has_perm("calls.add_qareview") and obj is not None
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields
+        return [field for _, options in self.fieldsets for field in options["fields"]]
 
     def save_formset(self, request, form, formset, change):
         for review in formset.save(commit=False):
