@@ -1,8 +1,9 @@
 """Call now, in a browser: from the lead page to a finished simulated call with its conversation."""
 
+from datetime import UTC, datetime
+
 import pytest
 import time_machine
-from datetime import UTC, datetime
 
 from tests.factories import ConsentFactory, LeadFactory, ProviderAccountFactory, ScriptFactory, VoiceAgentFactory
 
