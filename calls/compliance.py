@@ -5,11 +5,17 @@ campaign target. The answer is "allowed", or a reason code: hard rules skip the
 call; timing rules defer it to the exact next allowed moment. The rules and
 their sources are in ../shared/reference/compliance.md; their numbers come from
 the tenant's CallingPolicy (US defaults).
+
+``check`` answers for one lead; ``check_many`` for a batch, reading what the
+rules need (do-not-call, erasures, consents, recent dials) in a fixed number of
+queries however big the batch: the dialer gates hundreds of targets a tick.
 """
 
 import time
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as clock
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -21,7 +27,7 @@ from leads.models import Consent, ConsentKind, DoNotCall, ErasureSuppression, Le
 from tenants.models import Tenant
 
 from .models import LIVE_STATUSES, Call, CallingPolicy, CallStatus
-from .windows import Window, inside, next_allowed
+from .windows import Constraint, WeekdayWindows, Window, inside, next_allowed
 
 
 class Reason(models.TextChoices):
@@ -41,6 +47,7 @@ class Reason(models.TextChoices):
 
 TIMING_REASONS = {Reason.CALLING_HOURS, Reason.UNCERTAIN_ZONE, Reason.FREQUENCY, Reason.HOLIDAY, Reason.CONCURRENCY}
 RESTRICTED_REGIONS = ("FL", "OK", "MD")  # Florida 501.059, Oklahoma TSA, Maryland Stop the Spam Calls Act
+WHOLE_DAY = (clock(0, 0), clock(23, 59, 59, 999999))
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,6 @@ class Decision:
 
 
 ALLOWED = Decision(True)
-
 
 POLICY_MEMO_SECONDS = 30
 _policy_memo: dict[int, tuple[float, CallingPolicy]] = {}
@@ -92,7 +98,7 @@ def is_restricted(lead: Lead, policy: CallingPolicy) -> bool:
     return area_region in regions or (lead.region or "").upper() in regions
 
 
-def window_for(lead: Lead, policy: CallingPolicy, weekdays=None) -> Window:
+def legal_window(lead: Lead, policy: CallingPolicy, weekdays: WeekdayWindows | None = None) -> Window:
     end = min(policy.window_end, policy.restricted_window_end) if is_restricted(lead, policy) else policy.window_end
     closed = frozenset(date.fromisoformat(day) for day in policy.closed_days or [])
     return Window(
@@ -100,73 +106,148 @@ def window_for(lead: Lead, policy: CallingPolicy, weekdays=None) -> Window:
     )
 
 
-def _frequency_release(lead: Lead, purpose: str, when: datetime, policy: CallingPolicy) -> datetime | None:
-    """When the rolling-24-hour cap frees a slot again (None if it is free now)."""
-    since = when - timedelta(hours=24)
-    recent = sorted(
-        Call.objects.filter(to_number=lead.phone, purpose=purpose, dialed_at__gt=since, dialed_at__lte=when)
-        .exclude(status=CallStatus.CANCELED)
-        .values_list("dialed_at", flat=True)
+def constraints_for(lead: Lead, policy: CallingPolicy, weekdays=None, weekdays_zone: str | None = None):
+    """The windows that must be open, per zone: the legal window in every zone the person might be in,
+    narrowed by a campaign's weekday windows (in the person's zones, or in ``weekdays_zone``)."""
+    zones = candidate_zones(lead)
+    if weekdays is None or weekdays_zone is None:
+        return zones, [(zone, legal_window(lead, policy, weekdays)) for zone in zones]
+    campaign = Window(start=WHOLE_DAY[0], end=WHOLE_DAY[1], weekdays=weekdays)
+    return zones, [(zone, legal_window(lead, policy)) for zone in zones] + [(weekdays_zone, campaign)]
+
+
+@dataclass
+class GateContext:
+    """What the rules need about a batch of leads, read in a fixed number of queries."""
+
+    tenant_active: bool
+    policy: CallingPolicy
+    dnc: set[str] = field(default_factory=set)
+    erased: set[str] = field(default_factory=set)
+    consents: dict[int, list[Consent]] = field(default_factory=dict)
+    dialed: dict[str, list[datetime]] = field(default_factory=dict)  # phone -> dial times (this purpose)
+
+
+def load_context(leads: list[Lead], *, purpose: str, when: datetime) -> GateContext:
+    tenant_id = leads[0].tenant_id
+    phones_ = [lead.phone for lead in leads]
+    hashes = {suppression_hash(tenant_id, phone): phone for phone in phones_}
+    context = GateContext(
+        tenant_active=Tenant.objects.filter(pk=tenant_id, is_active=True).exists(),
+        policy=policy_for_tenant(),
+        dnc=set(DoNotCall.objects.filter(phone__any=phones_).values_list("phone", flat=True)),
+        erased={
+            hashes[h]
+            for h in ErasureSuppression.objects.filter(phone_hash__any=list(hashes)).values_list(
+                "phone_hash", flat=True
+            )
+        },  # fmt: skip
     )
-    if len(recent) < policy.max_calls_per_day:
+    consents = defaultdict(list)
+    for consent in Consent.objects.filter(lead_id__any=[lead.pk for lead in leads], revoked_at__isnull=True):
+        consents[consent.lead_id].append(consent)
+    context.consents = dict(consents)
+    dialed = defaultdict(list)
+    recent = (
+        Call.objects.filter(to_number__any=phones_, purpose=purpose, dialed_at__gt=when - timedelta(hours=24))
+        .exclude(status=CallStatus.CANCELED)
+        .values_list("to_number", "dialed_at")
+    )
+    for phone, dialed_at in recent:
+        dialed[phone].append(dialed_at)
+    context.dialed = {phone: sorted(times) for phone, times in dialed.items()}
+    return context
+
+
+def _frequency_release(dials: list[datetime], moment: datetime, cap: int) -> datetime | None:
+    """When the rolling-24-hour cap frees a slot again (None if it is free at ``moment``)."""
+    window = [d for d in dials if moment - timedelta(hours=24) < d <= moment]
+    if len(window) < cap:
         return None
-    return recent[-policy.max_calls_per_day] + timedelta(hours=24)
+    return window[-cap] + timedelta(hours=24)
 
 
-def _timing_code(when: datetime, zones: list[str], window: Window) -> str:
-    for zone in zones:
+def _timing_code(when: datetime, constraints: list[Constraint], zones: list[str]) -> str:
+    for zone, window in constraints:
         if not window.spans(when.astimezone(ZoneInfo(zone)).date()):
             return Reason.HOLIDAY
-    if len(zones) > 1 and any(inside(when, [zone], window) for zone in zones):
+    legal = [(zone, window) for zone, window in constraints if zone in zones]
+    if len(zones) > 1 and any(inside(when, [c]) for c in legal) and not inside(when, legal):
         return Reason.UNCERTAIN_ZONE
     return Reason.CALLING_HOURS
 
 
-def check(lead: Lead, *, purpose: str, is_marketing: bool, agent=None, when=None, weekdays=None) -> Decision:
-    """Allowed, or why not (and for timing rules, the first moment it would be)."""
-    when = when or timezone.now()
-    policy = policy_for_tenant()
-    tenant = Tenant.objects.only("is_active").get(pk=lead.tenant_id)
-
-    if not tenant.is_active:
+def decide(lead: Lead, context: GateContext, *, purpose: str, is_marketing: bool, when: datetime,
+           weekdays=None, weekdays_zone=None) -> Decision:  # fmt: skip
+    """The gate for one lead, from a loaded context (no queries)."""
+    if not context.tenant_active:
         return Decision(False, Reason.TENANT_PAUSED, "Calling is switched off for this business.")
-    if agent is not None and (not agent.is_active or not agent.account.is_active):
-        return Decision(False, Reason.TENANT_PAUSED, "This voice agent (or its provider account) is switched off.")
-    if ErasureSuppression.objects.filter(phone_hash=suppression_hash(lead.tenant_id, lead.phone)).exists():
+    if lead.phone in context.erased:
         return Decision(False, Reason.ERASED, "This person asked to be erased.")
     if not phones.try_normalize(lead.phone or "", "US"):
         return Decision(False, Reason.INVALID_NUMBER, f"{lead.phone or 'No number'} is not a valid number.")
-    if DoNotCall.objects.filter(phone=lead.phone).exists():
+    if lead.phone in context.dnc:
         return Decision(False, Reason.DNC, "The number is on the do-not-call list.")
-    consents = Consent.objects.filter(lead_id=lead.pk, phone=lead.phone, revoked_at__isnull=True)
+    consents = [c for c in context.consents.get(lead.pk, []) if c.phone == lead.phone]
     if is_marketing:
-        consents = consents.filter(kind=ConsentKind.EXPRESS_WRITTEN)
+        consents = [c for c in consents if c.kind == ConsentKind.EXPRESS_WRITTEN]
     if not any(consent.covers(purpose) for consent in consents):
         needed = "written consent" if is_marketing else "consent"
         return Decision(False, Reason.NO_CONSENT, f"No {needed} on record for {lead.phone} for this purpose.")
 
-    zones = candidate_zones(lead)
-    window = window_for(lead, policy, weekdays)
+    zones, constraints = constraints_for(lead, context.policy, weekdays, weekdays_zone)
     moment, code = when, ""
     for _ in range(20):  # each rule can only push the moment later; settle when none does
-        opens = next_allowed(moment, zones, window)
+        opens = next_allowed(moment, constraints)
         if opens is None:
             return Decision(False, Reason.CALLING_HOURS, "No allowed calling time within a year.")
         if opens > moment:
-            code = code or _timing_code(moment, zones, window)
+            code = code or _timing_code(moment, constraints, zones)
             moment = opens
-        release = _frequency_release(lead, purpose, moment, policy)
+        release = _frequency_release(context.dialed.get(lead.phone, []), moment, context.policy.max_calls_per_day)
         if release is not None and release > moment:
             code = code or Reason.FREQUENCY
             moment = release
             continue
         break
-    if agent is not None and moment == when:
-        live = Call.objects.filter(account_id=agent.account_id, status__in=LIVE_STATUSES).count()
-        if live >= agent.account.concurrency_limit:
-            return Decision(False, Reason.CONCURRENCY, "The provider account's concurrent calls are all in use.",
-                            when + timedelta(minutes=1))  # fmt: skip
     if moment == when:
         return ALLOWED
     local = moment.astimezone(ZoneInfo(zones[0]))
     return Decision(False, code, f"{Reason(code).label}; next allowed {local:%a %d %b %H:%M} ({zones[0]}).", moment)
+
+
+def check_many(leads: list[Lead], *, purpose: str, is_marketing: bool, when=None, weekdays=None,
+               weekdays_zone=None) -> dict[int, Decision]:  # fmt: skip
+    """The gate for a batch of leads (of one tenant): lead id → Decision."""
+    if not leads:
+        return {}
+    when = when or timezone.now()
+    context = load_context(leads, purpose=purpose, when=when)
+    return {
+        lead.pk: decide(
+            lead,
+            context,
+            purpose=purpose,
+            is_marketing=is_marketing,
+            when=when,
+            weekdays=weekdays,
+            weekdays_zone=weekdays_zone,
+        )  # fmt: skip
+        for lead in leads
+    }
+
+
+def check(lead: Lead, *, purpose: str, is_marketing: bool, agent=None, when=None, weekdays=None,
+          weekdays_zone=None) -> Decision:  # fmt: skip
+    """Allowed, or why not (and for timing rules, the first moment it would be)."""
+    when = when or timezone.now()
+    if agent is not None and (not agent.is_active or not agent.account.is_active):
+        return Decision(False, Reason.TENANT_PAUSED, "This voice agent (or its provider account) is switched off.")
+    decision = check_many([lead], purpose=purpose, is_marketing=is_marketing, when=when, weekdays=weekdays,
+                          weekdays_zone=weekdays_zone)[lead.pk]  # fmt: skip
+    if decision.allowed and agent is not None:
+        live = Call.objects.filter(account_id=agent.account_id, status__in=LIVE_STATUSES).count()
+        if live >= agent.account.concurrency_limit:
+            return Decision(False, Reason.CONCURRENCY, "The provider account's concurrent calls are all in use.",
+                            when + timedelta(minutes=1))  # fmt: skip
+    return decision

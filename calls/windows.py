@@ -59,20 +59,24 @@ def _next_open_in_zone(moment: datetime, zone: str, window: Window, horizon_days
     return None
 
 
-def inside(moment: datetime, zones: list[str], window: Window) -> bool:
-    for zone in zones:
+# A rule to satisfy: a zone and the window that must be open there.
+Constraint = tuple[str, Window]
+
+
+def inside(moment: datetime, constraints: list[Constraint]) -> bool:
+    for zone, window in constraints:
         local = _local(moment, zone)
         if not any(start <= local.time() < end for start, end in window.spans(local.date())):
             return False
     return True
 
 
-def next_allowed(moment: datetime, zones: list[str], window: Window) -> datetime | None:
-    """The first instant ≥ ``moment`` inside the window in every zone (None if none within a year)."""
+def next_allowed(moment: datetime, constraints: list[Constraint]) -> datetime | None:
+    """The first instant ≥ ``moment`` at which every window is open in its zone (None if none within a year)."""
     candidate = moment
     for _ in range(100):
         moved = False
-        for zone in zones:
+        for zone, window in constraints:
             opens = _next_open_in_zone(candidate, zone, window)
             if opens is None:
                 return None

@@ -116,7 +116,9 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# An empty DATABASE_URL means "not set": the embedded SQLite default.
+_database_url = env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, IMMEDIATE transactions and a busy timeout let web, worker and beat
     # share one file without "database is locked".

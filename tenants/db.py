@@ -1,6 +1,6 @@
 """Database helpers every room may use."""
 
-from django.db.models import Field, Lookup
+from django.db.models import Field, ForeignKey, Lookup
 
 
 def padded(values) -> list:
@@ -13,6 +13,7 @@ def padded(values) -> list:
     return values + [values[0]] * (size - len(values))
 
 
+@ForeignKey.register_lookup  # ForeignKey keeps its own lookups, so it is registered twice
 @Field.register_lookup
 class AnyOf(Lookup):
     """``field__any=[...]``: membership with one array parameter on PostgreSQL (``= ANY(%s)``), so a

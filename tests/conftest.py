@@ -54,13 +54,21 @@ def _fresh_cache():
     from tenants.auth_cache import forget_everything_local
     from tenants.backends import forget_role_permissions
 
+    def forget_process_memos():
+        from calls.compliance import _policy_memo
+        from voice.webhooks import forget_accounts
+
+        forget_role_permissions()
+        forget_everything_local()
+        forget_local_counts()
+        _policy_memo.clear()
+        forget_accounts()
+
     cache.clear()
-    forget_role_permissions()
-    forget_everything_local()
-    forget_local_counts()
+    forget_process_memos()
     yield
     cache.clear()
-    forget_everything_local()
+    forget_process_memos()
 
 
 @pytest.fixture
