@@ -132,16 +132,12 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime) -> GateCont
     tenant_id = leads[0].tenant_id
     phones_ = [lead.phone for lead in leads]
     hashes = {suppression_hash(tenant_id, phone): phone for phone in phones_}
+    erased_hashes = ErasureSuppression.objects.filter(phone_hash__any=list(hashes)).values_list("phone_hash", flat=True)
     context = GateContext(
         tenant_active=Tenant.objects.filter(pk=tenant_id, is_active=True).exists(),
         policy=policy_for_tenant(),
         dnc=set(DoNotCall.objects.filter(phone__any=phones_).values_list("phone", flat=True)),
-        erased={
-            hashes[h]
-            for h in ErasureSuppression.objects.filter(phone_hash__any=list(hashes)).values_list(
-                "phone_hash", flat=True
-            )
-        },  # fmt: skip
+        erased={hashes[h] for h in erased_hashes},
     )
     consents = defaultdict(list)
     for consent in Consent.objects.filter(lead_id__any=[lead.pk for lead in leads], revoked_at__isnull=True):
@@ -232,7 +228,7 @@ def check_many(leads: list[Lead], *, purpose: str, is_marketing: bool, when=None
             when=when,
             weekdays=weekdays,
             weekdays_zone=weekdays_zone,
-        )  # fmt: skip
+        )
         for lead in leads
     }
 
