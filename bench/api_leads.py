@@ -81,8 +81,9 @@ def main():
 
     tenants = []
     for slug, count in (("bench-big", big), ("bench-small", small)):
-        tenant = Tenant.objects.create(name=slug, slug=slug, vertical="gym", legal_name=slug,
-                                       callback_phone="+13055550100")  # fmt: skip
+        tenant = Tenant.objects.create(
+            name=slug, slug=slug, vertical="gym", legal_name=slug, callback_phone="+13055550100"
+        )
         with tenant_scope(tenant.pk):
             tags = [Tag.objects.create(name=name).pk for name in ("vip", "student", "spring")]
         started = time.perf_counter()

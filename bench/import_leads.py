@@ -27,8 +27,10 @@ def main():
     messy = tempfile.NamedTemporaryFile(suffix=".csv")  # noqa: SIM115  (deleted when the script ends)
     subprocess.run(
         [sys.executable, str(GENERATOR), "--rows", str(rows), "--seed", "7"],
-        stdout=messy, stderr=subprocess.DEVNULL, check=True,
-    )  # fmt: skip
+        stdout=messy,
+        stderr=subprocess.DEVNULL,
+        check=True,
+    )
     file_mb = os.path.getsize(messy.name) / 2**20
     setup_django()
     from django.db import connection

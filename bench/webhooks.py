@@ -30,8 +30,9 @@ def main():
     from voice.clients.retell import sign
     from voice.models import ProviderAccount, VoiceAgent
 
-    tenant = Tenant.objects.create(name="Bench", slug="bench", vertical="gym", legal_name="Bench LLC",
-                                   callback_phone="+13055550100")  # fmt: skip
+    tenant = Tenant.objects.create(
+        name="Bench", slug="bench", vertical="gym", legal_name="Bench LLC", callback_phone="+13055550100"
+    )
     with tenant_scope(tenant.pk):
         account = ProviderAccount.objects.create(provider="retell", label="Retell", api_key="bench-retell-key")
         agent = VoiceAgent.objects.create(name="Agent", account=account)
@@ -55,14 +56,22 @@ def main():
     bodies = []
     for call in calls:
         body = json.dumps(
-            {"event": "call_ended", "call": {
-                "call_id": call.provider_call_id, "call_status": "ended", "disconnection_reason": "user_hangup",
-                "duration_ms": 42000, "metadata": {"crm_call_id": str(call.pk)},
-                "transcript_object": [{"role": "agent", "content": "Hi, this is an automated assistant."},
-                                      {"role": "user", "content": "Not now, thanks."}],
-            }},
+            {
+                "event": "call_ended",
+                "call": {
+                    "call_id": call.provider_call_id,
+                    "call_status": "ended",
+                    "disconnection_reason": "user_hangup",
+                    "duration_ms": 42000,
+                    "metadata": {"crm_call_id": str(call.pk)},
+                    "transcript_object": [
+                        {"role": "agent", "content": "Hi, this is an automated assistant."},
+                        {"role": "user", "content": "Not now, thanks."},
+                    ],
+                },
+            },
             separators=(",", ":"),
-        ).encode()  # fmt: skip
+        ).encode()
         bodies.append((body, {"X-Retell-Signature": sign(body, account.api_key), "Content-Type": "application/json"}))
 
     path = account.webhook_path

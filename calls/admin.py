@@ -19,8 +19,15 @@ from voice.models import Script, VoiceAgent
 from . import services
 from .models import Call, CallEvent, CallingPolicy, QaReview
 
-STATUS_COLOURS = {"Ended": "success", "Failed": "danger", "Canceled": "warning", "In progress": "info",
-                  "Ringing": "info", "Dialing": "info", "Queued": "info"}  # fmt: skip
+STATUS_COLOURS = {
+    "Ended": "success",
+    "Failed": "danger",
+    "Canceled": "warning",
+    "In progress": "info",
+    "Ringing": "info",
+    "Dialing": "info",
+    "Queued": "info",
+}
 
 
 class QaReviewInline(TenantStackedInline):
@@ -68,8 +75,17 @@ class CallNowForm(forms.Form):
 
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
-    list_display = ["created_at", "lead", "to_number", "status_label", "outcome_label", "agent", "duration",
-                    "attention", "compliance_code"]  # fmt: skip
+    list_display = [
+        "created_at",
+        "lead",
+        "to_number",
+        "status_label",
+        "outcome_label",
+        "agent",
+        "duration",
+        "attention",
+        "compliance_code",
+    ]
     list_filter = ["status", "outcome", "agent", NeedsAttentionFilter, ("created_at", RangeDateTimeFilter)]
     list_select_related = ["lead", "agent"]
     search_fields = ["=to_number", "=provider_call_id"]
@@ -79,14 +95,45 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
     change_form_before_template = "admin/calls/call_detail.html"
     actions_detail = ["resolve"]
     fieldsets = [
-        ("Call", {"fields": ["lead", "status", "outcome", "agent", "script", "to_number", "from_number",
-                             "created_at", "started_at", "ended_at", "duration_seconds", "cost"]}),
-        ("Attention", {"fields": ["needs_attention", "attention_reason", "resolved_by", "resolved_at",
-                                  "resolution_note"]}),
-        ("Provider and compliance", {"fields": ["provider", "provider_call_id", "disconnection_reason",
-                                                "compliance_code", "next_allowed_at", "error_category",
-                                                "error_message"], "classes": ["collapse"]}),
-    ]  # fmt: skip
+        (
+            "Call",
+            {
+                "fields": [
+                    "lead",
+                    "status",
+                    "outcome",
+                    "agent",
+                    "script",
+                    "to_number",
+                    "from_number",
+                    "created_at",
+                    "started_at",
+                    "ended_at",
+                    "duration_seconds",
+                    "cost",
+                ]
+            },
+        ),
+        (
+            "Attention",
+            {"fields": ["needs_attention", "attention_reason", "resolved_by", "resolved_at", "resolution_note"]},
+        ),
+        (
+            "Provider and compliance",
+            {
+                "fields": [
+                    "provider",
+                    "provider_call_id",
+                    "disconnection_reason",
+                    "compliance_code",
+                    "next_allowed_at",
+                    "error_category",
+                    "error_message",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
 
     def has_change_permission(self, request, obj=None):
         # The page is read-only, but QA reviews are added on it.
@@ -134,8 +181,12 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
             services.resolve(call, actor=request.user, note=form.cleaned_data["note"])
             messages.success(request, "Marked as resolved.")
             return redirect(reverse("admin:calls_call_change", args=[call.pk]))
-        context = {**self.admin_site.each_context(request), "title": f"Resolve {call}", "form": form,
-                   "opts": self.model._meta}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Resolve {call}",
+            "form": form,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/calls/resolve.html", context)
 
     def has_resolve_permission(self, request, object_id=None):
@@ -156,15 +207,30 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
             call, decision = services.request_call(
                 lead, form.cleaned_data["agent"], form.cleaned_data["script"], requested_by=request.user
             )
-        context = {**self.admin_site.each_context(request), "title": f"Call {lead}", "lead": lead, "form": form,
-                   "decision": decision, "call": call, "opts": self.model._meta}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Call {lead}",
+            "lead": lead,
+            "form": form,
+            "decision": decision,
+            "call": call,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/calls/call_now.html", context)
 
 
 @admin.register(CallingPolicy)
 class CallingPolicyAdmin(TenantModelAdmin):
-    fields = ["window_start", "window_end", "restricted_window_end", "restricted_regions", "max_calls_per_day",
-              "sunday_calls", "closed_days", "escalation_words"]  # fmt: skip
+    fields = [
+        "window_start",
+        "window_end",
+        "restricted_window_end",
+        "restricted_regions",
+        "max_calls_per_day",
+        "sunday_calls",
+        "closed_days",
+        "escalation_words",
+    ]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not CallingPolicy.objects.exists()

@@ -19,12 +19,37 @@ class CallSerializer(TenantModelSerializer):
     class Meta:
         model = Call
         fields = [
-            "id", "lead", "branch", "agent", "script", "provider", "provider_call_id", "direction", "purpose",
-            "to_number", "from_number", "status", "outcome", "disconnection_reason", "created_at", "dialed_at",
-            "started_at", "ended_at", "duration_seconds", "summary", "sentiment", "cost", "needs_attention",
-            "attention_reason", "resolved_by", "resolved_at", "compliance_code", "next_allowed_at",
-            "error_category", "error_message",
-        ]  # fmt: skip
+            "id",
+            "lead",
+            "branch",
+            "agent",
+            "script",
+            "provider",
+            "provider_call_id",
+            "direction",
+            "purpose",
+            "to_number",
+            "from_number",
+            "status",
+            "outcome",
+            "disconnection_reason",
+            "created_at",
+            "dialed_at",
+            "started_at",
+            "ended_at",
+            "duration_seconds",
+            "summary",
+            "sentiment",
+            "cost",
+            "needs_attention",
+            "attention_reason",
+            "resolved_by",
+            "resolved_at",
+            "compliance_code",
+            "next_allowed_at",
+            "error_category",
+            "error_message",
+        ]
         read_only_fields = fields
 
 
@@ -38,8 +63,14 @@ class CallDetailSerializer(CallSerializer):
     events = CallEventSerializer(many=True, read_only=True)
 
     class Meta(CallSerializer.Meta):
-        fields = [*CallSerializer.Meta.fields, "transcript", "collected_data", "recording_url", "resolution_note",
-                  "events"]  # fmt: skip
+        fields = [
+            *CallSerializer.Meta.fields,
+            "transcript",
+            "collected_data",
+            "recording_url",
+            "resolution_note",
+            "events",
+        ]
         read_only_fields = fields
 
 
@@ -107,15 +138,21 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         data = CallNowSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         call, decision = services.request_call(
-            data.validated_data["lead"], data.validated_data["agent"], data.validated_data["script"],
+            data.validated_data["lead"],
+            data.validated_data["agent"],
+            data.validated_data["script"],
             requested_by=request.user,
-        )  # fmt: skip
+        )
         if not decision.allowed:
             return Response(
-                {"code": decision.code, "message": decision.detail, "call_id": call.pk,
-                 "next_allowed_at": decision.next_allowed_at.isoformat() if decision.next_allowed_at else None},
+                {
+                    "code": decision.code,
+                    "message": decision.detail,
+                    "call_id": call.pk,
+                    "next_allowed_at": decision.next_allowed_at.isoformat() if decision.next_allowed_at else None,
+                },
                 status=status.HTTP_409_CONFLICT,
-            )  # fmt: skip
+            )
         return Response(CallDetailSerializer(call).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ResolveSerializer, responses=CallSerializer)

@@ -173,8 +173,16 @@ def _timing_code(when: datetime, constraints: list[Constraint], zones: list[str]
     return Reason.CALLING_HOURS
 
 
-def decide(lead: Lead, context: GateContext, *, purpose: str, is_marketing: bool, when: datetime,
-           weekdays=None, weekdays_zone=None) -> Decision:  # fmt: skip
+def decide(
+    lead: Lead,
+    context: GateContext,
+    *,
+    purpose: str,
+    is_marketing: bool,
+    when: datetime,
+    weekdays=None,
+    weekdays_zone=None,
+) -> Decision:
     """The gate for one lead, from a loaded context (no queries)."""
     if not context.tenant_active:
         return Decision(False, Reason.TENANT_PAUSED, "Calling is switched off for this business.")
@@ -212,8 +220,9 @@ def decide(lead: Lead, context: GateContext, *, purpose: str, is_marketing: bool
     return Decision(False, code, f"{Reason(code).label}; next allowed {local:%a %d %b %H:%M} ({zones[0]}).", moment)
 
 
-def check_many(leads: list[Lead], *, purpose: str, is_marketing: bool, when=None, weekdays=None,
-               weekdays_zone=None) -> dict[int, Decision]:  # fmt: skip
+def check_many(
+    leads: list[Lead], *, purpose: str, is_marketing: bool, when=None, weekdays=None, weekdays_zone=None
+) -> dict[int, Decision]:
     """The gate for a batch of leads (of one tenant): lead id → Decision."""
     if not leads:
         return {}
@@ -233,17 +242,23 @@ def check_many(leads: list[Lead], *, purpose: str, is_marketing: bool, when=None
     }
 
 
-def check(lead: Lead, *, purpose: str, is_marketing: bool, agent=None, when=None, weekdays=None,
-          weekdays_zone=None) -> Decision:  # fmt: skip
+def check(
+    lead: Lead, *, purpose: str, is_marketing: bool, agent=None, when=None, weekdays=None, weekdays_zone=None
+) -> Decision:
     """Allowed, or why not (and for timing rules, the first moment it would be)."""
     when = when or timezone.now()
     if agent is not None and (not agent.is_active or not agent.account.is_active):
         return Decision(False, Reason.TENANT_PAUSED, "This voice agent (or its provider account) is switched off.")
-    decision = check_many([lead], purpose=purpose, is_marketing=is_marketing, when=when, weekdays=weekdays,
-                          weekdays_zone=weekdays_zone)[lead.pk]  # fmt: skip
+    decision = check_many(
+        [lead], purpose=purpose, is_marketing=is_marketing, when=when, weekdays=weekdays, weekdays_zone=weekdays_zone
+    )[lead.pk]
     if decision.allowed and agent is not None:
         live = Call.objects.filter(account_id=agent.account_id, status__in=LIVE_STATUSES).count()
         if live >= agent.account.concurrency_limit:
-            return Decision(False, Reason.CONCURRENCY, "The provider account's concurrent calls are all in use.",
-                            when + timedelta(minutes=1))  # fmt: skip
+            return Decision(
+                False,
+                Reason.CONCURRENCY,
+                "The provider account's concurrent calls are all in use.",
+                when + timedelta(minutes=1),
+            )
     return decision

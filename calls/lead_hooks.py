@@ -65,7 +65,14 @@ def erase_calls(lead) -> None:
     CallEvent.objects.filter(call_id__in=ids).update(payload={"erased": True})
     QaReview.objects.filter(call_id__in=ids).update(notes="", checklist={})
     calls.update(
-        transcript=[], summary="", recording_url="", collected_data={}, prompt_variables={}, to_number="",
-        resolution_note="", attention_reason="", lead=None,
-    )  # fmt: skip
+        transcript=[],
+        summary="",
+        recording_url="",
+        collected_data={},
+        prompt_variables={},
+        to_number="",
+        resolution_note="",
+        attention_reason="",
+        lead=None,
+    )
     scrub({"calls.call": ids})

@@ -57,9 +57,15 @@ class Outcome(models.TextChoices):
 
 # A person (or their voicemail) picked up: kpis.md "connect".
 CONNECTED_OUTCOMES = {
-    Outcome.ANSWERED, Outcome.VOICEMAIL, Outcome.APPOINTMENT_BOOKED, Outcome.CALLBACK_REQUESTED,
-    Outcome.NOT_INTERESTED, Outcome.DNC_REQUESTED, Outcome.WRONG_NUMBER, Outcome.ESCALATED,
-}  # fmt: skip
+    Outcome.ANSWERED,
+    Outcome.VOICEMAIL,
+    Outcome.APPOINTMENT_BOOKED,
+    Outcome.CALLBACK_REQUESTED,
+    Outcome.NOT_INTERESTED,
+    Outcome.DNC_REQUESTED,
+    Outcome.WRONG_NUMBER,
+    Outcome.ESCALATED,
+}
 # A live two-way conversation: kpis.md "contact".
 CONVERSATION_OUTCOMES = CONNECTED_OUTCOMES - {Outcome.VOICEMAIL}
 

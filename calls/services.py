@@ -39,10 +39,25 @@ from .models import (
 
 STALE_AFTER = timedelta(minutes=15)
 OPT_OUT_PHRASES = [
-    "stop calling", "don't call", "do not call", "dont call", "remove me", "take me off", "unsubscribe",
-    "never call", "no more calls", "no me llame", "no me llamen", "no llamen", "quítame", "quitame",
-    "borrar mi número", "borrar mi numero", "dejen de llamar", "deje de llamar",
-]  # fmt: skip
+    "stop calling",
+    "don't call",
+    "do not call",
+    "dont call",
+    "remove me",
+    "take me off",
+    "unsubscribe",
+    "never call",
+    "no more calls",
+    "no me llame",
+    "no me llamen",
+    "no llamen",
+    "quítame",
+    "quitame",
+    "borrar mi número",
+    "borrar mi numero",
+    "dejen de llamar",
+    "deje de llamar",
+]
 ACCOUNT_PROBLEMS = {
     ErrorCategory.BAD_CREDENTIALS: AccountHealth.BAD_CREDENTIALS,
     ErrorCategory.OUT_OF_FUNDS: AccountHealth.OUT_OF_FUNDS,
@@ -123,9 +138,11 @@ def dial(call_id: int) -> Call | None:
     decision = compliance.check(lead, purpose=script.purpose, is_marketing=script.is_marketing, when=now)
     if not decision.allowed:
         Call.objects.filter(pk=call.pk).update(
-            status=CallStatus.CANCELED, compliance_code=decision.code, next_allowed_at=decision.next_allowed_at,
+            status=CallStatus.CANCELED,
+            compliance_code=decision.code,
+            next_allowed_at=decision.next_allowed_at,
             error_message=decision.detail[:500],
-        )  # fmt: skip
+        )
         return call
     rendered = prompting.render(lead, script, agent, now)
     request = CallRequest(
@@ -215,9 +232,17 @@ def _insert_event_once(event: NormalizedEvent, account: ProviderAccount, call: C
             f"INSERT INTO {table} (tenant_id, call_id, provider, provider_call_id, event_type, payload, received_at,"
             " is_orphan) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (provider, provider_call_id, event_type) DO NOTHING RETURNING id",
-            [account.tenant_id, call.pk if call else None, account.provider, event.provider_call_id,
-             event.event_type, json.dumps(event.raw), timezone.now(), call is None],
-        )  # fmt: skip
+            [
+                account.tenant_id,
+                call.pk if call else None,
+                account.provider,
+                event.provider_call_id,
+                event.event_type,
+                json.dumps(event.raw),
+                timezone.now(),
+                call is None,
+            ],
+        )
         row = cursor.fetchone()
     return row[0] if row else None
 
@@ -273,10 +298,23 @@ def _attention(call: Call) -> list[str]:
 
 LINE_OUTCOMES = {Outcome.VOICEMAIL, Outcome.BUSY, Outcome.NO_ANSWER, Outcome.FAILED}
 APPLIED_FIELDS = [
-    "provider_call_id", "status", "started_at", "ended_at", "duration_seconds", "transcript", "recording_url",
-    "summary", "sentiment", "collected_data", "cost", "disconnection_reason", "error_message", "outcome",
-    "needs_attention", "attention_reason",
-]  # fmt: skip
+    "provider_call_id",
+    "status",
+    "started_at",
+    "ended_at",
+    "duration_seconds",
+    "transcript",
+    "recording_url",
+    "summary",
+    "sentiment",
+    "collected_data",
+    "cost",
+    "disconnection_reason",
+    "error_message",
+    "outcome",
+    "needs_attention",
+    "attention_reason",
+]
 
 
 def _apply(call: Call, event: NormalizedEvent) -> Call:

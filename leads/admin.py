@@ -103,8 +103,9 @@ class TagForm(RequestForm):
 
 
 class OwnerForm(RequestForm):
-    owner = forms.ModelChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectWidget,
-                                   help_text="Leave empty to unassign.")  # fmt: skip
+    owner = forms.ModelChoiceField(
+        queryset=None, required=False, widget=UnfoldAdminSelectWidget, help_text="Leave empty to unassign."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,9 +156,23 @@ class LeadForm(forms.ModelForm):
     class Meta:
         model = Lead
         fields = [
-            "first_name", "last_name", "phone", "email", "stage", "lost_reason", "owner", "branch", "source",
-            "tags", "next_action_at", "interest", "time_zone", "region", "notes", "custom_fields",
-        ]  # fmt: skip
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "stage",
+            "lost_reason",
+            "owner",
+            "branch",
+            "source",
+            "tags",
+            "next_action_at",
+            "interest",
+            "time_zone",
+            "region",
+            "notes",
+            "custom_fields",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -195,11 +210,25 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
     search_help_text = "A phone number in any format, or the start of a name or email."
     ordering = ["-created_at", "-id"]
     autocomplete_fields = ["branch", "tags"]
-    readonly_fields = ["score", "score_breakdown", "dnc_status", "created_at", "updated_at", "first_contacted_at",
-                       "last_contacted_at"]  # fmt: skip
+    readonly_fields = [
+        "score",
+        "score_breakdown",
+        "dnc_status",
+        "created_at",
+        "updated_at",
+        "first_contacted_at",
+        "last_contacted_at",
+    ]
     change_form_after_template = "admin/leads/lead_timeline.html"
-    actions = ["tag_selected", "assign_owner", "change_stage", "add_to_dnc", "merge_selected", "export_csv",
-               "erase_selected"]  # fmt: skip
+    actions = [
+        "tag_selected",
+        "assign_owner",
+        "change_stage",
+        "add_to_dnc",
+        "merge_selected",
+        "export_csv",
+        "erase_selected",
+    ]
     actions_list = ["import_leads"]
     actions_detail = ["call_now"]
     paginator = InfinitePaginator  # no COUNT(*) over a million rows: pages go on while there are rows
@@ -210,9 +239,14 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         ("Pipeline", {"fields": ["stage", "lost_reason", "owner", "branch", "source", "tags", "next_action_at"]}),
         ("Score", {"fields": ["score", "score_breakdown"]}),
         ("Details", {"fields": ["interest", "time_zone", "region", "notes", "custom_fields"]}),
-        ("History", {"fields": ["created_at", "updated_at", "first_contacted_at", "last_contacted_at"],
-                     "classes": ["collapse"]}),
-    ]  # fmt: skip
+        (
+            "History",
+            {
+                "fields": ["created_at", "updated_at", "first_contacted_at", "last_contacted_at"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(on_dnc=on_dnc_expression())
@@ -261,9 +295,10 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         if not obj.score_explanation:
             return "—"
         return format_html_join(
-            "", "<div>{} <span class='text-font-subtle-light'>({}: {})</span></div>",
+            "",
+            "<div>{} <span class='text-font-subtle-light'>({}: {})</span></div>",
             ((f"{p['points']:+d}", p["rule"], p["detail"]) for p in obj.score_explanation),
-        )  # fmt: skip
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         from .timeline import timeline
@@ -416,8 +451,11 @@ class TagAdmin(TenantModelAdmin):
 
     @display(description="Colour")
     def colour_swatch(self, obj):
-        return format_html('<span style="display:inline-block;width:1em;height:1em;background:{};border-radius:3px">'
-                           "</span> {}", obj.colour, obj.colour)  # fmt: skip
+        return format_html(
+            '<span style="display:inline-block;width:1em;height:1em;background:{};border-radius:3px"></span> {}',
+            obj.colour,
+            obj.colour,
+        )
 
     @display(description="Leads", ordering="lead_count")
     def lead_count(self, obj):
@@ -502,20 +540,43 @@ class DoNotCallAdmin(TenantModelAdmin):
 
 @admin.register(LeadImport)
 class LeadImportAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
-    list_display = ["original_name", "status", "progress_bar", "created_count", "duplicate_count", "error_count",
-                    "created_by", "created_at"]  # fmt: skip
+    list_display = [
+        "original_name",
+        "status",
+        "progress_bar",
+        "created_count",
+        "duplicate_count",
+        "error_count",
+        "created_by",
+        "created_at",
+    ]
     list_filter = ["status"]
     list_select_related = ["created_by"]
     change_form_before_template = "admin/leads/import_progress.html"
-    fields = ["original_name", "status", "dry_run", "on_duplicate", "rows_read", "created_count", "updated_count",
-              "duplicate_count", "error_count", "warning_count", "failure", "created_by", "created_at",
-              "finished_at"]  # fmt: skip
+    fields = [
+        "original_name",
+        "status",
+        "dry_run",
+        "on_duplicate",
+        "rows_read",
+        "created_count",
+        "updated_count",
+        "duplicate_count",
+        "error_count",
+        "warning_count",
+        "failure",
+        "created_by",
+        "created_at",
+        "finished_at",
+    ]
 
     @display(description="Progress")
     def progress_bar(self, obj):
-        return format_html('<div style="width:120px" class="bg-base-200 rounded-full h-2">'
-                           '<div class="bg-primary-600 h-2 rounded-full" style="width:{}%"></div></div>',
-                           obj.progress)  # fmt: skip
+        return format_html(
+            '<div style="width:120px" class="bg-base-200 rounded-full h-2">'
+            '<div class="bg-primary-600 h-2 rounded-full" style="width:{}%"></div></div>',
+            obj.progress,
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.error_report_view)
@@ -527,8 +588,9 @@ class LeadImportAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
         lead_import = self.get_object(request, object_id)
         if lead_import is None or not lead_import.error_report:
             raise Http404("No error report.")
-        return FileResponse(lead_import.error_report.open("rb"), as_attachment=True,
-                            filename=f"import-{lead_import.pk}-errors.csv")  # fmt: skip
+        return FileResponse(
+            lead_import.error_report.open("rb"), as_attachment=True, filename=f"import-{lead_import.pk}-errors.csv"
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect(reverse("admin:leads_lead_import"))

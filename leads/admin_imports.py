@@ -46,8 +46,9 @@ class UploadForm(forms.Form):
         label="Consent disclosure version",
         help_text="If the file has a consent column: the version of the text people agreed to.",
     )
-    dry_run = forms.BooleanField(required=False, widget=UnfoldBooleanSwitchWidget,
-                                 help_text="Check every row and report, without importing.")  # fmt: skip
+    dry_run = forms.BooleanField(
+        required=False, widget=UnfoldBooleanSwitchWidget, help_text="Check every row and report, without importing."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,8 +102,13 @@ class ImportViews:
                 **form.options(),
             )
             return redirect(reverse("admin:leads_lead_import_preview", args=[lead_import.pk]))
-        context = {**self.admin_site.each_context(request), "title": "Import leads", "form": form,
-                   "opts": self.model._meta, "recent": LeadImport.objects.select_related("created_by")[:5]}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import leads",
+            "form": form,
+            "opts": self.model._meta,
+            "recent": LeadImport.objects.select_related("created_by")[:5],
+        }
         return TemplateResponse(request, "admin/leads/import_upload.html", context)
 
     def import_preview_view(self, request, import_id):
@@ -127,7 +133,13 @@ class ImportViews:
             {"header": header, "target": mapping.get(header, "" if target == "custom field" else target)}
             for header, target in preview.get("columns", [])
         ]
-        context = {**self.admin_site.each_context(request), "title": f"Check {lead_import.original_name}",
-                   "lead_import": lead_import, "preview": preview, "columns": columns,
-                   "field_choices": FIELD_CHOICES, "opts": self.model._meta}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Check {lead_import.original_name}",
+            "lead_import": lead_import,
+            "preview": preview,
+            "columns": columns,
+            "field_choices": FIELD_CHOICES,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/leads/import_preview.html", context)

@@ -37,8 +37,24 @@ FIRST = [
     "Wen",
     "Yusuf",
 ]
-LAST = ["Smith", "García", "Nguyen", "O'Brien", "Müller", "Johnson", "Lee", "Patel", "Rossi", "Brown", "Silva",
-        "Kim", "Cohen", "Hughes", "Okafor", "de la Cruz"]  # fmt: skip
+LAST = [
+    "Smith",
+    "García",
+    "Nguyen",
+    "O'Brien",
+    "Müller",
+    "Johnson",
+    "Lee",
+    "Patel",
+    "Rossi",
+    "Brown",
+    "Silva",
+    "Kim",
+    "Cohen",
+    "Hughes",
+    "Okafor",
+    "de la Cruz",
+]
 AREA_CODES = {"gym": ["305", "786", "512", "737"], "dealership": ["617", "857", "781"]}
 INTERESTS = {
     "gym": ["free trial", "personal training", "group classes", "yoga", "membership prices", ""],
@@ -95,16 +111,20 @@ def seed(tenant, stdout, count: int = 60) -> None:
                 email=f"{first}.{last}{i}@example.com".lower().replace(" ", "").replace("'", ""),
                 source=rng.choice(["web_form", "facebook_lead_ad", "walk_in", "referral", "google_ads", "phone"]),
                 stage=stage,
-                lost_reason="chose another gym" if stage == Stage.LOST and vertical == "gym" else
-                            "bought elsewhere" if stage == Stage.LOST else "",
+                lost_reason="chose another gym"
+                if stage == Stage.LOST and vertical == "gym"
+                else "bought elsewhere"
+                if stage == Stage.LOST
+                else "",
                 interest=rng.choice(INTERESTS[vertical]),
                 created_at=created,
                 first_contacted_at=contacted,
                 last_contacted_at=contacted,
-                next_action_at=now + timedelta(days=rng.randint(1, 10)) if stage in (Stage.CONTACTED, Stage.NO_SHOW)
+                next_action_at=now + timedelta(days=rng.randint(1, 10))
+                if stage in (Stage.CONTACTED, Stage.NO_SHOW)
                 else None,
             )
-        )  # fmt: skip
+        )
     scoring.apply_scores(leads)
     Lead.objects.bulk_create(leads)
     changes, links, consents, vehicles = [], [], [], []
@@ -118,18 +138,31 @@ def seed(tenant, stdout, count: int = 60) -> None:
             links.append(LeadTag(lead_id=lead.pk, tag_id=tag.pk))
         if rng.random() < 0.85:
             consents.append(
-                Consent(lead=lead, kind="express_written", phone=lead.phone, source="form",
-                        source_detail=f"https://{tenant.slug}.example.com/join", disclosure_version="2026-01",
-                        captured_at=lead.created_at)
-            )  # fmt: skip
+                Consent(
+                    lead=lead,
+                    kind="express_written",
+                    phone=lead.phone,
+                    source="form",
+                    source_detail=f"https://{tenant.slug}.example.com/join",
+                    disclosure_version="2026-01",
+                    captured_at=lead.created_at,
+                )
+            )
         if vertical == "dealership":
             make = rng.choice(list(MAKES))
             last_service = date.today() - timedelta(days=rng.randint(20, 250))
             vehicles.append(
-                Vehicle(lead=lead, vin="".join(rng.choice(VIN_CHARS) for _ in range(17)), year=rng.randint(2015, 2025),
-                        make=make, model=rng.choice(MAKES[make]), mileage=rng.randint(8000, 120000),
-                        mileage_read_at=last_service, last_service_date=last_service)
-            )  # fmt: skip
+                Vehicle(
+                    lead=lead,
+                    vin="".join(rng.choice(VIN_CHARS) for _ in range(17)),
+                    year=rng.randint(2015, 2025),
+                    make=make,
+                    model=rng.choice(MAKES[make]),
+                    mileage=rng.randint(8000, 120000),
+                    mileage_read_at=last_service,
+                    last_service_date=last_service,
+                )
+            )
     StageChange.objects.bulk_create(changes)
     LeadTag.objects.bulk_create(links, ignore_conflicts=True)
     Consent.objects.bulk_create(consents)

@@ -5,10 +5,27 @@ import json
 from collections.abc import Iterator
 
 EXPORT_COLUMNS = [
-    "id", "first_name", "last_name", "phone", "email", "source", "stage", "score", "owner", "branch", "tags",
-    "interest", "region", "time_zone", "created_at", "first_contacted_at", "last_contacted_at", "next_action_at",
-    "notes", "custom_fields",
-]  # fmt: skip
+    "id",
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "source",
+    "stage",
+    "score",
+    "owner",
+    "branch",
+    "tags",
+    "interest",
+    "region",
+    "time_zone",
+    "created_at",
+    "first_contacted_at",
+    "last_contacted_at",
+    "next_action_at",
+    "notes",
+    "custom_fields",
+]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -25,14 +42,27 @@ def _safe(value) -> str:
 
 def _row(lead) -> list:
     return [
-        lead.pk, lead.first_name, lead.last_name, lead.phone, lead.email, lead.source, lead.stage, lead.score,
-        lead.owner.email if lead.owner_id else "", lead.branch.name if lead.branch_id else "",
-        ";".join(tag.name for tag in lead.tags.all()), lead.interest, lead.region, lead.time_zone,
-        lead.created_at.isoformat(), lead.first_contacted_at.isoformat() if lead.first_contacted_at else "",
+        lead.pk,
+        lead.first_name,
+        lead.last_name,
+        lead.phone,
+        lead.email,
+        lead.source,
+        lead.stage,
+        lead.score,
+        lead.owner.email if lead.owner_id else "",
+        lead.branch.name if lead.branch_id else "",
+        ";".join(tag.name for tag in lead.tags.all()),
+        lead.interest,
+        lead.region,
+        lead.time_zone,
+        lead.created_at.isoformat(),
+        lead.first_contacted_at.isoformat() if lead.first_contacted_at else "",
         lead.last_contacted_at.isoformat() if lead.last_contacted_at else "",
-        lead.next_action_at.isoformat() if lead.next_action_at else "", lead.notes,
+        lead.next_action_at.isoformat() if lead.next_action_at else "",
+        lead.notes,
         json.dumps(lead.custom_fields, ensure_ascii=False) if lead.custom_fields else "",
-    ]  # fmt: skip
+    ]
 
 
 def csv_lines(queryset) -> Iterator[str]:

@@ -72,10 +72,10 @@ class LeadFilter(django_filters.FilterSet):
 
     def filter_tag(self, queryset, name, value):
         tag_ids = list(
-            Tag.objects.filter(pk=int(value)) .values_list("pk", flat=True)
+            Tag.objects.filter(pk=int(value)).values_list("pk", flat=True)
             if value.isdigit()
             else Tag.objects.filter(name__iexact=value).values_list("pk", flat=True)
-        )  # fmt: skip
+        )
         return queryset.filter(Exists(LeadTag.objects.filter(lead_id=OuterRef("pk"), tag_id__in=tag_ids)))
 
     def filter_dnc(self, queryset, name, value):

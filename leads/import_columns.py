@@ -17,14 +17,35 @@ FIELD_ALIASES: dict[str, list[str]] = {
     "first_name": ["first name", "firstname", "first_name", "given name", "forename", "first"],
     "last_name": ["last name", "lastname", "last_name", "surname", "family name", "last"],
     "full_name": ["name", "full name", "fullname", "contact name", "customer name", "contact"],
-    "phone": ["phone", "mobile", "cell", "phone number", "mobile number", "cell phone", "telephone", "tel",
-              "mobile phone", "phone #", "primary phone", "contact number"],
+    "phone": [
+        "phone",
+        "mobile",
+        "cell",
+        "phone number",
+        "mobile number",
+        "cell phone",
+        "telephone",
+        "tel",
+        "mobile phone",
+        "phone #",
+        "primary phone",
+        "contact number",
+    ],
     "email": ["email", "e-mail", "email address", "e-mail address", "mail"],
     "source": ["source", "lead source", "channel", "origin"],
     "notes": ["notes", "note", "comments", "comment", "remarks"],
     "interest": ["interest", "interested in", "interests", "goal", "looking for", "product"],
-    "created_at": ["created", "created at", "created_at", "date", "date created", "lead date", "signup date",
-                   "submitted", "submitted at"],
+    "created_at": [
+        "created",
+        "created at",
+        "created_at",
+        "date",
+        "date created",
+        "lead date",
+        "signup date",
+        "submitted",
+        "submitted at",
+    ],
     "stage": ["stage", "status", "lead status", "pipeline stage"],
     "tags": ["tags", "tag", "labels", "segment"],
     "region": ["state", "region", "province"],
@@ -37,7 +58,7 @@ FIELD_ALIASES: dict[str, list[str]] = {
     "model": ["model", "vehicle model"],
     "mileage": ["mileage", "odometer", "miles", "kilometres", "km"],
     "last_service": ["last service", "last service date", "last serviced", "service date"],
-}  # fmt: skip
+}
 VEHICLE_FIELDS = {"vin", "year", "make", "model", "mileage", "last_service"}
 MAPPABLE = set(FIELD_ALIASES) | {IGNORE}
 
@@ -72,14 +93,31 @@ def map_headers(
 # --- values ------------------------------------------------------------------
 
 _SOURCE_ALIASES = {
-    "webform": Source.WEB_FORM, "web": Source.WEB_FORM, "website": Source.WEB_FORM, "form": Source.WEB_FORM,
-    "facebook": Source.FACEBOOK_LEAD_AD, "fb": Source.FACEBOOK_LEAD_AD, "facebookleadad": Source.FACEBOOK_LEAD_AD,
-    "facebookads": Source.FACEBOOK_LEAD_AD, "meta": Source.FACEBOOK_LEAD_AD,
-    "walkin": Source.WALK_IN, "walkins": Source.WALK_IN, "phone": Source.PHONE, "call": Source.PHONE,
-    "phonecall": Source.PHONE, "inbound": Source.PHONE, "referral": Source.REFERRAL, "referred": Source.REFERRAL,
-    "instagram": Source.INSTAGRAM, "ig": Source.INSTAGRAM, "googleads": Source.GOOGLE_ADS, "google": Source.GOOGLE_ADS,
-    "adwords": Source.GOOGLE_ADS, "import": Source.IMPORT, "other": Source.OTHER,
-}  # fmt: skip
+    "webform": Source.WEB_FORM,
+    "web": Source.WEB_FORM,
+    "website": Source.WEB_FORM,
+    "form": Source.WEB_FORM,
+    "facebook": Source.FACEBOOK_LEAD_AD,
+    "fb": Source.FACEBOOK_LEAD_AD,
+    "facebookleadad": Source.FACEBOOK_LEAD_AD,
+    "facebookads": Source.FACEBOOK_LEAD_AD,
+    "meta": Source.FACEBOOK_LEAD_AD,
+    "walkin": Source.WALK_IN,
+    "walkins": Source.WALK_IN,
+    "phone": Source.PHONE,
+    "call": Source.PHONE,
+    "phonecall": Source.PHONE,
+    "inbound": Source.PHONE,
+    "referral": Source.REFERRAL,
+    "referred": Source.REFERRAL,
+    "instagram": Source.INSTAGRAM,
+    "ig": Source.INSTAGRAM,
+    "googleads": Source.GOOGLE_ADS,
+    "google": Source.GOOGLE_ADS,
+    "adwords": Source.GOOGLE_ADS,
+    "import": Source.IMPORT,
+    "other": Source.OTHER,
+}
 
 
 def parse_source(value: str) -> str | None:

@@ -179,9 +179,12 @@ class Importer:
     def parse(self, number: int, values: list[str], headers: list[str], mapping: list[str | None]) -> _Row | None:
         if len(values) > len(headers) and any(v.strip() for v in values[len(headers) :]):
             self._problem(
-                "error", number, "—", ",".join(values[len(headers) :]),
+                "error",
+                number,
+                "—",
+                ",".join(values[len(headers) :]),
                 f"This row has {len(values)} values but the header has {len(headers)} columns.",
-            )  # fmt: skip
+            )
             return None
         lead: dict = {}
         custom: dict = {}
@@ -609,10 +612,28 @@ class Importer:
 # --- PostgreSQL COPY ------------------------------------------------------------------
 
 _COPY_COLUMNS = [
-    "id", "tenant_id", "branch_id", "first_name", "last_name", "phone", "email", "source", "stage", "lost_reason",
-    "owner_id", "score", "score_explanation", "interest", "time_zone", "region", "notes", "custom_fields",
-    "created_at", "updated_at", "source_import_id",
-]  # fmt: skip
+    "id",
+    "tenant_id",
+    "branch_id",
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "source",
+    "stage",
+    "lost_reason",
+    "owner_id",
+    "score",
+    "score_explanation",
+    "interest",
+    "time_zone",
+    "region",
+    "notes",
+    "custom_fields",
+    "created_at",
+    "updated_at",
+    "source_import_id",
+]
 
 
 def _copy_leads(leads: list[SimpleNamespace]) -> None:
@@ -634,13 +655,29 @@ def _copy_leads(leads: list[SimpleNamespace]) -> None:
                     explanation = explanations[id(lead.score_explanation)] = json.dumps(lead.score_explanation)
                 copy.write_row(
                     (
-                        lead.pk, lead.tenant_id, lead.branch_id, lead.first_name, lead.last_name, lead.phone,
-                        lead.email, lead.source, lead.stage, lead.lost_reason, lead.owner_id, lead.score,
-                        explanation, lead.interest, lead.time_zone, lead.region, lead.notes,
-                        json.dumps(lead.custom_fields) if lead.custom_fields else "{}", lead.created_at,
-                        lead.updated_at, lead.source_import_id,
+                        lead.pk,
+                        lead.tenant_id,
+                        lead.branch_id,
+                        lead.first_name,
+                        lead.last_name,
+                        lead.phone,
+                        lead.email,
+                        lead.source,
+                        lead.stage,
+                        lead.lost_reason,
+                        lead.owner_id,
+                        lead.score,
+                        explanation,
+                        lead.interest,
+                        lead.time_zone,
+                        lead.region,
+                        lead.notes,
+                        json.dumps(lead.custom_fields) if lead.custom_fields else "{}",
+                        lead.created_at,
+                        lead.updated_at,
+                        lead.source_import_id,
                     )
-                )  # fmt: skip
+                )
 
 
 # --- the service -----------------------------------------------------------------------
@@ -739,8 +776,12 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
     lead_import.rows_read, lead_import.created_count = report.rows, report.created
     lead_import.updated_count, lead_import.duplicate_count = report.updated, report.duplicates
     lead_import.error_count, lead_import.warning_count = report.errors, report.warnings
-    lead_import.options = {**lead_import.options, "encoding": report.encoding, "delimiter": report.delimiter,
-                           "columns": report.columns}  # fmt: skip
+    lead_import.options = {
+        **lead_import.options,
+        "encoding": report.encoding,
+        "delimiter": report.delimiter,
+        "columns": report.columns,
+    }
     if report.errors or report.warnings:
         errors.flush()
         errors.buffer.seek(0)
@@ -750,9 +791,13 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
     audit.record(
         "leads.imported" if not lead_import.dry_run else "leads.import_checked",
         lead_import,
-        changes={"created": report.created, "updated": report.updated, "duplicates": report.duplicates,
-                 "errors": report.errors},
-    )  # fmt: skip
+        changes={
+            "created": report.created,
+            "updated": report.updated,
+            "duplicates": report.duplicates,
+            "errors": report.errors,
+        },
+    )
     return lead_import
 
 

@@ -43,9 +43,15 @@ def timeline(lead: Lead, labels: dict[str, str] | None = None) -> list[dict]:
         for note in lead.lead_notes.select_related("author")
     ]
     entries.append(
-        {"at": lead.created_at, "kind": "created", "title": "Lead created", "detail": lead.get_source_display(),
-         "by": "", "link": {}}
-    )  # fmt: skip
+        {
+            "at": lead.created_at,
+            "kind": "created",
+            "title": "Lead created",
+            "detail": lead.get_source_display(),
+            "by": "",
+            "link": {},
+        }
+    )
     for source in _sources:
         entries += source(lead)
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)

@@ -29,8 +29,16 @@ class ProviderAccountForm(forms.ModelForm):
 
     class Meta:
         model = ProviderAccount
-        fields = ["provider", "label", "api_key", "webhook_secret", "caller_numbers", "provider_ids",
-                  "concurrency_limit", "is_active"]  # fmt: skip
+        fields = [
+            "provider",
+            "label",
+            "api_key",
+            "webhook_secret",
+            "caller_numbers",
+            "provider_ids",
+            "concurrency_limit",
+            "is_active",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -58,8 +66,10 @@ class ProviderAccountAdmin(TenantModelAdmin):
         fields = list(self.form.Meta.fields)
         return fields + self.readonly_fields if obj else fields
 
-    @display(description="Health", label={"OK": "success", "Bad credentials": "danger", "Out of funds": "danger",
-                                          "Provider down": "warning"})  # fmt: skip
+    @display(
+        description="Health",
+        label={"OK": "success", "Bad credentials": "danger", "Out of funds": "danger", "Provider down": "warning"},
+    )
     def health_badge(self, obj):
         return obj.get_health_display()
 
@@ -116,8 +126,9 @@ class ScriptAdmin(TenantModelAdmin):
 
     @display(description="")
     def preview_link(self, obj):
-        return format_html('<a class="text-primary-600" href="{}">Preview</a>',
-                           reverse("admin:voice_script_preview", args=[obj.pk]))  # fmt: skip
+        return format_html(
+            '<a class="text-primary-600" href="{}">Preview</a>', reverse("admin:voice_script_preview", args=[obj.pk])
+        )
 
     @admin.action(description="Duplicate as a new version")
     def duplicate(self, request, queryset):
@@ -135,6 +146,12 @@ class ScriptAdmin(TenantModelAdmin):
         rendered = None
         if form.is_valid():
             rendered = prompting.render(form.cleaned_data["lead"], script, form.cleaned_data["agent"])
-        context = {**self.admin_site.each_context(request), "title": f"Preview: {script}", "script": script,
-                   "form": form, "rendered": rendered, "opts": self.model._meta}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview: {script}",
+            "script": script,
+            "form": form,
+            "rendered": rendered,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/voice/script_preview.html", context)

@@ -22,10 +22,22 @@ class ProviderAccountSerializer(TenantModelSerializer):
     class Meta:
         model = ProviderAccount
         fields = [
-            "id", "provider", "label", "api_key", "webhook_secret", "has_api_key", "has_webhook_secret",
-            "caller_numbers", "provider_ids", "concurrency_limit", "is_active", "webhook_url", "health",
-            "health_message", "health_checked_at",
-        ]  # fmt: skip
+            "id",
+            "provider",
+            "label",
+            "api_key",
+            "webhook_secret",
+            "has_api_key",
+            "has_webhook_secret",
+            "caller_numbers",
+            "provider_ids",
+            "concurrency_limit",
+            "is_active",
+            "webhook_url",
+            "health",
+            "health_message",
+            "health_checked_at",
+        ]
         read_only_fields = ["health", "health_message", "health_checked_at"]
 
     def get_has_api_key(self, obj) -> bool:
@@ -66,8 +78,20 @@ class ProviderAccountViewSet(TenantModelViewSet):
 class VoiceAgentSerializer(TenantModelSerializer):
     class Meta:
         model = VoiceAgent
-        fields = ["id", "name", "account", "provider_agent_id", "voice_id", "language", "speaking_rate",
-                  "temperature", "llm_model", "system_prompt", "max_call_seconds", "is_active"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "account",
+            "provider_agent_id",
+            "voice_id",
+            "language",
+            "speaking_rate",
+            "temperature",
+            "llm_model",
+            "system_prompt",
+            "max_call_seconds",
+            "is_active",
+        ]
 
 
 class VoiceAgentViewSet(TenantModelViewSet):
@@ -80,8 +104,18 @@ class VoiceAgentViewSet(TenantModelViewSet):
 class ScriptSerializer(TenantModelSerializer):
     class Meta:
         model = Script
-        fields = ["id", "name", "purpose", "is_marketing", "opening_line", "prompt_template", "collect", "version",
-                  "is_active", "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "purpose",
+            "is_marketing",
+            "opening_line",
+            "prompt_template",
+            "collect",
+            "version",
+            "is_active",
+            "created_at",
+        ]
         read_only_fields = ["version", "created_at"]
 
 
@@ -100,11 +134,16 @@ class ScriptViewSet(TenantModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("lead", int, required=True), OpenApiParameter("agent", int)],
-        responses=inline_serializer("ScriptPreview", {
-            "opening_line": serializers.CharField(), "prompt": serializers.CharField(),
-            "system_prompt": serializers.CharField(), "variables": serializers.DictField(child=serializers.CharField()),
-        }),
-    )  # fmt: skip
+        responses=inline_serializer(
+            "ScriptPreview",
+            {
+                "opening_line": serializers.CharField(),
+                "prompt": serializers.CharField(),
+                "system_prompt": serializers.CharField(),
+                "variables": serializers.DictField(child=serializers.CharField()),
+            },
+        ),
+    )
     @action(detail=True)
     def preview(self, request, pk=None):
         """Exactly what the agent would receive for a lead."""

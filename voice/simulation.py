@@ -17,11 +17,20 @@ from django.utils import timezone
 
 CONNECT_MIX = {"answered": 0.62, "no_answer": 0.14, "voicemail": 0.12, "busy": 0.06, "failed": 0.06}
 CONVERSATION_MIX = {
-    "appointment": 0.34, "callback": 0.18, "not_interested": 0.18, "information": 0.12,
-    "opt_out": 0.08, "wrong_number": 0.05, "escalation": 0.05,
-}  # fmt: skip
-DISCONNECTION = {"no_answer": "dial_no_answer", "voicemail": "voicemail_reached", "busy": "dial_busy",
-                 "failed": "dial_failed"}  # fmt: skip
+    "appointment": 0.34,
+    "callback": 0.18,
+    "not_interested": 0.18,
+    "information": 0.12,
+    "opt_out": 0.08,
+    "wrong_number": 0.05,
+    "escalation": 0.05,
+}
+DISCONNECTION = {
+    "no_answer": "dial_no_answer",
+    "voicemail": "voicemail_reached",
+    "busy": "dial_busy",
+    "failed": "dial_failed",
+}
 RECORDING_PATH = "/static/voice/simulated-call.wav"
 
 SlotFinder = Callable[[object, object], list[datetime]]
@@ -70,10 +79,16 @@ def plan(call, lead, script, variables: dict, seed: int = 0) -> Simulated:
     rng = random.Random(f"{account_ids.get('seed', seed)}:{call.pk}")
     connect = _pick(rng, account_ids.get("mix") or CONNECT_MIX)
     if connect != "answered":
-        return Simulated(connect, duration=0 if connect != "voicemail" else 22,
-                         summary={"voicemail": "Reached voicemail; left a short message.",
-                                  "no_answer": "Nobody answered.", "busy": "The line was busy.",
-                                  "failed": "The call could not be connected."}[connect])  # fmt: skip
+        return Simulated(
+            connect,
+            duration=0 if connect != "voicemail" else 22,
+            summary={
+                "voicemail": "Reached voicemail; left a short message.",
+                "no_answer": "Nobody answered.",
+                "busy": "The line was busy.",
+                "failed": "The call could not be connected.",
+            }[connect],
+        )
     result = _pick(rng, account_ids.get("conversation_mix") or CONVERSATION_MIX)
     first = lead.first_name or "there"
     business = variables.get("business_name", "us")
@@ -89,15 +104,19 @@ def plan(call, lead, script, variables: dict, seed: int = 0) -> Simulated:
     if result == "appointment":
         slot = _slot(lead, script, zone, rng)
         spoken = slot.astimezone(ZoneInfo(zone)).strftime("%A at %-I:%M %p")
-        turns += [("user", f"Sure. Do you have anything {spoken}?"),
-                  ("agent", f"Yes, I've booked you for {spoken}. You'll get a reminder the day before."),
-                  ("user", "Great, thanks!")]  # fmt: skip
+        turns += [
+            ("user", f"Sure. Do you have anything {spoken}?"),
+            ("agent", f"Yes, I've booked you for {spoken}. You'll get a reminder the day before."),
+            ("user", "Great, thanks!"),
+        ]
         simulated.collected = {"appointment_time": slot.isoformat(), "appointment_agreed": True}
         simulated.summary, simulated.sentiment = f"Agreed to come in {spoken}.", "Positive"
     elif result == "callback":
         when = timezone.now() + timedelta(days=1, hours=rng.randrange(1, 5))
-        turns += [("user", "I'm driving right now. Can you call me back tomorrow afternoon?"),
-                  ("agent", "Of course, I'll call you back tomorrow afternoon.")]  # fmt: skip
+        turns += [
+            ("user", "I'm driving right now. Can you call me back tomorrow afternoon?"),
+            ("agent", "Of course, I'll call you back tomorrow afternoon."),
+        ]
         simulated.collected = {"callback_time": when.isoformat()}
         simulated.summary = "Asked to be called back tomorrow afternoon."
     elif result == "not_interested":
@@ -105,23 +124,31 @@ def plan(call, lead, script, variables: dict, seed: int = 0) -> Simulated:
         simulated.collected = {"not_interested": True}
         simulated.summary = "Not interested for now."
     elif result == "information":
-        turns += [("user", "What are your opening hours?"),
-                  ("agent", f"We're open {variables.get('branch_hours') or 'most days'}."),
-                  ("user", "Okay, I'll think about it.")]  # fmt: skip
+        turns += [
+            ("user", "What are your opening hours?"),
+            ("agent", f"We're open {variables.get('branch_hours') or 'most days'}."),
+            ("user", "Okay, I'll think about it."),
+        ]
         simulated.summary = "Asked about opening hours; will think about it."
     elif result == "opt_out":
-        turns += [("user", "Please stop calling me. Remove me from your list."),
-                  ("agent", "Understood. You won't be called again. Goodbye.")]  # fmt: skip
+        turns += [
+            ("user", "Please stop calling me. Remove me from your list."),
+            ("agent", "Understood. You won't be called again. Goodbye."),
+        ]
         simulated.collected = {"opt_out": True}
         simulated.summary, simulated.sentiment = "Asked not to be called again.", "Negative"
     elif result == "wrong_number":
-        turns += [("user", f"Sorry, there's no {first} here. You have the wrong number."),
-                  ("agent", "My apologies for the trouble.")]  # fmt: skip
+        turns += [
+            ("user", f"Sorry, there's no {first} here. You have the wrong number."),
+            ("agent", "My apologies for the trouble."),
+        ]
         simulated.collected = {"wrong_number": True}
         simulated.summary = "Wrong number."
     else:  # escalation
-        turns += [("user", "I want to speak to a manager. I have a complaint about my last visit."),
-                  ("agent", "I'm sorry to hear that. I'll have a manager call you back today.")]  # fmt: skip
+        turns += [
+            ("user", "I want to speak to a manager. I have a complaint about my last visit."),
+            ("agent", "I'm sorry to hear that. I'll have a manager call you back today."),
+        ]
         simulated.summary, simulated.sentiment = "Upset about a previous visit; wants a manager.", "Negative"
     simulated.turns = turns
     simulated.duration = 20 + 9 * len(turns) + rng.randrange(15)

@@ -37,8 +37,13 @@ class VehicleViewSet(TenantModelViewSet):
     ordering_fields = ["next_service_due", "year"]
 
 
-class DoNotCallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                       mixins.CreateModelMixin, viewsets.GenericViewSet):  # fmt: skip
+class DoNotCallViewSet(
+    TenantViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """The do-not-call list. Adding is immediate for every campaign; removing needs a manager and a reason."""
 
     queryset = DoNotCall.objects.select_related("created_by")

@@ -25,11 +25,32 @@ class LeadSerializer(TenantModelSerializer):
     class Meta:
         model = Lead
         fields = [
-            "id", "first_name", "last_name", "full_name", "phone", "email", "source", "stage", "lost_reason",
-            "owner", "branch", "tags", "score", "score_explanation", "interest", "time_zone", "region", "notes",
-            "custom_fields", "created_at", "updated_at", "first_contacted_at", "last_contacted_at",
-            "next_action_at", "on_dnc",
-        ]  # fmt: skip
+            "id",
+            "first_name",
+            "last_name",
+            "full_name",
+            "phone",
+            "email",
+            "source",
+            "stage",
+            "lost_reason",
+            "owner",
+            "branch",
+            "tags",
+            "score",
+            "score_explanation",
+            "interest",
+            "time_zone",
+            "region",
+            "notes",
+            "custom_fields",
+            "created_at",
+            "updated_at",
+            "first_contacted_at",
+            "last_contacted_at",
+            "next_action_at",
+            "on_dnc",
+        ]
         read_only_fields = ["score", "score_explanation", "updated_at", "first_contacted_at", "last_contacted_at"]
         extra_kwargs = {"created_at": {"required": False}}
 
@@ -84,9 +105,17 @@ class ConsentSerializer(TenantModelSerializer):
     class Meta:
         model = Consent
         fields = [
-            "id", "kind", "purposes", "phone", "captured_at", "source", "source_detail", "disclosure_version",
-            "recorded_by", "revoked_at",
-        ]  # fmt: skip
+            "id",
+            "kind",
+            "purposes",
+            "phone",
+            "captured_at",
+            "source",
+            "source_detail",
+            "disclosure_version",
+            "recorded_by",
+            "revoked_at",
+        ]
         read_only_fields = ["recorded_by", "revoked_at"]
 
 
@@ -94,10 +123,21 @@ class VehicleSerializer(TenantModelSerializer):
     class Meta:
         model = Vehicle
         fields = [
-            "id", "lead", "vin", "year", "make", "model", "mileage", "mileage_read_at", "last_service_date",
-            "last_service_mileage", "service_interval_months", "service_interval_miles", "next_service_due",
+            "id",
+            "lead",
+            "vin",
+            "year",
+            "make",
+            "model",
+            "mileage",
+            "mileage_read_at",
+            "last_service_date",
+            "last_service_mileage",
+            "service_interval_months",
+            "service_interval_miles",
+            "next_service_due",
             "ownership_status",
-        ]  # fmt: skip
+        ]
         read_only_fields = ["next_service_due"]
 
 
@@ -121,10 +161,27 @@ class LeadImportSerializer(TenantModelSerializer):
     class Meta:
         model = LeadImport
         fields = [
-            "id", "original_name", "status", "dry_run", "on_duplicate", "options", "created_by", "created_at",
-            "started_at", "finished_at", "progress", "rows_read", "created_count", "updated_count",
-            "duplicate_count", "error_count", "warning_count", "errors", "failure", "error_report_url",
-        ]  # fmt: skip
+            "id",
+            "original_name",
+            "status",
+            "dry_run",
+            "on_duplicate",
+            "options",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "progress",
+            "rows_read",
+            "created_count",
+            "updated_count",
+            "duplicate_count",
+            "error_count",
+            "warning_count",
+            "errors",
+            "failure",
+            "error_report_url",
+        ]
         read_only_fields = fields
 
     def get_error_report_url(self, obj) -> str | None:

@@ -52,9 +52,11 @@ def test_the_simulator_is_deterministic_and_gives_realistic_conversations(
     tenant_a, lead, script, django_capture_on_commit_callbacks
 ):
     account = ProviderAccountFactory(
-        tenant=tenant_a, provider="simulator", api_key="k",
+        tenant=tenant_a,
+        provider="simulator",
+        api_key="k",
         provider_ids={"mix": {"answered": 1}, "conversation_mix": {"appointment": 1}},
-    )  # fmt: skip
+    )
     agent = VoiceAgentFactory(tenant=tenant_a, account=account)
     call, _ = call_now(tenant_a, lead, agent, script, django_capture_on_commit_callbacks)
     call = Call.all_tenants.get(pk=call.pk)
@@ -93,8 +95,9 @@ def test_place_call_delivered_twice_starts_one_provider_call(tenant_a, lead, age
 
 
 def retell_agent(tenant, server):
-    account = ProviderAccountFactory(tenant=tenant, provider="retell", api_key="rk",
-                                     provider_ids={"base_url": server.url})  # fmt: skip
+    account = ProviderAccountFactory(
+        tenant=tenant, provider="retell", api_key="rk", provider_ids={"base_url": server.url}
+    )
     return VoiceAgentFactory(tenant=tenant, account=account)
 
 
@@ -107,8 +110,9 @@ def provider_server():
     server.close()
 
 
-@pytest.mark.parametrize("status,category,health", [(401, "bad_credentials", "bad_credentials"),
-                                                    (402, "out_of_funds", "out_of_funds")])  # fmt: skip
+@pytest.mark.parametrize(
+    "status,category,health", [(401, "bad_credentials", "bad_credentials"), (402, "out_of_funds", "out_of_funds")]
+)
 def test_provider_refusal_fails_the_call_and_flags_the_account(
     tenant_a, lead, script, provider_server, status, category, health
 ):
@@ -157,9 +161,11 @@ def test_dnc_added_while_queued_stops_the_dial(tenant_a, lead, agent, script):
 
 def test_outcome_moves_the_lead_and_updates_its_score(tenant_a, lead, script, django_capture_on_commit_callbacks):
     account = ProviderAccountFactory(
-        tenant=tenant_a, provider="simulator", api_key="k",
+        tenant=tenant_a,
+        provider="simulator",
+        api_key="k",
         provider_ids={"mix": {"answered": 1}, "conversation_mix": {"not_interested": 1}},
-    )  # fmt: skip
+    )
     agent = VoiceAgentFactory(tenant=tenant_a, account=account)
     call_now(tenant_a, lead, agent, script, django_capture_on_commit_callbacks)
     lead = Lead.all_tenants.get(pk=lead.pk)
@@ -172,8 +178,15 @@ def test_stale_dialing_calls_are_failed_not_redialled(tenant_a, lead, agent):
     from calls.tasks import expire_stale_calls
     from tests.factories import CallFactory
 
-    old = CallFactory(tenant=tenant_a, lead=lead, agent=agent, account=agent.account, status="dialing", outcome="",
-                      dialed_at=datetime(2026, 11, 23, 15, 0, tzinfo=UTC))  # fmt: skip
+    old = CallFactory(
+        tenant=tenant_a,
+        lead=lead,
+        agent=agent,
+        account=agent.account,
+        status="dialing",
+        outcome="",
+        dialed_at=datetime(2026, 11, 23, 15, 0, tzinfo=UTC),
+    )
     assert expire_stale_calls() == 1
     old.refresh_from_db()
     assert (old.status, old.needs_attention) == ("failed", True)
@@ -221,8 +234,14 @@ def test_viewers_cannot_call(tenant_a, lead, agent, script):
 def test_needs_attention_resolve_and_qa_reviews(owner_a, tenant_a, lead, agent):
     from tests.factories import CallFactory
 
-    call = CallFactory(tenant=tenant_a, lead=lead, agent=agent, account=agent.account, needs_attention=True,
-                       attention_reason="Said: manager")  # fmt: skip
+    call = CallFactory(
+        tenant=tenant_a,
+        lead=lead,
+        agent=agent,
+        account=agent.account,
+        needs_attention=True,
+        attention_reason="Said: manager",
+    )
     client = api_client(owner_a, tenant_a)
     assert [c["id"] for c in client.get("/api/v1/calls/needs-attention/").json()["results"]] == [call.pk]
     resolved = client.post(f"/api/v1/calls/{call.pk}/resolve/", {"note": "Called back, sorted."}).json()
@@ -233,8 +252,9 @@ def test_needs_attention_resolve_and_qa_reviews(owner_a, tenant_a, lead, agent):
     assert client.post(f"/api/v1/calls/{call.pk}/qa-reviews/", {"score": 9}).status_code == 400
 
 
-def test_call_list_query_count_does_not_grow_with_page_size(owner_a, tenant_a, lead, agent,
-                                                            django_assert_max_num_queries):  # fmt: skip
+def test_call_list_query_count_does_not_grow_with_page_size(
+    owner_a, tenant_a, lead, agent, django_assert_max_num_queries
+):
     from tests.factories import CallFactory
 
     CallFactory.create_batch(40, tenant=tenant_a, lead=lead, agent=agent, account=agent.account)
@@ -259,10 +279,18 @@ def test_admin_call_now_shows_the_gates_answer(client, owner_a, tenant_a, lead, 
 def test_admin_call_page_shows_the_conversation(client, owner_a, tenant_a, lead, agent):
     from tests.factories import CallFactory
 
-    call = CallFactory(tenant=tenant_a, lead=lead, agent=agent, account=agent.account, summary="Booked a tour.",
-                       recording_url="https://example.com/r.wav",
-                       transcript=[{"role": "agent", "text": "Hello from the gym", "seconds": 0},
-                                   {"role": "user", "text": "Hi there", "seconds": 2}])  # fmt: skip
+    call = CallFactory(
+        tenant=tenant_a,
+        lead=lead,
+        agent=agent,
+        account=agent.account,
+        summary="Booked a tour.",
+        recording_url="https://example.com/r.wav",
+        transcript=[
+            {"role": "agent", "text": "Hello from the gym", "seconds": 0},
+            {"role": "user", "text": "Hi there", "seconds": 2},
+        ],
+    )
     client.force_login(owner_a)
     page = client.get(reverse("admin:calls_call_change", args=[call.pk])).content.decode()
     assert "Hello from the gym" in page and "Hi there" in page and "Booked a tour." in page

@@ -167,8 +167,10 @@ def test_three_calls_in_24_hours_per_number_and_purpose_across_campaigns(scoped,
     decision = gate(lead, at("2026-11-23 15:00", "America/New_York"))
     assert decision.code == Reason.FREQUENCY
     assert decision.next_allowed_at == first + timedelta(hours=24)
-    assert gate(lead, at("2026-11-23 15:00", "America/New_York"), marketing=False,
-                purpose="appointment_reminder").code != Reason.FREQUENCY  # fmt: skip
+    assert (
+        gate(lead, at("2026-11-23 15:00", "America/New_York"), marketing=False, purpose="appointment_reminder").code
+        != Reason.FREQUENCY
+    )
 
 
 def test_frequency_release_outside_hours_moves_to_the_next_window(scoped, lead):

@@ -19,14 +19,25 @@ def retell_body(event, call_id, provider_call_id="call_1", **fields):
 
 def post(client, account, body, signature=None, provider=None):
     headers = {"HTTP_X_RETELL_SIGNATURE": signature if signature is not None else sign(body, account.api_key)}
-    return client.post(f"/webhooks/voice/{provider or account.provider}/{account.webhook_uuid}/", body,
-                       content_type="application/json", **headers)  # fmt: skip
+    return client.post(
+        f"/webhooks/voice/{provider or account.provider}/{account.webhook_uuid}/",
+        body,
+        content_type="application/json",
+        **headers,
+    )
 
 
 @pytest.fixture
 def dialing_call(tenant_a, account, lead):
-    return CallFactory(tenant=tenant_a, lead=lead, account=account, provider="retell", status="dialing", outcome="",
-                       to_number=lead.phone)  # fmt: skip
+    return CallFactory(
+        tenant=tenant_a,
+        lead=lead,
+        account=account,
+        provider="retell",
+        status="dialing",
+        outcome="",
+        to_number=lead.phone,
+    )
 
 
 def events():
@@ -65,8 +76,9 @@ def test_malformed_json_is_400(client, account):
 def test_unknown_provider_or_account_is_404(client, account):
     body = retell_body("call_ended", 1)
     assert post(client, account, body, provider="nokia").status_code == 404
-    response = client.post("/webhooks/voice/retell/00000000-0000-0000-0000-000000000000/", body,
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        "/webhooks/voice/retell/00000000-0000-0000-0000-000000000000/", body, content_type="application/json"
+    )
     assert response.status_code == 404
 
 
@@ -75,8 +87,13 @@ def test_get_is_not_allowed(client, account):
 
 
 def test_an_accepted_event_is_stored_and_applied_and_a_replay_changes_nothing(client, account, dialing_call):
-    body = retell_body("call_ended", dialing_call.pk, disconnection_reason="user_hangup", duration_ms=61000,
-                       transcript_object=[{"role": "agent", "content": "Hi", "words": [{"start": 0.5}]}])  # fmt: skip
+    body = retell_body(
+        "call_ended",
+        dialing_call.pk,
+        disconnection_reason="user_hangup",
+        duration_ms=61000,
+        transcript_object=[{"role": "agent", "content": "Hi", "words": [{"start": 0.5}]}],
+    )
     assert post(client, account, body).json() == {"received": 1, "new": 1}
     dialing_call.refresh_from_db()
     assert (dialing_call.status, dialing_call.outcome, dialing_call.duration_seconds) == ("ended", "answered", 61)
@@ -124,9 +141,11 @@ def test_opt_out_in_the_conversation_writes_the_dnc_entry_at_once(client, accoun
     from leads.models import DoNotCall
 
     body = retell_body(
-        "call_ended", dialing_call.pk, disconnection_reason="user_hangup",
+        "call_ended",
+        dialing_call.pk,
+        disconnection_reason="user_hangup",
         transcript_object=[{"role": "user", "content": "No me llamen más, por favor."}],
-    )  # fmt: skip
+    )
     post(client, account, body)
     dialing_call.refresh_from_db()
     assert dialing_call.outcome == "dnc_requested"
@@ -136,10 +155,12 @@ def test_opt_out_in_the_conversation_writes_the_dnc_entry_at_once(client, accoun
 
 def test_escalation_words_and_negative_sentiment_need_attention(client, account, dialing_call):
     body = retell_body(
-        "call_analyzed", dialing_call.pk, disconnection_reason="user_hangup",
+        "call_analyzed",
+        dialing_call.pk,
+        disconnection_reason="user_hangup",
         transcript_object=[{"role": "user", "content": "I want to talk to my lawyer about this."}],
         call_analysis={"user_sentiment": "Negative"},
-    )  # fmt: skip
+    )
     post(client, account, body)
     call = Call.all_tenants.get(pk=dialing_call.pk)
     assert call.needs_attention

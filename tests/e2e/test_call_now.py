@@ -14,9 +14,11 @@ def test_call_now_from_the_lead_page(login, live_server, owner_a, tenant_a):
     lead = LeadFactory(tenant=tenant_a, first_name="Grace", phone="+12125550123", branch=None)
     ConsentFactory(tenant=tenant_a, lead=lead)
     account = ProviderAccountFactory(
-        tenant=tenant_a, provider="simulator", api_key="sim",
+        tenant=tenant_a,
+        provider="simulator",
+        api_key="sim",
         provider_ids={"mix": {"answered": 1}, "conversation_mix": {"appointment": 1}},
-    )  # fmt: skip
+    )
     VoiceAgentFactory(tenant=tenant_a, account=account, name="Front desk")
     ScriptFactory(tenant=tenant_a, name="Follow-up")
     with time_machine.travel(datetime(2026, 11, 23, 16, 0, tzinfo=UTC), tick=True):

@@ -125,8 +125,10 @@ def test_a_50_mb_file_streams_with_bounded_memory(gym, tmp_path):
     with path.open("wb") as out:
         subprocess.run(
             [sys.executable, str(SHARED_DATA / "make_leads_csv.py"), "--rows", "480000", "--seed", "11"],
-            stdout=out, stderr=subprocess.DEVNULL, check=True,
-        )  # fmt: skip
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
     size = path.stat().st_size
     assert size > 48 * 2**20
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # peak resident memory so far

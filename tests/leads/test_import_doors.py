@@ -24,9 +24,17 @@ def upload(name="leads_gym_300.csv"):
 def test_command_imports_with_a_summary_and_records_the_run(gym, branch_a):
     out, err = io.StringIO(), io.StringIO()
     call_command(
-        "import_leads", str(sample("leads_gym_300.csv")), "--tenant", gym.slug, "--tag", "spring",
-        "--branch", branch_a.name, stdout=out, stderr=err,
-    )  # fmt: skip
+        "import_leads",
+        str(sample("leads_gym_300.csv")),
+        "--tenant",
+        gym.slug,
+        "--tag",
+        "spring",
+        "--branch",
+        branch_a.name,
+        stdout=out,
+        stderr=err,
+    )
     summary = out.getvalue()
     assert "300 rows, 284 new, 0 updated, 10 already known, 6 errors" in summary
     assert "row 109, Phone:" in summary
@@ -38,8 +46,15 @@ def test_command_imports_with_a_summary_and_records_the_run(gym, branch_a):
 
 def test_command_dry_run_and_bad_arguments(gym):
     out = io.StringIO()
-    call_command("import_leads", str(sample("leads_gym_300.csv")), "--tenant", gym.slug, "--dry-run", stdout=out,
-                 stderr=io.StringIO())  # fmt: skip
+    call_command(
+        "import_leads",
+        str(sample("leads_gym_300.csv")),
+        "--tenant",
+        gym.slug,
+        "--dry-run",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     assert out.getvalue().startswith("Checked")
     with tenant_scope(gym.pk):
         assert not Lead.objects.exists()
@@ -66,12 +81,18 @@ def test_api_upload_answers_202_and_the_status_shows_counts_and_errors(
     import_id = response.json()["id"]
     status = client.get(f"/api/v1/leads/imports/{import_id}/").json()
     assert (status["status"], status["created_count"], status["duplicate_count"], status["error_count"]) == (
-        "done", 284, 10, 6,
-    )  # fmt: skip
+        "done",
+        284,
+        10,
+        6,
+    )
     assert status["errors"][0] == {
-        "row": 109, "column": "Phone", "value": "12345", "reason": "“12345” is not a valid phone number.",
+        "row": 109,
+        "column": "Phone",
+        "value": "12345",
+        "reason": "“12345” is not a valid phone number.",
         "level": "error",
-    }  # fmt: skip
+    }
     report = client.get(f"/api/v1/leads/imports/{import_id}/error-report/")
     assert report.status_code == 200
     assert b"109,Phone,12345" in b"".join(report.streaming_content)
@@ -81,8 +102,9 @@ def test_api_upload_refuses_bad_options(owner_a, gym, tenant_b, branch_b):
     client = api_client(owner_a, gym)
     response = client.post("/api/v1/leads/imports/", {"file": upload(), "branch": branch_b.pk}, format="multipart")
     assert response.status_code == 400 and "branch" in response.json()["fields"]
-    response = client.post("/api/v1/leads/imports/", {"file": upload(), "mapping": '{"Phone": "shoe size"}'},
-                           format="multipart")  # fmt: skip
+    response = client.post(
+        "/api/v1/leads/imports/", {"file": upload(), "mapping": '{"Phone": "shoe size"}'}, format="multipart"
+    )
     assert response.status_code == 400 and "mapping" in response.json()["fields"]
 
 
@@ -115,8 +137,9 @@ def test_admin_upload_preview_confirm_and_progress(client, owner_a, gym, django_
 def test_admin_preview_lets_staff_remap_columns(client, owner_a, gym):
     client.force_login(owner_a)
     data = b"Digits,Full\n3055550123,Ann Lee\n"
-    response = client.post(reverse("admin:leads_lead_import"),
-                           {"file": SimpleUploadedFile("x.csv", data), "on_duplicate": "skip"})  # fmt: skip
+    response = client.post(
+        reverse("admin:leads_lead_import"), {"file": SimpleUploadedFile("x.csv", data), "on_duplicate": "skip"}
+    )
     first = client.get(response["Location"]).context["preview"]
     assert first["failure"]  # "Digits" is not a known phone header
     second = client.post(response["Location"], {"update": "1", "map:Digits": "phone", "map:Full": "full_name"})

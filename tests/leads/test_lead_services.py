@@ -26,9 +26,14 @@ def scope(tenant_a):
 
 def test_create_normalises_phone_email_and_capital_names(scope, branch_a):
     lead = services.create_lead(
-        {"first_name": "  ANA  ", "last_name": "McDONALD", "phone": "(305) 555-0123", "email": " Ana@Example.COM",
-         "branch": branch_a}
-    )  # fmt: skip
+        {
+            "first_name": "  ANA  ",
+            "last_name": "McDONALD",
+            "phone": "(305) 555-0123",
+            "email": " Ana@Example.COM",
+            "branch": branch_a,
+        }
+    )
     assert (lead.first_name, lead.last_name) == ("Ana", "McDONALD")  # only all-caps names are title-cased
     assert (lead.phone, lead.email) == ("+13055550123", "ana@example.com")
     assert lead.score > 0 and lead.score_explanation
@@ -181,9 +186,13 @@ def test_do_not_call_add_is_idempotent_and_removal_needs_a_manager_and_a_reason(
 def test_consent_record_and_revoke(scope):
     lead = LeadFactory(tenant=scope)
     consent = services.record_consent(
-        lead, kind="express_written", source="form", purposes=["lead_followup"], source_detail="https://x/join",
+        lead,
+        kind="express_written",
+        source="form",
+        purposes=["lead_followup"],
+        source_detail="https://x/join",
         disclosure_version="v2",
-    )  # fmt: skip
+    )
     assert consent.phone == lead.phone and consent.covers("lead_followup") and not consent.covers("recall")
     services.revoke_consent(consent)
     assert not consent.covers("lead_followup")

@@ -30,15 +30,24 @@ def ids(response):
 def test_create_normalises_and_scores(client, branch_a):
     response = client.post(
         "/api/v1/leads/",
-        {"first_name": "ANA", "phone": "(305) 555-0123", "email": "Ana@X.com", "branch": branch_a.pk,
-         "tags": ["vip"], "source": "referral"},
+        {
+            "first_name": "ANA",
+            "phone": "(305) 555-0123",
+            "email": "Ana@X.com",
+            "branch": branch_a.pk,
+            "tags": ["vip"],
+            "source": "referral",
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["first_name"], body["phone"], body["email"], body["tags"]) == (
-        "Ana", "+13055550123", "ana@x.com", ["vip"],
-    )  # fmt: skip
+        "Ana",
+        "+13055550123",
+        "ana@x.com",
+        ["vip"],
+    )
     assert body["score"] > 0 and body["score_explanation"][0]["rule"] == "base"
     assert body["on_dnc"] is False
 
@@ -131,8 +140,9 @@ def test_prioritized_endpoint(client, tenant_a):
 def test_tags_endpoint(client, tenant_a):
     lead = LeadFactory(tenant=tenant_a)
     assert client.post(f"/api/v1/leads/{lead.pk}/tags/", {"tags": ["hot", "vip"]}, format="json").json()["tags"] == [
-        "hot", "vip",
-    ]  # fmt: skip
+        "hot",
+        "vip",
+    ]
     body = client.delete(f"/api/v1/leads/{lead.pk}/tags/", {"tags": ["hot"]}, format="json").json()
     assert body["tags"] == ["vip"]
 

@@ -18,9 +18,12 @@ pytestmark = pytest.mark.django_db
 
 def test_score_is_the_sum_of_the_rules_that_applied(tenant_a):
     lead = LeadFactory.build(
-        tenant=tenant_a, source="referral", stage="booked", interest="Free trial please",
+        tenant=tenant_a,
+        source="referral",
+        stage="booked",
+        interest="Free trial please",
         created_at=timezone.now() - timedelta(hours=3),
-    )  # fmt: skip
+    )
     total, parts = scoring.score(lead, scoring.DEFAULT_RULES)
     assert parts == [
         {"rule": "base", "detail": "every lead", "points": 10},
@@ -33,8 +36,9 @@ def test_score_is_the_sum_of_the_rules_that_applied(tenant_a):
 
 
 def test_scores_are_clamped(tenant_a):
-    lead = LeadFactory.build(tenant=tenant_a, stage="lost", source="import",
-                             created_at=timezone.now() - timedelta(days=400))  # fmt: skip
+    lead = LeadFactory.build(
+        tenant=tenant_a, stage="lost", source="import", created_at=timezone.now() - timedelta(days=400)
+    )
     assert scoring.score(lead, scoring.DEFAULT_RULES)[0] == 0
 
 

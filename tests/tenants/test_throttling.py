@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rates(monkeypatch):
     def set_rates(**rates):
-        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000/minute", "user": "1000/minute",
-                                                                   "login": "1000/minute", **rates})  # fmt: skip
+        monkeypatch.setattr(
+            SimpleRateThrottle,
+            "THROTTLE_RATES",
+            {"anon": "1000/minute", "user": "1000/minute", "login": "1000/minute", **rates},
+        )
 
     return set_rates
 

@@ -11,11 +11,18 @@ from voice.clients.retell import RetellClient
 from voice.clients.vapi import VapiClient
 
 REQUEST = CallRequest(
-    call_id=42, tenant_id=7, to_number="+13055550123", from_number="+13055550100", provider_agent_id="agent_9",
-    variables={"lead_first_name": "Ana", "visits": 3}, opening_line="Hi Ana, this is an automated assistant.",
-    prompt="Offer a tour.", lead_name="Ana Lee", max_duration_seconds=300,
+    call_id=42,
+    tenant_id=7,
+    to_number="+13055550123",
+    from_number="+13055550100",
+    provider_agent_id="agent_9",
+    variables={"lead_first_name": "Ana", "visits": 3},
+    opening_line="Hi Ana, this is an automated assistant.",
+    prompt="Offer a tour.",
+    lead_name="Ana Lee",
+    max_duration_seconds=300,
     webhook_url="https://crm.example/webhooks/voice/bland/u/",
-)  # fmt: skip
+)
 
 
 def account(provider, server, **ids):

@@ -33,8 +33,11 @@ def test_every_new_tenant_gets_a_simulator_account_and_agent(db):
 
 def test_secrets_are_encrypted_at_rest_and_never_returned(owner_a, tenant_a):
     client = api_client(owner_a, tenant_a)
-    response = client.post("/api/v1/voice/accounts/", {"provider": "retell", "label": "Retell", "api_key": "key_SECRET",
-                                                       "webhook_secret": "whsec_SECRET"}, format="json")  # fmt: skip
+    response = client.post(
+        "/api/v1/voice/accounts/",
+        {"provider": "retell", "label": "Retell", "api_key": "key_SECRET", "webhook_secret": "whsec_SECRET"},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert "api_key" not in body and body["has_api_key"] is True
@@ -133,8 +136,10 @@ def test_admin_script_preview_and_test_connection(client, owner_a, tenant_a):
     page = client.get(reverse("admin:voice_script_preview", args=[script.pk]), {"lead": lead.pk}).content.decode()
     assert "Hi Ana, this is an automated assistant" in page
     account = ProviderAccountFactory(tenant=tenant_a, provider="simulator")
-    client.post(reverse("admin:voice_provideraccount_changelist"),
-                {"action": "test_connection", "_selected_action": [account.pk]})  # fmt: skip
+    client.post(
+        reverse("admin:voice_provideraccount_changelist"),
+        {"action": "test_connection", "_selected_action": [account.pk]},
+    )
     account.refresh_from_db()
     assert account.health == "ok" and account.health_checked_at is not None
 

@@ -108,7 +108,7 @@ class ElevenLabsClient(VoiceClient):
                     disconnection_reason=reason,
                     raw=payload,
                 )
-            ]  # fmt: skip
+            ]
         analysis = data.get("analysis") or {}
         collected = {
             key: (item.get("value") if isinstance(item, dict) else item)

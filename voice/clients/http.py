@@ -95,6 +95,9 @@ class JsonHttp:
             try:
                 return response.json()
             except ValueError as exc:
-                raise ProviderError(ErrorCategory.PROVIDER_DOWN, "The provider answered something that is not JSON.",
-                                    status=response.status_code) from exc  # fmt: skip
+                raise ProviderError(
+                    ErrorCategory.PROVIDER_DOWN,
+                    "The provider answered something that is not JSON.",
+                    status=response.status_code,
+                ) from exc
         raise ProviderError(ErrorCategory.PROVIDER_DOWN)  # unreachable: the loop returns or raises

@@ -31,8 +31,13 @@ ENDED_REASONS = {
     "voicemail": "voicemail",
     "assistant-forwarded-call": "escalated",
 }
-STATUSES = {"queued": "dialing", "ringing": "ringing", "in-progress": "in_progress", "forwarding": "in_progress",
-            "ended": "ended"}  # fmt: skip
+STATUSES = {
+    "queued": "dialing",
+    "ringing": "ringing",
+    "in-progress": "in_progress",
+    "forwarding": "in_progress",
+    "ended": "ended",
+}
 
 
 def outcome_for(reason: str) -> str:
@@ -88,11 +93,15 @@ class VapiClient(VoiceClient):
                 return []
             return [
                 NormalizedEvent(
-                    provider=self.provider, provider_call_id=str(call["id"]), event_type=f"status-update:{status}",
-                    kind=EventKind.STARTED if status == "in-progress" else EventKind.PROGRESS, call_id=call_id,
-                    status=STATUSES[status], raw=payload,
+                    provider=self.provider,
+                    provider_call_id=str(call["id"]),
+                    event_type=f"status-update:{status}",
+                    kind=EventKind.STARTED if status == "in-progress" else EventKind.PROGRESS,
+                    call_id=call_id,
+                    status=STATUSES[status],
+                    raw=payload,
                 )
-            ]  # fmt: skip
+            ]
         reason = message.get("endedReason") or ""
         artifact = message.get("artifact") or {}
         analysis = message.get("analysis") or {}
