@@ -9,6 +9,7 @@ must be idempotent: a task may run twice.
 from collections.abc import Callable
 
 _handlers: list[tuple[str, Callable]] = []
+_dial_handlers: list[Callable] = []
 
 
 def register_outcome_handler(name: str, handler: Callable) -> None:
@@ -18,3 +19,13 @@ def register_outcome_handler(name: str, handler: Callable) -> None:
 
 def outcome_handlers() -> list[tuple[str, Callable]]:
     return list(_handlers)
+
+
+def register_dial_handler(handler: Callable) -> None:
+    """``handler(call)`` runs when a call was handed to its provider (the campaign target is now dialing)."""
+    if handler not in _dial_handlers:
+        _dial_handlers.append(handler)
+
+
+def dial_handlers() -> list[Callable]:
+    return list(_dial_handlers)

@@ -90,6 +90,12 @@ class Call(TenantOwnedModel):
     account = models.ForeignKey(
         "voice.ProviderAccount", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="calls"
+    )
+    campaign_target = models.ForeignKey(
+        "campaigns.CampaignTarget", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     provider = models.CharField(max_length=20)
     provider_call_id = models.CharField(max_length=200, blank=True)
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.OUTBOUND)
@@ -139,6 +145,7 @@ class Call(TenantOwnedModel):
             models.Index(fields=["tenant", "status"], name="call_tenant_status"),
             models.Index(fields=["tenant", "outcome", "-created_at"], name="call_tenant_outcome"),
             models.Index(fields=["to_number", "purpose", "dialed_at"], name="call_number_purpose_time"),
+            models.Index(fields=["campaign", "-created_at"], name="call_campaign_time"),
             models.Index(
                 fields=["tenant", "-created_at"],
                 name="call_needs_attention",

@@ -23,7 +23,7 @@ from voice.clients import CallRequest, ErrorCategory, EventKind, NormalizedEvent
 from voice.models import AccountHealth, ProviderAccount
 
 from . import compliance
-from .hooks import outcome_handlers
+from .hooks import dial_handlers, outcome_handlers
 from .models import (
     CONNECTED_OUTCOMES,
     CONVERSATION_OUTCOMES,
@@ -172,6 +172,8 @@ def dial(call_id: int) -> Call | None:
             return call
         return _fail(call, error.category, error.message)
     Call.objects.filter(pk=call.pk, provider_call_id="").update(provider_call_id=started.provider_call_id)
+    for handler in dial_handlers():
+        handler(call)
     return call
 
 

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = "Campaigns"
+
+    def ready(self):
+        from calls.hooks import register_dial_handler, register_outcome_handler
+        from leads.importing import register_finished_hook
+
+        from . import services
+
+        register_outcome_handler("campaign", services.record_outcome)
+        register_dial_handler(services.mark_dialing)
+        register_finished_hook(services.add_uploaded_leads)

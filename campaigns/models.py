@@ -1,1 +1,204 @@
-"""Campaigns, their targets and follow-up rules; audiences; the dispatcher beat ticks."""
+"""Campaigns, their targets and follow-up rules.
+
+A Campaign says who to call (its audience), with which agent and script, when
+(its weekday windows, always inside the legal hours), and how persistently
+(attempts and retry delays). Starting it materialises one CampaignTarget per
+lead; the dispatcher (campaigns.dispatch) claims due targets every minute. A
+target's ``next_attempt_at`` is its schedule: nothing is ever scheduled with a
+delayed Celery message.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from tenants.models import Branch, TenantOwnedModel
+from tenants.validators import validate_business_hours
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    CANCELED = "canceled", "Canceled"
+
+
+# The moves a campaign may make (services enforce them).
+CAMPAIGN_MOVES = {
+    CampaignStatus.DRAFT: {CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.CANCELED},
+    CampaignStatus.SCHEDULED: {CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.CANCELED},
+    CampaignStatus.RUNNING: {CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.CANCELED},
+    CampaignStatus.PAUSED: {CampaignStatus.RUNNING, CampaignStatus.CANCELED, CampaignStatus.COMPLETED},
+    CampaignStatus.COMPLETED: set(),
+    CampaignStatus.CANCELED: set(),
+}
+
+
+class ZonePolicy(models.TextChoices):
+    LEAD = "lead", "The person's time zone"
+    BRANCH = "branch", "The branch's time zone"
+
+
+# compliance.md "Dialer behaviour": up to 3 attempts, 4 h and 24 h apart; voicemail and busy their own.
+DEFAULT_RETRY_MINUTES = {
+    "no_answer": [240, 1440],
+    "busy": [30, 240],
+    "voicemail": [1440, 1440],
+    "failed": [60, 240],
+}
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def default_windows():
+    return {day: [["09:00", "19:00"]] for day in WEEKDAY_KEYS[:5]} | {"sat": [["10:00", "16:00"]]}
+
+
+def validate_retry_minutes(value):
+    if not isinstance(value, dict):
+        raise ValidationError("Retry delays map an outcome to a list of minutes.")
+    for outcome, delays in value.items():
+        if outcome not in DEFAULT_RETRY_MINUTES:
+            raise ValidationError(f"“{outcome}” is not retried; use {', '.join(DEFAULT_RETRY_MINUTES)}.")
+        if not isinstance(delays, list) or not all(isinstance(d, int) and d >= 1 for d in delays):
+            raise ValidationError(f"Delays for {outcome} must be a list of whole minutes (at least 1).")
+
+
+class Campaign(TenantOwnedModel):
+    name = models.CharField(max_length=150)
+    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    agent = models.ForeignKey("voice.VoiceAgent", on_delete=models.PROTECT, related_name="+")
+    script = models.ForeignKey("voice.Script", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=30, editable=False, help_text="From the script.")
+    status = models.CharField(max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    pause_reason = models.CharField(max_length=300, blank=True)
+    start_at = models.DateTimeField(null=True, blank=True, help_text="Empty: as soon as it is started.")
+    end_at = models.DateTimeField(null=True, blank=True, help_text="Nothing is dialled after this.")
+    calling_windows = models.JSONField(
+        default=default_windows,
+        validators=[validate_business_hours],
+        help_text='Per weekday, e.g. {"mon": [["09:00", "18:00"]]}; always inside the legal calling hours.',
+    )
+    zone_policy = models.CharField(max_length=10, choices=ZonePolicy.choices, default=ZonePolicy.LEAD)
+    max_attempts = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1)])
+    retry_minutes = models.JSONField(default=dict, blank=True, validators=[validate_retry_minutes])
+    no_retry_after_decline = models.BooleanField(
+        default=True, help_text="Someone who answered and said no is not called again."
+    )
+    max_concurrent = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
+    max_per_hour = models.PositiveIntegerField(null=True, blank=True)
+    max_per_day = models.PositiveIntegerField(null=True, blank=True)
+    audience = models.JSONField(default=dict, blank=True, help_text="Who to call (see campaigns.audiences).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="campaign_status")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.script_id and not self.purpose:
+            self.purpose = self.script.purpose
+        super().save(*args, **kwargs)
+
+    def retry_delays(self, outcome: str) -> list[int]:
+        return (self.retry_minutes or {}).get(outcome) or DEFAULT_RETRY_MINUTES.get(outcome, [])
+
+
+class TargetStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    QUEUED = "queued", "Queued"
+    DIALING = "dialing", "Dialing"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+    FAILED = "failed", "Failed"
+    CANCELED = "canceled", "Canceled"
+
+
+OPEN_TARGET_STATUSES = [TargetStatus.PENDING, TargetStatus.QUEUED, TargetStatus.DIALING]
+
+
+class CampaignTarget(TenantOwnedModel):
+    audit_exempt = True  # written by the dialer in bulk
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="campaign_targets")
+    status = models.CharField(max_length=20, choices=TargetStatus.choices, default=TargetStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_call = models.ForeignKey("calls.Call", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    last_outcome = models.CharField(max_length=30, blank=True)
+    skip_reason = models.CharField(max_length=30, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When the dialer took it (the lease).")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["next_attempt_at", "id"]
+        constraints = [models.UniqueConstraint("campaign", "lead", name="target_unique_per_campaign")]
+        indexes = [
+            models.Index(
+                fields=["campaign", "next_attempt_at", "id"],
+                name="target_due",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(fields=["campaign", "status"], name="target_campaign_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.lead_id} in {self.campaign_id}"
+
+    @classmethod
+    def on_lead_merge(cls, survivor, duplicate) -> int:
+        """Merging leads: targets move unless the survivor is already in that campaign."""
+        taken = set(cls.all_tenants.filter(lead=survivor).values_list("campaign_id", flat=True))
+        moved = cls.all_tenants.filter(lead=duplicate).exclude(campaign_id__in=taken).update(lead=survivor)
+        cls.all_tenants.filter(lead=duplicate).delete()
+        return moved
+
+
+class FollowUpTrigger(models.TextChoices):
+    OUTCOME = "outcome", "An outcome of a campaign call"
+    NO_SHOW = "no_show", "An appointment no-show"
+
+
+class FollowUpRule(TenantOwnedModel):
+    """When a call of campaign A ends with one of these outcomes (or a booked appointment is missed),
+    enrol the lead in campaign B after a delay."""
+
+    trigger = models.CharField(max_length=20, choices=FollowUpTrigger.choices, default=FollowUpTrigger.OUTCOME)
+    source_campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_up_rules"
+    )
+    outcomes = models.JSONField(default=list, blank=True, help_text='e.g. ["voicemail", "no_answer"]')
+    delay_minutes = models.PositiveIntegerField(default=1440)
+    target_campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    is_active = models.BooleanField(default=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["id"]
+
+    def __str__(self):
+        source = self.source_campaign or "any no-show"
+        return f"{source} → {self.target_campaign}"
+
+    def clean(self):
+        if self.trigger == FollowUpTrigger.OUTCOME and self.source_campaign_id is None:
+            raise ValidationError({"source_campaign": "Say which campaign's outcomes start the follow-up."})
+        if self.source_campaign_id and self.source_campaign_id == self.target_campaign_id:
+            raise ValidationError({"target_campaign": "A campaign cannot follow up into itself."})
+        from calls.models import Outcome
+
+        unknown = [o for o in self.outcomes or [] if o not in Outcome.values]
+        if unknown:
+            raise ValidationError({"outcomes": f"Unknown outcome(s): {', '.join(unknown)}."})

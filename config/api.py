@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from calls.api import CallViewSet
+from campaigns.api import CampaignViewSet, FollowUpRuleViewSet
 from leads.api.lists import DoNotCallViewSet, LeadImportViewSet, PipelineSettingsView, TagViewSet, VehicleViewSet
 from leads.api.views import LeadViewSet
 from tenants.api.auth import LoginView, LogoutView, MeView, RefreshView
@@ -24,6 +25,8 @@ router.register("voice/accounts", ProviderAccountViewSet, basename="voice-accoun
 router.register("voice/agents", VoiceAgentViewSet, basename="voice-agent")
 router.register("voice/scripts", ScriptViewSet, basename="voice-script")
 router.register("calls", CallViewSet, basename="call")
+router.register("campaigns/follow-up-rules", FollowUpRuleViewSet, basename="follow-up-rule")
+router.register("campaigns", CampaignViewSet, basename="campaign")
 
 urlpatterns = [
     path("auth/login", LoginView.as_view(), name="auth-login"),

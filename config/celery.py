@@ -18,6 +18,8 @@ app.autodiscover_tasks()
 
 # name -> (task, seconds between runs). Each expires before the next run is due.
 BEAT = {
+    "dispatch-due-campaign-targets": ("campaigns.tasks.dispatch_due", 60),
+    "sweep-lost-campaign-claims": ("campaigns.tasks.sweep", 120),
     "expire-stale-calls": ("calls.tasks.expire_stale_calls", 300),
 }
 

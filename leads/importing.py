@@ -109,6 +109,7 @@ class ImportOptions:
     consent_disclosure_version: str = ""
     consent_purposes: list[str] = field(default_factory=list)
     vehicles: bool | None = None  # None: only for dealership tenants
+    campaign_id: int | None = None  # uploaded for a campaign: the campaigns room adds the leads when done
 
 
 @dataclass
@@ -719,6 +720,15 @@ def new_error_report():
 # --- runs recorded as LeadImport ----------------------------------------------------------
 
 
+_finished_hooks: list = []
+
+
+def register_finished_hook(hook) -> None:
+    """``hook(lead_import)`` runs after an import finished (the campaigns room adds a campaign's upload)."""
+    if hook not in _finished_hooks:
+        _finished_hooks.append(hook)
+
+
 def options_of(lead_import) -> ImportOptions:
     known = set(ImportOptions.__dataclass_fields__) - {"on_duplicate", "dry_run"}
     stored = {k: v for k, v in lead_import.options.items() if k in known}
@@ -788,6 +798,9 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
         name = f"errors-{lead_import.pk}.csv"
         lead_import.error_report.save(name, ContentFile(errors.buffer.read()), save=False)
     lead_import.save()
+    if not lead_import.dry_run:
+        for hook in _finished_hooks:
+            hook(lead_import)
     audit.record(
         "leads.imported" if not lead_import.dry_run else "leads.import_checked",
         lead_import,
@@ -841,6 +854,9 @@ def check_options(options: dict) -> None:
         errors["mapping"] = [f"Unknown field(s): {', '.join(unknown)}. Use one of: {', '.join(sorted(MAPPABLE))}."]
     if options.get("source") and options["source"] not in Source.values:
         errors["source"] = ["Unknown source."]
+    unknown_options = set(options) - set(ImportOptions.__dataclass_fields__) - {"branch_id"}
+    if unknown_options:
+        errors["non_field_errors"] = [f"Unknown import option(s): {', '.join(sorted(unknown_options))}."]
     if errors:
         raise ValidationError(errors)
 

@@ -497,7 +497,7 @@ def merge_leads(survivor: Lead, duplicate: Lead, *, actor=None) -> MergeResult:
             continue
         handler = getattr(model, "on_lead_merge", None)
         if handler is not None:
-            moved[model._meta.verbose_name_plural] = handler(survivor, duplicate)
+            moved[str(model._meta.verbose_name_plural)] = handler(survivor, duplicate)
             continue
         moved[str(model._meta.verbose_name_plural)] = model.all_tenants.filter(
             **{relation.field.name: duplicate}

@@ -317,3 +317,45 @@ class CallingPolicyFactory(ModelFactory):
         django_get_or_create = ["tenant"]
 
     tenant = factory.SubFactory(TenantFactory)
+
+
+# --- campaigns --------------------------------------------------------------------------
+
+from campaigns.models import Campaign, CampaignTarget, FollowUpRule  # noqa: E402
+
+
+@registered
+class CampaignFactory(ModelFactory):
+    class Meta:
+        model = Campaign
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    agent = same_tenant(VoiceAgentFactory)
+    script = same_tenant(ScriptFactory)
+    purpose = factory.LazyAttribute(lambda o: o.script.purpose)
+    audience = factory.LazyFunction(lambda: {"kind": "filter"})
+    calling_windows = factory.LazyFunction(
+        lambda: {d: [["08:00", "21:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    )
+
+
+@registered
+class CampaignTargetFactory(ModelFactory):
+    class Meta:
+        model = CampaignTarget
+
+    tenant = factory.SubFactory(TenantFactory)
+    campaign = same_tenant(CampaignFactory)
+    lead = same_tenant(LeadFactory)
+
+
+@registered
+class FollowUpRuleFactory(ModelFactory):
+    class Meta:
+        model = FollowUpRule
+
+    tenant = factory.SubFactory(TenantFactory)
+    source_campaign = same_tenant(CampaignFactory)
+    target_campaign = same_tenant(CampaignFactory)
+    outcomes = factory.LazyFunction(lambda: ["voicemail"])

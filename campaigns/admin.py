@@ -1,0 +1,322 @@
+"""Campaigns in the admin: build (with an audience builder and preview), start, watch, pause, resume, cancel."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from unfold.decorators import action, display
+from unfold.paginator import InfinitePaginator
+from unfold.widgets import (
+    UnfoldAdminFileFieldWidget,
+    UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminSelectMultipleWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+)
+
+from calls.models import Call, Outcome
+from leads import importing
+from leads.models import Source, Tag
+from leads.pipeline import Stage
+from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin
+
+from . import audiences, services
+from .models import Campaign, CampaignStatus, CampaignTarget, FollowUpRule, TargetStatus
+
+STATUS_COLOURS = {
+    "Draft": "info",
+    "Scheduled": "info",
+    "Running": "success",
+    "Paused": "warning",
+    "Completed": "primary",
+    "Canceled": "danger",
+}
+AUDIENCE_KINDS = [
+    ("filter", "Leads matching the filters below"),
+    ("speed_to_lead", "New leads nobody contacted within N minutes (standing)"),
+    ("no_shows", "No-shows of the last N days"),
+    ("attended_not_joined", "Attended, not joined, in the last N days"),
+    ("service_due", "Vehicles due for service within N days (dealerships)"),
+    ("recall", "Owners of the VINs of a recall (dealerships)"),
+]
+
+
+class CampaignForm(forms.ModelForm):
+    """The campaign, with its audience built from plain fields (stored as the ``audience`` JSON)."""
+
+    audience_kind = forms.ChoiceField(choices=AUDIENCE_KINDS, widget=UnfoldAdminSelectWidget, label="Who to call")
+    stages = forms.MultipleChoiceField(choices=Stage.choices, required=False, widget=UnfoldAdminSelectMultipleWidget)
+    sources = forms.MultipleChoiceField(choices=Source.choices, required=False, widget=UnfoldAdminSelectMultipleWidget)
+    tags = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectMultipleWidget)
+    score_min = forms.IntegerField(required=False, min_value=0, max_value=100, widget=UnfoldAdminIntegerFieldWidget)
+    not_contacted_days = forms.IntegerField(
+        required=False, min_value=1, widget=UnfoldAdminIntegerFieldWidget, help_text="Not contacted for N days."
+    )
+    number = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=UnfoldAdminIntegerFieldWidget,
+        help_text="The N of the choice above (minutes, or days).",
+    )
+    vins = forms.CharField(
+        required=False, widget=UnfoldAdminTextareaWidget, help_text="Recall: one VIN per line (or comma-separated)."
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "branch",
+            "agent",
+            "script",
+            "start_at",
+            "end_at",
+            "calling_windows",
+            "zone_policy",
+            "max_attempts",
+            "retry_minutes",
+            "no_retry_after_decline",
+            "max_concurrent",
+            "max_per_hour",
+            "max_per_day",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = Tag.objects.order_by("name")
+        audience = self.instance.audience or {}
+        kind = audience.get("kind", "filter")
+        self.initial.update(
+            {
+                "audience_kind": kind,
+                "stages": audience.get("stages", []),
+                "sources": audience.get("sources", []),
+                "tags": audience.get("tags", []),
+                "score_min": audience.get("score_min"),
+                "not_contacted_days": audience.get("not_contacted_days"),
+                "number": audience.get("within_minutes") or audience.get("within_days") or audience.get("since_days"),
+                "vins": "\n".join(audience.get("vins", [])),
+            }
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("audience_kind", "filter")
+        audience = {"kind": kind}
+        for name in ("stages", "sources"):
+            if cleaned.get(name):
+                audience[name] = list(cleaned[name])
+        if cleaned.get("tags"):
+            audience["tags"] = [tag.pk for tag in cleaned["tags"]]
+        for name in ("score_min", "not_contacted_days"):
+            if cleaned.get(name) is not None:
+                audience[name] = cleaned[name]
+        if cleaned.get("branch"):
+            audience["branch"] = cleaned["branch"].pk
+        number_key = {
+            "speed_to_lead": "within_minutes",
+            "service_due": "within_days",
+            "no_shows": "since_days",
+            "attended_not_joined": "since_days",
+        }.get(kind)
+        if number_key and cleaned.get("number"):
+            audience[number_key] = cleaned["number"]
+        if kind == "recall":
+            audience["vins"] = [v.strip().upper() for v in (cleaned.get("vins") or "").replace(",", "\n").split() if v]
+        try:
+            self.instance.audience = audiences.validate(audience)
+        except ValidationError as exc:
+            self.add_error("audience_kind", exc)
+        return cleaned
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(widget=UnfoldAdminFileFieldWidget, help_text="CSV of the people to call.")
+
+
+class PauseForm(forms.Form):
+    reason = forms.CharField(required=False, widget=UnfoldAdminTextInputWidget, max_length=300)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(TenantModelAdmin):
+    form = CampaignForm
+    list_display = ["name", "status_label", "progress", "outcome_summary", "agent", "script", "start_at"]
+    list_filter = ["status", "agent", "script"]
+    list_select_related = ["agent", "script"]
+    search_fields = ["name"]
+    change_form_before_template = "admin/campaigns/campaign_panel.html"
+    actions_detail = ["start_campaign", "pause_campaign", "resume_campaign", "cancel_campaign", "upload_leads"]
+    fieldsets = [
+        (None, {"fields": ["name", "branch", "agent", "script"]}),
+        (
+            "Who",
+            {
+                "fields": [
+                    "audience_kind",
+                    "number",
+                    "stages",
+                    "sources",
+                    "tags",
+                    "score_min",
+                    "not_contacted_days",
+                    "vins",
+                ]
+            },
+        ),
+        ("When", {"fields": ["start_at", "end_at", "calling_windows", "zone_policy"]}),
+        (
+            "How persistently",
+            {
+                "fields": [
+                    "max_attempts",
+                    "retry_minutes",
+                    "no_retry_after_decline",
+                    "max_concurrent",
+                    "max_per_hour",
+                    "max_per_day",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # Counted with a subquery per row (a page of campaigns), not a join over every target and call.
+        finished = [TargetStatus.DONE, TargetStatus.SKIPPED, TargetStatus.FAILED, TargetStatus.CANCELED]
+
+        def count(model, **filters):
+            rows = model.all_tenants.filter(campaign=OuterRef("pk"), **filters).values("campaign")
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                target_count=count(CampaignTarget),
+                finished_count=count(CampaignTarget, status__in=finished),
+                call_count=count(Call),
+                booked_count=count(Call, outcome=Outcome.APPOINTMENT_BOOKED),
+            )
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.purpose = obj.script.purpose
+        super().save_model(request, obj, form, change)
+
+    @display(description="Status", label=STATUS_COLOURS)
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    @display(description="Progress")
+    def progress(self, obj):
+        total, done = obj.target_count, obj.finished_count
+        percent = round(done * 100 / total) if total else 0
+        return format_html(
+            '<div class="flex items-center gap-2"><div style="width:110px" class="bg-base-200 h-2 rounded-full">'
+            '<div class="bg-primary-600 h-2 rounded-full" style="width:{}%"></div></div><span>{} / {}</span></div>',
+            percent,
+            done,
+            total,
+        )
+
+    @display(description="Calls")
+    def outcome_summary(self, obj):
+        return f"{obj.call_count} calls, {obj.booked_count} booked" if obj.call_count else "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        campaign = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if campaign is not None:
+            extra_context["stats"] = services.stats(campaign)
+            if campaign.status == CampaignStatus.DRAFT:
+                extra_context["preview"] = audiences.preview(campaign)
+            targets = reverse("admin:campaigns_campaigntarget_changelist")
+            extra_context["targets_url"] = f"{targets}?campaign__id__exact={campaign.pk}"
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _confirm(self, request, object_id, verb, perform, form_class=None):
+        campaign = get_object_or_404(Campaign.objects.all(), pk=object_id)
+        form = form_class(request.POST or None, request.FILES or None) if form_class else None
+        if request.method == "POST" and (form is None or form.is_valid()):
+            try:
+                message = perform(campaign, form.cleaned_data if form else {})
+            except ValidationError as exc:
+                messages.error(request, "; ".join(exc.messages))
+            else:
+                messages.success(request, message)
+            return redirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{verb}: {campaign}",
+            "campaign": campaign,
+            "verb": verb,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/confirm.html", context)
+
+    @action(description="Start", url_path="start", icon="play_arrow", permissions=["change"])
+    def start_campaign(self, request, object_id):
+        def perform(campaign, data):
+            campaign = services.start(campaign, actor=request.user)
+            stats = services.stats(campaign)
+            skipped = ", ".join(f"{n} {reason}" for reason, n in stats["skipped_by_reason"].items()) or "none"
+            return f"{campaign.get_status_display()}: {stats['targets']} targets; skipped: {skipped}."
+
+        return self._confirm(request, object_id, "Start", perform)
+
+    @action(description="Pause", url_path="pause", icon="pause", permissions=["change"])
+    def pause_campaign(self, request, object_id):
+        return self._confirm(
+            request, object_id, "Pause", lambda c, d: f"Paused {services.pause(c, reason=d['reason'])}.", PauseForm
+        )
+
+    @action(description="Resume", url_path="resume", icon="resume", permissions=["change"])
+    def resume_campaign(self, request, object_id):
+        return self._confirm(request, object_id, "Resume", lambda c, d: f"Resumed {services.resume(c)}.")
+
+    @action(description="Cancel", url_path="cancel", icon="cancel", permissions=["change"])
+    def cancel_campaign(self, request, object_id):
+        return self._confirm(request, object_id, "Cancel", lambda c, d: f"Canceled {services.cancel(c)}.")
+
+    @action(description="Upload leads", url_path="upload", icon="upload", permissions=["upload"])
+    def upload_leads(self, request, object_id):
+        def perform(campaign, data):
+            lead_import = importing.create_import(
+                data["file"],
+                actor=request.user,
+                on_duplicate="merge",
+                tags=[services.campaign_tag_name(campaign)],
+                campaign_id=campaign.pk,
+            )
+            return f"Importing {lead_import.original_name}; its people join the campaign when it is done."
+
+        return self._confirm(request, object_id, "Upload leads", perform, UploadForm)
+
+    def has_upload_permission(self, request, object_id=None):
+        return request.user.has_perm("leads.add_leadimport")
+
+
+@admin.register(CampaignTarget)
+class CampaignTargetAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
+    list_display = ["lead", "campaign", "status", "attempts", "next_attempt_at", "last_outcome", "skip_reason"]
+    list_filter = ["campaign", "status", "skip_reason", "last_outcome"]
+    list_select_related = ["lead", "campaign"]
+    search_fields = ["=lead__phone", "lead__last_name"]
+    paginator = InfinitePaginator
+    ordering = ["next_attempt_at", "id"]
+
+
+@admin.register(FollowUpRule)
+class FollowUpRuleAdmin(TenantModelAdmin):
+    list_display = ["__str__", "trigger", "outcomes", "delay_minutes", "is_active"]
+    list_filter = ["trigger", "is_active"]
+    list_select_related = ["source_campaign", "target_campaign"]

@@ -1,0 +1,231 @@
+"""``/api/v1/campaigns/``: CRUD, start / pause / resume / cancel, audience preview, targets, stats; follow-up rules."""
+
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from leads import importing
+from leads.api.serializers import LeadImportSerializer
+from tenants.api.base import StrictSerializer, TenantModelSerializer, TenantModelViewSet
+
+from . import audiences, services
+from .models import Campaign, CampaignTarget, FollowUpRule, TargetStatus
+
+
+class CampaignSerializer(TenantModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "branch",
+            "agent",
+            "script",
+            "purpose",
+            "status",
+            "pause_reason",
+            "start_at",
+            "end_at",
+            "calling_windows",
+            "zone_policy",
+            "max_attempts",
+            "retry_minutes",
+            "no_retry_after_decline",
+            "max_concurrent",
+            "max_per_hour",
+            "max_per_day",
+            "audience",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = [
+            "purpose",
+            "status",
+            "pause_reason",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+    def validate_audience(self, value):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        try:
+            return audiences.validate(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+    def validate(self, attrs):
+        if self.instance is not None and self.instance.status not in ("draft", "scheduled", "paused"):
+            locked = {"agent", "script", "audience"} & set(attrs)
+            if locked:
+                raise serializers.ValidationError(
+                    {name: ["Change this while the campaign is a draft or paused."] for name in locked}
+                )
+        return attrs
+
+
+class PauseSerializer(StrictSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class TargetSerializer(TenantModelSerializer):
+    lead_name = serializers.CharField(source="lead.full_name", read_only=True)
+    lead_phone = serializers.CharField(source="lead.phone", read_only=True)
+
+    class Meta:
+        model = CampaignTarget
+        fields = [
+            "id",
+            "lead",
+            "lead_name",
+            "lead_phone",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_call",
+            "last_outcome",
+            "skip_reason",
+            "claimed_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TargetFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=TargetStatus.choices, distinct=False)
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["skip_reason", "last_outcome"]
+
+
+class TargetUploadSerializer(StrictSerializer):
+    file = serializers.FileField(help_text="A CSV of leads: imported (known people merged) and added to the campaign.")
+
+
+class CampaignViewSet(TenantModelViewSet):
+    queryset = Campaign.objects.select_related("agent", "script", "branch")
+    serializer_class = CampaignSerializer
+    filterset_fields = ["status", "agent", "script", "branch"]
+    search_fields = ["name"]
+    ordering_fields = ["created_at", "name", "start_at"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    action_permissions = {
+        "start": ["campaigns.change_campaign"],
+        "pause": ["campaigns.change_campaign"],
+        "resume": ["campaigns.change_campaign"],
+        "cancel": ["campaigns.change_campaign"],
+        "preview_audience": ["campaigns.view_campaign"],
+        "stats": ["campaigns.view_campaign"],
+        "targets": ["campaigns.view_campaigntarget"],
+    }
+
+    def perform_create(self, serializer):
+        serializer.save(created_by=self.request.user)
+
+    def _respond(self, campaign):
+        return Response(CampaignSerializer(campaign).data)
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """Materialise the targets and run (or schedule, when ``start_at`` is in the future)."""
+        return self._respond(services.start(self.get_object(), actor=request.user))
+
+    @extend_schema(request=PauseSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        data = PauseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(services.pause(self.get_object(), reason=data.validated_data.get("reason", "")))
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._respond(services.resume(self.get_object()))
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._respond(services.cancel(self.get_object()))
+
+    @extend_schema(
+        responses=inline_serializer(
+            "AudiencePreview",
+            {
+                "count": serializers.IntegerField(),
+                "would_call": serializers.IntegerField(),
+                "skipped": serializers.IntegerField(),
+                "skipped_by_reason": serializers.DictField(),
+                "sample": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    @action(detail=True, url_path="preview-audience")
+    def preview_audience(self, request, pk=None):
+        """How many leads, a sample, and how many would be skipped and why (do-not-call, consent, number)."""
+        return Response(audiences.preview(self.get_object()))
+
+    @extend_schema(responses=OpenApiResponse(description="Targets by status, progress, calls, outcomes."))
+    @action(detail=True)
+    def stats(self, request, pk=None):
+        return Response(services.stats(self.get_object()))
+
+    @extend_schema(
+        request=TargetUploadSerializer, responses={200: TargetSerializer(many=True), 202: LeadImportSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def targets(self, request, pk=None):
+        """The campaign's targets (filters ``status``, ``skip_reason``, ``last_outcome``); POST a CSV to add leads."""
+        campaign = self.get_object()
+        if request.method == "POST":
+            if not request.user.has_perm("leads.add_leadimport"):
+                raise exceptions.PermissionDenied()
+            data = TargetUploadSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            lead_import = importing.create_import(
+                data.validated_data["file"],
+                actor=request.user,
+                on_duplicate="merge",
+                tags=[services.campaign_tag_name(campaign)],
+                campaign_id=campaign.pk,
+            )
+            return Response(LeadImportSerializer(lead_import, context={"request": request}).data, status=202)
+        queryset = TargetFilter(request.query_params, CampaignTarget.objects.filter(campaign=campaign)).qs
+        page = self.paginate_queryset(queryset.select_related("lead").order_by("status", "next_attempt_at", "id"))
+        return self.get_paginated_response(TargetSerializer(page, many=True).data)
+
+
+class FollowUpRuleSerializer(TenantModelSerializer):
+    class Meta:
+        model = FollowUpRule
+        fields = ["id", "trigger", "source_campaign", "outcomes", "delay_minutes", "target_campaign", "is_active"]
+
+    def validate(self, attrs):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        rule = FollowUpRule(**{**({} if self.instance is None else self._current()), **attrs})
+        try:
+            rule.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return attrs
+
+    def _current(self):
+        return {
+            f: getattr(self.instance, f)
+            for f in ("trigger", "source_campaign", "outcomes", "delay_minutes", "target_campaign", "is_active")
+        }
+
+
+class FollowUpRuleViewSet(TenantModelViewSet):
+    queryset = FollowUpRule.objects.select_related("source_campaign", "target_campaign")
+    serializer_class = FollowUpRuleSerializer
+    filterset_fields = ["trigger", "source_campaign", "target_campaign", "is_active"]

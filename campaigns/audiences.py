@@ -1,0 +1,157 @@
+"""Who a campaign calls: the audience definition, as a lead queryset, and its preview.
+
+An audience is a ``kind`` plus optional narrowing filters, stored as JSON on the campaign:
+
+- ``{"kind": "filter", ...}``: every lead the filters keep;
+- ``{"kind": "leads", "lead_ids": [...]}``: an explicit list;
+- ``{"kind": "service_due", "within_days": 30}``: dealerships, a vehicle due for service within N days;
+- ``{"kind": "recall", "vins": [...]}``: dealerships, the owners of these VINs (an uploaded recall list);
+- ``{"kind": "speed_to_lead", "within_minutes": 5}``: gyms, a standing campaign: new leads nobody
+  contacted within N minutes, enrolled as they arrive;
+- ``{"kind": "no_shows", "since_days": 30}`` and ``{"kind": "attended_not_joined", "since_days": 60}``.
+
+Filters, for any kind: ``stages``, ``tags`` (ids), ``sources``, ``branch``, ``created_after``,
+``created_before``, ``score_min``, ``score_max``, ``not_contacted_days`` (no contact for N days).
+"""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from leads.models import Lead, LeadTag, Source, StageChange, Vehicle
+from leads.pipeline import Stage
+
+KINDS = {"filter", "leads", "service_due", "recall", "speed_to_lead", "no_shows", "attended_not_joined"}
+FILTERS = {
+    "stages",
+    "tags",
+    "sources",
+    "branch",
+    "created_after",
+    "created_before",
+    "score_min",
+    "score_max",
+    "not_contacted_days",
+}
+PREVIEW_BATCH = 2000
+
+
+def validate(audience: dict) -> dict:
+    """The audience, checked; raises ValidationError with a message per problem."""
+    if not isinstance(audience, dict):
+        raise ValidationError("The audience must be an object with a kind.")
+    kind = audience.get("kind", "filter")
+    errors = []
+    if kind not in KINDS:
+        errors.append(f"Unknown audience kind “{kind}”; use one of {', '.join(sorted(KINDS))}.")
+    unknown = set(audience) - FILTERS - {"kind", "lead_ids", "within_days", "vins", "within_minutes", "since_days"}
+    if unknown:
+        errors.append(f"Unknown audience field(s): {', '.join(sorted(unknown))}.")
+    if any(stage not in Stage.values for stage in audience.get("stages", [])):
+        errors.append("Unknown stage in the audience.")
+    if any(source not in Source.values for source in audience.get("sources", [])):
+        errors.append("Unknown source in the audience.")
+    if kind == "leads" and not audience.get("lead_ids"):
+        errors.append("List the leads to call (lead_ids).")
+    if kind == "recall" and not audience.get("vins"):
+        errors.append("List the VINs of the recall.")
+    for key in ("created_after", "created_before"):
+        if audience.get(key) and parse_datetime(str(audience[key])) is None:
+            errors.append(f"{key} must be a date and time (ISO 8601).")
+    if errors:
+        raise ValidationError(errors)
+    return {"kind": kind, **{k: v for k, v in audience.items() if k != "kind"}}
+
+
+def _filtered(queryset, audience: dict, now):
+    if audience.get("stages"):
+        queryset = queryset.filter(stage__in=audience["stages"])
+    if audience.get("sources"):
+        queryset = queryset.filter(source__in=audience["sources"])
+    if audience.get("tags"):
+        queryset = queryset.filter(Exists(LeadTag.objects.filter(lead_id=OuterRef("pk"), tag_id__in=audience["tags"])))
+    if audience.get("branch"):
+        queryset = queryset.filter(branch_id=audience["branch"])
+    if audience.get("created_after"):
+        queryset = queryset.filter(created_at__gte=parse_datetime(str(audience["created_after"])))
+    if audience.get("created_before"):
+        queryset = queryset.filter(created_at__lt=parse_datetime(str(audience["created_before"])))
+    if audience.get("score_min") is not None:
+        queryset = queryset.filter(score__gte=audience["score_min"])
+    if audience.get("score_max") is not None:
+        queryset = queryset.filter(score__lte=audience["score_max"])
+    if audience.get("not_contacted_days"):
+        cutoff = now - timedelta(days=int(audience["not_contacted_days"]))
+        queryset = queryset.filter(Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=cutoff))
+    return queryset
+
+
+def leads_for(audience: dict, now=None):
+    """The leads an audience names (in the tenant in scope)."""
+    now = now or timezone.now()
+    audience = audience or {"kind": "filter"}
+    kind = audience.get("kind", "filter")
+    queryset = Lead.objects.all()
+    if kind == "leads":
+        queryset = queryset.filter(pk__in=audience.get("lead_ids") or [])
+    elif kind == "service_due":
+        horizon = timezone.localdate() + timedelta(days=int(audience.get("within_days", 30)))
+        queryset = queryset.filter(
+            Exists(Vehicle.all_tenants.filter(lead_id=OuterRef("pk"), next_service_due__lte=horizon))
+        )
+    elif kind == "recall":
+        vins = [str(v).strip().upper() for v in audience.get("vins") or []]
+        queryset = queryset.filter(Exists(Vehicle.all_tenants.filter(lead_id=OuterRef("pk"), vin__in=vins)))
+    elif kind == "speed_to_lead":
+        queryset = queryset.filter(stage=Stage.NEW, first_contacted_at__isnull=True)
+    elif kind in ("no_shows", "attended_not_joined"):
+        stage = Stage.NO_SHOW if kind == "no_shows" else Stage.ATTENDED
+        since = now - timedelta(days=int(audience.get("since_days", 30 if kind == "no_shows" else 60)))
+        reached = StageChange.all_tenants.filter(lead_id=OuterRef("pk"), to_stage=stage, changed_at__gte=since)
+        queryset = queryset.filter(stage=stage).filter(Exists(reached))
+    return _filtered(queryset, audience, now)
+
+
+def first_attempt_at(audience: dict, lead, start):
+    """When a lead should first be tried: at once, or (speed to lead) N minutes after it arrived."""
+    if audience.get("kind") == "speed_to_lead":
+        return max(start, lead.created_at + timedelta(minutes=int(audience.get("within_minutes", 5))))
+    return start
+
+
+def preview(campaign, sample_size: int = 10) -> dict:
+    """How many leads the audience holds, a sample, and how many would be skipped and why."""
+    from calls.compliance import Reason, check_many
+
+    queryset = leads_for(campaign.audience).select_related("branch").order_by("pk")
+    reasons: Counter = Counter()
+    total, sample, last_id = 0, [], 0
+    now = timezone.now()
+    while True:
+        batch = list(queryset.filter(pk__gt=last_id)[:PREVIEW_BATCH])
+        if not batch:
+            break
+        last_id = batch[-1].pk
+        total += len(batch)
+        if len(sample) < sample_size:
+            sample += batch[: sample_size - len(sample)]
+        decisions = check_many(
+            batch, purpose=campaign.script.purpose, is_marketing=campaign.script.is_marketing, when=now
+        )
+        reasons.update(d.code for d in decisions.values() if not d.allowed and not d.deferred)
+    skipped = sum(reasons.values())
+    return {
+        "count": total,
+        "would_call": total - skipped,
+        "skipped": skipped,
+        "skipped_by_reason": {
+            code: reasons.get(code, 0) for code in (Reason.DNC, Reason.NO_CONSENT, Reason.INVALID_NUMBER, Reason.ERASED)
+        },
+        "sample": [
+            {"id": lead.pk, "name": lead.full_name, "phone": lead.phone, "stage": lead.stage} for lead in sample
+        ],
+    }

@@ -1,0 +1,218 @@
+"""The dialer: what celery-beat ticks every minute, and the sweeper that recovers lost work.
+
+Each tick claims due targets with ``select_for_update(skip_locked=True)`` inside a
+transaction, so two dispatchers running the same tick (two beats by mistake, a
+slow tick overlapping the next) take disjoint rows. Claimed targets pass the
+compliance gate as a batch: allowed ones get a queued Call, and ``place_call`` is
+sent when the transaction commits; timing failures move ``next_attempt_at`` to the
+exact next allowed moment; hard failures skip the target with the reason. The
+campaign's and the provider account's concurrency, and its hourly and daily caps,
+bound each claim. The number of queries per claimed batch does not depend on the
+batch size.
+"""
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from calls.compliance import check_many
+from calls.models import LIVE_STATUSES, Call, CallStatus
+from calls.services import queue_dial
+from tenants.scoping import tenant_scope
+
+from . import audiences, services
+from .models import WEEKDAY_KEYS, Campaign, CampaignStatus, CampaignTarget, TargetStatus, ZonePolicy
+
+CLAIM_BATCH = 100
+LEASE = timedelta(minutes=10)
+IN_FLIGHT = [CallStatus.QUEUED, *LIVE_STATUSES]
+
+
+def weekday_windows(campaign: Campaign) -> dict:
+    """The campaign's calling windows as {weekday number: [(start, end)]} for the gate."""
+    from datetime import time
+
+    windows = {}
+    for index, day in enumerate(WEEKDAY_KEYS):
+        spans = (campaign.calling_windows or {}).get(day) or []
+        windows[index] = [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in spans]
+    return windows
+
+
+def capacity(campaign: Campaign, now: datetime) -> int:
+    """How many more calls the campaign may start now: concurrency (its own and its provider account's)
+    and its hourly and daily caps, at most one claim batch."""
+    calls = Call.objects.filter(campaign=campaign)
+    room = [CLAIM_BATCH, campaign.max_concurrent - calls.filter(status__in=IN_FLIGHT).count()]
+    account = campaign.agent.account
+    room.append(account.concurrency_limit - Call.objects.filter(account=account, status__in=IN_FLIGHT).count())
+    placed = calls.exclude(status=CallStatus.CANCELED)
+    if campaign.max_per_hour:
+        room.append(campaign.max_per_hour - placed.filter(created_at__gte=now - timedelta(hours=1)).count())
+    if campaign.max_per_day:
+        room.append(campaign.max_per_day - placed.filter(created_at__gte=now - timedelta(days=1)).count())
+    return max(0, min(room))
+
+
+def claim_batch(campaign: Campaign, now: datetime, limit: int) -> Counter:
+    """Claim, gate and queue up to ``limit`` due targets of one campaign, in one transaction."""
+    report: Counter = Counter()
+    with transaction.atomic():
+        targets = list(
+            CampaignTarget.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(campaign=campaign, status=TargetStatus.PENDING, next_attempt_at__lte=now)
+            .select_related("lead__branch")
+            .order_by("next_attempt_at", "id")[:limit]
+        )
+        if not targets:
+            return report
+        report["claimed"] = len(targets)
+        zone = campaign.branch.time_zone if campaign.zone_policy == ZonePolicy.BRANCH and campaign.branch else None
+        decisions = check_many(
+            [t.lead for t in targets],
+            purpose=campaign.purpose,
+            is_marketing=campaign.script.is_marketing,
+            when=now,
+            weekdays=weekday_windows(campaign),
+            weekdays_zone=zone,
+        )
+        speed_to_lead = (campaign.audience or {}).get("kind") == "speed_to_lead"
+        calls, queued = [], []
+        for target in targets:
+            decision = decisions[target.lead_id]
+            if speed_to_lead and target.lead.first_contacted_at is not None:
+                target.status, target.skip_reason = TargetStatus.DONE, "already_contacted"
+                report["already_contacted"] += 1
+            elif decision.allowed:
+                target.status, target.claimed_at = TargetStatus.QUEUED, now
+                target.attempts += 1
+                calls.append(_call_for(campaign, target))
+                queued.append(target)
+            elif decision.deferred and decision.next_allowed_at is not None:
+                target.next_attempt_at = decision.next_allowed_at
+                report[f"deferred:{decision.code}"] += 1
+            else:
+                target.status, target.skip_reason, target.next_attempt_at = TargetStatus.SKIPPED, decision.code, None
+                report[f"skipped:{decision.code}"] += 1
+        Call.objects.bulk_create(calls)
+        for target, call in zip(queued, calls, strict=True):
+            target.last_call = call
+        CampaignTarget.objects.bulk_update(
+            targets, ["status", "claimed_at", "attempts", "last_call", "next_attempt_at", "skip_reason"]
+        )
+        for call in calls:
+            queue_dial(call)
+        report["queued"] = len(calls)
+    return report
+
+
+def _call_for(campaign: Campaign, target: CampaignTarget) -> Call:
+    lead, account = target.lead, campaign.agent.account
+    numbers = account.caller_numbers or [lead.branch.phone if lead.branch and lead.branch.phone else ""]
+    return Call(
+        tenant_id=campaign.tenant_id,
+        lead=lead,
+        branch_id=lead.branch_id,
+        agent=campaign.agent,
+        script=campaign.script,
+        account=account,
+        provider=account.provider,
+        purpose=campaign.purpose,
+        to_number=lead.phone,
+        from_number=numbers[lead.pk % len(numbers)],
+        campaign=campaign,
+        campaign_target=target,
+    )
+
+
+def dispatch_tenant(now: datetime) -> Counter:
+    """One tick for the tenant in scope."""
+    report: Counter = Counter()
+    for scheduled in Campaign.objects.filter(status=CampaignStatus.SCHEDULED, start_at__lte=now):
+        Campaign.objects.filter(pk=scheduled.pk, status=CampaignStatus.SCHEDULED).update(status=CampaignStatus.RUNNING)
+    running = Campaign.objects.filter(status=CampaignStatus.RUNNING).select_related(
+        "agent__account", "script", "branch"
+    )
+    for campaign in running:
+        if campaign.end_at is not None and campaign.end_at <= now:
+            services.complete_if_finished(campaign, now)
+            continue
+        if (campaign.audience or {}).get("kind") == "speed_to_lead":
+            _enrol_arrivals(campaign, now)
+        while True:
+            room = capacity(campaign, now)
+            if room <= 0:
+                report["at_capacity"] += 1
+                break
+            batch = claim_batch(campaign, now, room)
+            report.update(batch)
+            if batch["claimed"] < room:
+                break
+        services.complete_if_finished(campaign, now)
+    return report
+
+
+def _enrol_arrivals(campaign: Campaign, now: datetime) -> None:
+    """A standing speed-to-lead campaign takes the new leads that arrived since the last tick."""
+    recent = audiences.leads_for(campaign.audience, now).filter(created_at__gte=now - timedelta(days=1))
+    services.materialise(campaign, recent.exclude(campaign_targets__campaign=campaign), now=now)
+
+
+def tenants_with_work() -> list[int]:
+    """Beat fans out over tenants: the one place the dialer looks across them."""
+    return list(
+        Campaign.objects.unscoped()
+        .filter(status__in=[CampaignStatus.RUNNING, CampaignStatus.SCHEDULED])
+        .values_list("tenant_id", flat=True)
+        .distinct()
+    )
+
+
+def dispatch_due(now: datetime | None = None) -> Counter:
+    now = now or timezone.now()
+    report: Counter = Counter()
+    for tenant_id in tenants_with_work():
+        with tenant_scope(tenant_id):
+            report.update(dispatch_tenant(now))
+    return report
+
+
+def sweep_tenant(now: datetime) -> Counter:
+    """Recover claims a dead worker left: queued calls never dialled are sent again (``place_call`` is
+    idempotent, so a target is still called once), and finished calls whose target was never updated
+    are applied."""
+    report: Counter = Counter()
+    stale = now - LEASE
+    for call in Call.objects.filter(status=CallStatus.QUEUED, campaign_target__isnull=False, created_at__lt=stale):
+        with transaction.atomic():
+            CampaignTarget.objects.filter(pk=call.campaign_target_id).update(claimed_at=now)
+            queue_dial(call)
+        report["requeued_calls"] += 1
+    lost = CampaignTarget.objects.filter(
+        status__in=[TargetStatus.QUEUED, TargetStatus.DIALING], claimed_at__lt=now - 3 * LEASE
+    ).filter(Q(last_call__status__in=[CallStatus.ENDED, CallStatus.FAILED, CallStatus.CANCELED]) | Q(last_call=None))
+    for target in lost.select_related("last_call"):
+        if target.last_call is None:
+            CampaignTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PENDING, claimed_at=None)
+        else:
+            services.record_outcome(target.last_call)
+        report["recovered_targets"] += 1
+    return report
+
+
+def sweep(now: datetime | None = None) -> Counter:
+    now = now or timezone.now()
+    report: Counter = Counter()
+    tenant_ids = set(tenants_with_work()) | set(
+        CampaignTarget.objects.unscoped()
+        .filter(status__in=[TargetStatus.QUEUED, TargetStatus.DIALING], claimed_at__lt=now - LEASE)
+        .values_list("tenant_id", flat=True)
+        .distinct()
+    )
+    for tenant_id in tenant_ids:
+        with tenant_scope(tenant_id):
+            report.update(sweep_tenant(now))
+    return report
