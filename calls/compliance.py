@@ -128,7 +128,7 @@ class GateContext:
     dialed: dict[str, list[datetime]] = field(default_factory=dict)  # phone -> dial times (this purpose)
 
 
-def load_context(leads: list[Lead], *, purpose: str, when: datetime) -> GateContext:
+def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_call: int | None = None) -> GateContext:
     tenant_id = leads[0].tenant_id
     phones_ = [lead.phone for lead in leads]
     hashes = {suppression_hash(tenant_id, phone): phone for phone in phones_}
@@ -144,12 +144,12 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime) -> GateCont
         consents[consent.lead_id].append(consent)
     context.consents = dict(consents)
     dialed = defaultdict(list)
-    recent = (
-        Call.objects.filter(to_number__any=phones_, purpose=purpose, dialed_at__gt=when - timedelta(hours=24))
-        .exclude(status=CallStatus.CANCELED)
-        .values_list("to_number", "dialed_at")
-    )
-    for phone, dialed_at in recent:
+    recent = Call.objects.filter(
+        to_number__any=phones_, purpose=purpose, dialed_at__gt=when - timedelta(hours=24)
+    ).exclude(status=CallStatus.CANCELED)
+    if exclude_call is not None:
+        recent = recent.exclude(pk=exclude_call)  # the call being dialled is not a previous dial
+    for phone, dialed_at in recent.values_list("to_number", "dialed_at"):
         dialed[phone].append(dialed_at)
     context.dialed = {phone: sorted(times) for phone, times in dialed.items()}
     return context
@@ -221,13 +221,20 @@ def decide(
 
 
 def check_many(
-    leads: list[Lead], *, purpose: str, is_marketing: bool, when=None, weekdays=None, weekdays_zone=None
+    leads: list[Lead],
+    *,
+    purpose: str,
+    is_marketing: bool,
+    when=None,
+    weekdays=None,
+    weekdays_zone=None,
+    exclude_call: int | None = None,
 ) -> dict[int, Decision]:
     """The gate for a batch of leads (of one tenant): lead id → Decision."""
     if not leads:
         return {}
     when = when or timezone.now()
-    context = load_context(leads, purpose=purpose, when=when)
+    context = load_context(leads, purpose=purpose, when=when, exclude_call=exclude_call)
     return {
         lead.pk: decide(
             lead,
@@ -243,14 +250,28 @@ def check_many(
 
 
 def check(
-    lead: Lead, *, purpose: str, is_marketing: bool, agent=None, when=None, weekdays=None, weekdays_zone=None
+    lead: Lead,
+    *,
+    purpose: str,
+    is_marketing: bool,
+    agent=None,
+    when=None,
+    weekdays=None,
+    weekdays_zone=None,
+    exclude_call: int | None = None,
 ) -> Decision:
     """Allowed, or why not (and for timing rules, the first moment it would be)."""
     when = when or timezone.now()
     if agent is not None and (not agent.is_active or not agent.account.is_active):
         return Decision(False, Reason.TENANT_PAUSED, "This voice agent (or its provider account) is switched off.")
     decision = check_many(
-        [lead], purpose=purpose, is_marketing=is_marketing, when=when, weekdays=weekdays, weekdays_zone=weekdays_zone
+        [lead],
+        purpose=purpose,
+        is_marketing=is_marketing,
+        when=when,
+        weekdays=weekdays,
+        weekdays_zone=weekdays_zone,
+        exclude_call=exclude_call,
     )[lead.pk]
     if decision.allowed and agent is not None:
         live = Call.objects.filter(account_id=agent.account_id, status__in=LIVE_STATUSES).count()

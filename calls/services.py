@@ -135,7 +135,9 @@ def dial(call_id: int) -> Call | None:
     if lead is None or agent is None or script is None:
         return _fail(call, ErrorCategory.INVALID_REQUEST, "The lead, agent or script of this call was removed.")
     # The gate again: a do-not-call entry or the end of calling hours may have come since it was queued.
-    decision = compliance.check(lead, purpose=script.purpose, is_marketing=script.is_marketing, when=now)
+    decision = compliance.check(
+        lead, purpose=script.purpose, is_marketing=script.is_marketing, when=now, exclude_call=call.pk
+    )
     if not decision.allowed:
         Call.objects.filter(pk=call.pk).update(
             status=CallStatus.CANCELED,
@@ -143,6 +145,8 @@ def dial(call_id: int) -> Call | None:
             next_allowed_at=decision.next_allowed_at,
             error_message=decision.detail[:500],
         )
+        call.refresh_from_db()
+        after_call(call)  # a campaign target waits for the next allowed moment, or is skipped, at once
         return call
     rendered = prompting.render(lead, script, agent, now)
     request = CallRequest(

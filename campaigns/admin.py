@@ -37,6 +37,12 @@ STATUS_COLOURS = {
     "Completed": "primary",
     "Canceled": "danger",
 }
+ACTIONS_BY_STATUS = {
+    CampaignStatus.DRAFT: {"start_campaign", "cancel_campaign", "upload_leads"},
+    CampaignStatus.SCHEDULED: {"pause_campaign", "cancel_campaign", "upload_leads"},
+    CampaignStatus.RUNNING: {"pause_campaign", "cancel_campaign", "upload_leads"},
+    CampaignStatus.PAUSED: {"resume_campaign", "cancel_campaign", "upload_leads"},
+}
 AUDIENCE_KINDS = [
     ("filter", "Leads matching the filters below"),
     ("speed_to_lead", "New leads nobody contacted within N minutes (standing)"),
@@ -44,6 +50,7 @@ AUDIENCE_KINDS = [
     ("attended_not_joined", "Attended, not joined, in the last N days"),
     ("service_due", "Vehicles due for service within N days (dealerships)"),
     ("recall", "Owners of the VINs of a recall (dealerships)"),
+    ("follow_ups", "Nobody at first: only the leads its follow-up rules send"),
 ]
 
 
@@ -236,11 +243,21 @@ class CampaignAdmin(TenantModelAdmin):
         extra_context = extra_context or {}
         if campaign is not None:
             extra_context["stats"] = services.stats(campaign)
+            extra_context["dialer"] = services.dialer_status()
             if campaign.status == CampaignStatus.DRAFT:
                 extra_context["preview"] = audiences.preview(campaign)
             targets = reverse("admin:campaigns_campaigntarget_changelist")
             extra_context["targets_url"] = f"{targets}?campaign__id__exact={campaign.pk}"
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_actions_detail(self, request, object_id):
+        """Only the buttons the campaign's status allows (the services still refuse a stale click)."""
+        actions = super().get_actions_detail(request, object_id)
+        campaign = Campaign.objects.filter(pk=object_id).only("status").first()
+        if campaign is None:
+            return actions
+        allowed = ACTIONS_BY_STATUS.get(campaign.status, set())
+        return [a for a in actions if a.action_name.removeprefix("campaigns_campaign_") in allowed]
 
     def _confirm(self, request, object_id, verb, perform, form_class=None):
         campaign = get_object_or_404(Campaign.objects.all(), pk=object_id)

@@ -1,7 +1,7 @@
 """``/api/v1/campaigns/``: CRUD, start / pause / resume / cancel, audience preview, targets, stats; follow-up rules."""
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -106,6 +106,24 @@ class TargetFilter(django_filters.FilterSet):
         fields = ["skip_reason", "last_outcome"]
 
 
+class DialerStatusSerializer(serializers.Serializer):
+    every_seconds = serializers.IntegerField(allow_null=True)
+    last_run_at = serializers.DateTimeField(allow_null=True)
+    ticking = serializers.BooleanField()
+
+
+class CampaignStatsSerializer(serializers.Serializer):
+    targets = serializers.IntegerField()
+    targets_by_status = serializers.DictField(child=serializers.IntegerField())
+    skipped_by_reason = serializers.DictField(child=serializers.IntegerField())
+    progress_percent = serializers.IntegerField()
+    calls = serializers.IntegerField()
+    calls_in_progress = serializers.IntegerField()
+    outcomes = serializers.DictField(child=serializers.IntegerField())
+    appointments_booked = serializers.IntegerField()
+    dialer = DialerStatusSerializer()
+
+
 class TargetUploadSerializer(StrictSerializer):
     file = serializers.FileField(help_text="A CSV of leads: imported (known people merged) and added to the campaign.")
 
@@ -129,6 +147,11 @@ class CampaignViewSet(TenantModelViewSet):
 
     def perform_create(self, serializer):
         serializer.save(created_by=self.request.user)
+
+    def filter_queryset(self, queryset):
+        if self.action == "targets":  # its query parameters filter the targets, not the campaign
+            return queryset
+        return super().filter_queryset(queryset)
 
     def _respond(self, campaign):
         return Response(CampaignSerializer(campaign).data)
@@ -173,10 +196,12 @@ class CampaignViewSet(TenantModelViewSet):
         """How many leads, a sample, and how many would be skipped and why (do-not-call, consent, number)."""
         return Response(audiences.preview(self.get_object()))
 
-    @extend_schema(responses=OpenApiResponse(description="Targets by status, progress, calls, outcomes."))
+    @extend_schema(responses=CampaignStatsSerializer)
     @action(detail=True)
     def stats(self, request, pk=None):
-        return Response(services.stats(self.get_object()))
+        """Live figures: targets by status, skip reasons, progress, calls (and in progress), outcomes, bookings,
+        and whether the dialer (celery-beat) is ticking."""
+        return Response(services.stats(self.get_object()) | {"dialer": services.dialer_status()})
 
     @extend_schema(
         request=TargetUploadSerializer, responses={200: TargetSerializer(many=True), 202: LeadImportSerializer}

@@ -6,9 +6,10 @@ An audience is a ``kind`` plus optional narrowing filters, stored as JSON on the
 - ``{"kind": "leads", "lead_ids": [...]}``: an explicit list;
 - ``{"kind": "service_due", "within_days": 30}``: dealerships, a vehicle due for service within N days;
 - ``{"kind": "recall", "vins": [...]}``: dealerships, the owners of these VINs (an uploaded recall list);
-- ``{"kind": "speed_to_lead", "within_minutes": 5}``: gyms, a standing campaign: new leads nobody
-  contacted within N minutes, enrolled as they arrive;
-- ``{"kind": "no_shows", "since_days": 30}`` and ``{"kind": "attended_not_joined", "since_days": 60}``.
+- ``{"kind": "speed_to_lead", "within_minutes": 5}``: gyms, a standing campaign: new leads (of the last
+  day) nobody contacted within N minutes, enrolled as they arrive;
+- ``{"kind": "no_shows", "since_days": 30}`` and ``{"kind": "attended_not_joined", "since_days": 60}``;
+- ``{"kind": "follow_ups"}``: nobody at the start; it takes the leads its follow-up rules send.
 
 Filters, for any kind: ``stages``, ``tags`` (ids), ``sources``, ``branch``, ``created_after``,
 ``created_before``, ``score_min``, ``score_max``, ``not_contacted_days`` (no contact for N days).
@@ -25,7 +26,7 @@ from django.utils.dateparse import parse_datetime
 from leads.models import Lead, LeadTag, Source, StageChange, Vehicle
 from leads.pipeline import Stage
 
-KINDS = {"filter", "leads", "service_due", "recall", "speed_to_lead", "no_shows", "attended_not_joined"}
+KINDS = {"filter", "leads", "service_due", "recall", "speed_to_lead", "no_shows", "attended_not_joined", "follow_ups"}
 FILTERS = {
     "stages",
     "tags",
@@ -38,6 +39,7 @@ FILTERS = {
     "not_contacted_days",
 }
 PREVIEW_BATCH = 2000
+SPEED_TO_LEAD_HORIZON = timedelta(days=1)
 
 
 def validate(audience: dict) -> dict:
@@ -96,6 +98,8 @@ def leads_for(audience: dict, now=None):
     audience = audience or {"kind": "filter"}
     kind = audience.get("kind", "filter")
     queryset = Lead.objects.all()
+    if kind == "follow_ups":
+        return queryset.none()
     if kind == "leads":
         queryset = queryset.filter(pk__in=audience.get("lead_ids") or [])
     elif kind == "service_due":
@@ -107,7 +111,10 @@ def leads_for(audience: dict, now=None):
         vins = [str(v).strip().upper() for v in audience.get("vins") or []]
         queryset = queryset.filter(Exists(Vehicle.all_tenants.filter(lead_id=OuterRef("pk"), vin__in=vins)))
     elif kind == "speed_to_lead":
-        queryset = queryset.filter(stage=Stage.NEW, first_contacted_at__isnull=True)
+        # Arrivals: the last day's new leads nobody has contacted (not a backlog of months).
+        queryset = queryset.filter(
+            stage=Stage.NEW, first_contacted_at__isnull=True, created_at__gte=now - SPEED_TO_LEAD_HORIZON
+        )
     elif kind in ("no_shows", "attended_not_joined"):
         stage = Stage.NO_SHOW if kind == "no_shows" else Stage.ATTENDED
         since = now - timedelta(days=int(audience.get("since_days", 30 if kind == "no_shows" else 60)))

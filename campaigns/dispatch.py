@@ -157,8 +157,8 @@ def dispatch_tenant(now: datetime) -> Counter:
 
 def _enrol_arrivals(campaign: Campaign, now: datetime) -> None:
     """A standing speed-to-lead campaign takes the new leads that arrived since the last tick."""
-    recent = audiences.leads_for(campaign.audience, now).filter(created_at__gte=now - timedelta(days=1))
-    services.materialise(campaign, recent.exclude(campaign_targets__campaign=campaign), now=now)
+    arrivals = audiences.leads_for(campaign.audience, now)
+    services.materialise(campaign, arrivals.exclude(campaign_targets__campaign=campaign), now=now)
 
 
 def tenants_with_work() -> list[int]:

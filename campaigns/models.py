@@ -37,6 +37,9 @@ CAMPAIGN_MOVES = {
     CampaignStatus.CANCELED: set(),
 }
 
+# Written only by campaigns.services (compare-and-swap), never by saving an edited campaign.
+LIFECYCLE_FIELDS = frozenset({"status", "pause_reason", "started_at", "finished_at"})
+
 
 class ZonePolicy(models.TextChoices):
     LEAD = "lead", "The person's time zone"
@@ -55,6 +58,22 @@ WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 def default_windows():
     return {day: [["09:00", "19:00"]] for day in WEEKDAY_KEYS[:5]} | {"sat": [["10:00", "16:00"]]}
+
+
+# compliance.md calling_hours: 08:00 ≤ local time < 21:00 (20:00 where a state says so, applied at dial time).
+LEGAL_START, LEGAL_END = "08:00", "21:00"
+
+
+def validate_calling_windows(value):
+    """Weekday windows in the business-hours shape, and inside the legal hours: a campaign narrows, never widens."""
+    validate_business_hours(value)
+    for day, spans in value.items():
+        for start, end in spans:
+            if start < LEGAL_START or end > LEGAL_END:
+                raise ValidationError(
+                    f"On {day}, {start}–{end} is outside the legal calling hours ({LEGAL_START}–{LEGAL_END} local); "
+                    "a campaign may only narrow them."
+                )
 
 
 def validate_retry_minutes(value):
@@ -79,7 +98,7 @@ class Campaign(TenantOwnedModel):
     end_at = models.DateTimeField(null=True, blank=True, help_text="Nothing is dialled after this.")
     calling_windows = models.JSONField(
         default=default_windows,
-        validators=[validate_business_hours],
+        validators=[validate_calling_windows],
         help_text='Per weekday, e.g. {"mon": [["09:00", "18:00"]]}; always inside the legal calling hours.',
     )
     zone_policy = models.CharField(max_length=10, choices=ZonePolicy.choices, default=ZonePolicy.LEAD)
@@ -109,6 +128,13 @@ class Campaign(TenantOwnedModel):
     def save(self, *args, **kwargs):
         if self.script_id and not self.purpose:
             self.purpose = self.script.purpose
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # An edit never writes the lifecycle: the dialer may have paused the campaign since the form loaded.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in LIFECYCLE_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def retry_delays(self, outcome: str) -> list[int]:
@@ -195,6 +221,8 @@ class FollowUpRule(TenantOwnedModel):
     def clean(self):
         if self.trigger == FollowUpTrigger.OUTCOME and self.source_campaign_id is None:
             raise ValidationError({"source_campaign": "Say which campaign's outcomes start the follow-up."})
+        if self.trigger == FollowUpTrigger.OUTCOME and not self.outcomes:
+            raise ValidationError({"outcomes": "Pick the outcomes that start the follow-up."})
         if self.source_campaign_id and self.source_campaign_id == self.target_campaign_id:
             raise ValidationError({"target_campaign": "A campaign cannot follow up into itself."})
         from calls.models import Outcome

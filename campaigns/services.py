@@ -117,6 +117,8 @@ def pause(campaign: Campaign, *, reason: str = "", actor=None) -> Campaign:
 
 
 def resume(campaign: Campaign, *, actor=None) -> Campaign:
+    if campaign.status != CampaignStatus.PAUSED:
+        raise ValidationError({"status": ["Only a paused campaign can resume."]}, code="invalid_transition")
     return _move(campaign, CampaignStatus.RUNNING, pause_reason="")
 
 
@@ -134,14 +136,21 @@ def cancel(campaign: Campaign, *, actor=None) -> Campaign:
     return campaign
 
 
+def is_standing(campaign: Campaign) -> bool:
+    """A speed-to-lead campaign, or one that follow-up rules feed, waits for leads rather than completing."""
+    if (campaign.audience or {}).get("kind") in ("speed_to_lead", "follow_ups"):
+        return True
+    return FollowUpRule.objects.filter(target_campaign=campaign, is_active=True).exists()
+
+
 def complete_if_finished(campaign: Campaign, now=None) -> bool:
     """A running campaign with no target left to call (or past its end) completes."""
     now = now or timezone.now()
     campaign.refresh_from_db(fields=["status", "end_at"])
     if campaign.status not in (CampaignStatus.RUNNING, CampaignStatus.PAUSED):
         return False
-    if campaign.audience.get("kind") == "speed_to_lead" and (campaign.end_at is None or campaign.end_at > now):
-        return False  # a standing campaign keeps enrolling new leads
+    if is_standing(campaign) and (campaign.end_at is None or campaign.end_at > now):
+        return False  # it keeps taking leads as they come, until its end or until canceled
     if campaign.end_at is not None and campaign.end_at <= now:
         CampaignTarget.objects.filter(campaign=campaign, status=TargetStatus.PENDING).update(
             status=TargetStatus.CANCELED, skip_reason="ended"
@@ -269,19 +278,6 @@ def trip_breaker_if_failing(campaign: Campaign) -> bool:
     return bool(changed)
 
 
-def enrol_new_lead(lead: Lead) -> int:
-    """A new lead arrived: running speed-to-lead campaigns of its tenant take it."""
-    enrolled = 0
-    for campaign in Campaign.objects.filter(status=CampaignStatus.RUNNING).select_related("script"):
-        audience = campaign.audience or {}
-        if audience.get("kind") != "speed_to_lead":
-            continue
-        if not audiences.leads_for(audience).filter(pk=lead.pk).exists():
-            continue
-        enrolled += enrol(campaign, [lead.pk], at=timezone.now())
-    return enrolled
-
-
 def stats(campaign: Campaign) -> dict:
     """Live figures for the campaign page and the API."""
     from django.db.models import Count
@@ -315,6 +311,26 @@ def stats(campaign: Campaign) -> dict:
     }
 
 
+DIALER_TASK = "dispatch-due-campaign-targets"
+# django-celery-beat writes last_run_at when it syncs (every 3 minutes by default), so allow for that.
+DIALER_STALE_AFTER = timedelta(minutes=5)
+
+
+def dialer_status(now=None) -> dict:
+    """Is the beat process ticking the dialer? (Shown on campaign pages: a running campaign with no beat
+    never calls anyone, and staff should see that rather than wonder.)"""
+    from django_celery_beat.models import PeriodicTask
+
+    now = now or timezone.now()
+    task = PeriodicTask.objects.filter(name=DIALER_TASK).select_related("interval").first()
+    last_run = task.last_run_at if task else None
+    return {
+        "every_seconds": task.interval.every if task and task.interval else None,
+        "last_run_at": last_run,
+        "ticking": bool(task and task.enabled and last_run and now - last_run <= DIALER_STALE_AFTER),
+    }
+
+
 def mark_dialing(call: Call) -> None:
     """The provider took the call: its target is dialing (a calls dial handler)."""
     if call.campaign_target_id:
@@ -335,7 +351,7 @@ def add_uploaded_leads(lead_import) -> int:
     campaign_id = (lead_import.options or {}).get("campaign_id")
     campaign = Campaign.objects.select_related("script").filter(pk=campaign_id).first() if campaign_id else None
     tag = Tag.objects.filter(name=campaign_tag_name(campaign)).first() if campaign else None
-    if campaign is None or tag is None:
+    if campaign is None or tag is None or campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELED):
         return 0
     if campaign.status == CampaignStatus.DRAFT:
         campaign.audience = {"kind": "filter", "tags": [tag.pk]}

@@ -1,0 +1,162 @@
+"""Campaigns in the admin: build with the audience builder, preview, start / pause / resume / cancel (confirmed),
+watch progress; only the buttons the status allows; another tenant's campaign is out of reach."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from campaigns.models import Campaign, CampaignTarget
+from tenants.roles import Role
+from tests.conftest import member
+from tests.factories import CampaignFactory, DoNotCallFactory, TagFactory
+
+from .conftest import make_leads
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client, tenant_a):
+    client.force_login(member(tenant_a, Role.MANAGER, "maria"))
+    return client
+
+
+def url(name, *args):
+    return reverse(f"admin:campaigns_campaign_{name}", args=args)
+
+
+def test_the_audience_builder_saves_the_audience(staff, tenant_a, agent, branch):
+    vip = TagFactory(tenant=tenant_a, name="vip")
+    from tests.factories import ScriptFactory
+
+    script = ScriptFactory(tenant=tenant_a, purpose="lead_followup")
+    response = staff.post(
+        url("add"),
+        {
+            "name": "Win back",
+            "branch": branch.pk,
+            "agent": agent.pk,
+            "script": script.pk,
+            "audience_kind": "filter",
+            "stages": ["new", "contacted"],
+            "tags": [vip.pk],
+            "score_min": "40",
+            "number": "",
+            "calling_windows": '{"mon": [["10:00", "18:00"]]}',
+            "zone_policy": "lead",
+            "max_attempts": "3",
+            "retry_minutes": "{}",
+            "no_retry_after_decline": "on",
+            "max_concurrent": "5",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    campaign = Campaign.all_tenants.get(name="Win back")
+    assert campaign.audience == {
+        "kind": "filter",
+        "stages": ["new", "contacted"],
+        "tags": [vip.pk],
+        "score_min": 40,
+        "branch": branch.pk,
+    }
+    assert campaign.purpose == "lead_followup" and campaign.created_by.username == "maria"
+
+
+def test_a_wider_window_or_a_bad_audience_is_refused_on_the_form(staff, tenant_a, campaign):
+    response = staff.post(
+        url("change", campaign.pk),
+        {
+            "name": campaign.name,
+            "agent": campaign.agent_id,
+            "script": campaign.script_id,
+            "audience_kind": "recall",
+            "vins": "",
+            "calling_windows": '{"mon": [["06:00", "18:00"]]}',
+            "zone_policy": "lead",
+            "max_attempts": "3",
+            "retry_minutes": "{}",
+            "max_concurrent": "5",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"audience_kind", "calling_windows"}
+
+
+def test_draft_page_previews_and_offers_start_only(staff, tenant_a, campaign, branch):
+    leads = make_leads(tenant_a, branch, 3)
+    DoNotCallFactory(tenant=tenant_a, phone=leads[0].phone)
+    response = staff.get(url("change", campaign.pk))
+    assert response.status_code == 200
+    assert response.context["preview"]["would_call"] == 2
+    html = response.content.decode()
+    assert "Audience preview" in html and "1 dnc" in html
+    assert url("start_campaign", campaign.pk) in html
+    assert url("resume_campaign", campaign.pk) not in html
+    assert url("pause_campaign", campaign.pk) not in html
+
+
+def test_start_is_confirmed_then_pause_with_a_reason_then_resume(staff, tenant_a, campaign, branch, clock):
+    make_leads(tenant_a, branch, 3)
+    confirm = staff.get(url("start_campaign", campaign.pk))
+    assert confirm.status_code == 200 and Campaign.all_tenants.get(pk=campaign.pk).status == "draft"
+    started = staff.post(url("start_campaign", campaign.pk), follow=True)
+    assert "Running: 3 targets; skipped: none." in started.content.decode()
+    assert CampaignTarget.all_tenants.filter(campaign=campaign).count() == 3
+
+    page = staff.get(url("change", campaign.pk)).content.decode()
+    assert url("pause_campaign", campaign.pk) in page and url("start_campaign", campaign.pk) not in page
+    staff.post(url("pause_campaign", campaign.pk), {"reason": "Gym closed for the storm"})
+    paused = Campaign.all_tenants.get(pk=campaign.pk)
+    assert (paused.status, paused.pause_reason) == ("paused", "Gym closed for the storm")
+    assert "Gym closed for the storm" in staff.get(url("change", campaign.pk)).content.decode()
+
+    staff.post(url("resume_campaign", campaign.pk))
+    assert Campaign.all_tenants.get(pk=campaign.pk).status == "running"
+    stale = staff.post(url("resume_campaign", campaign.pk), follow=True)  # a second click from an old page
+    assert "Only a paused campaign can resume." in stale.content.decode()
+
+
+def test_changelist_shows_progress_in_a_fixed_number_of_queries(
+    staff, tenant_a, campaign, branch, clock, django_assert_max_num_queries
+):
+    from campaigns import services
+    from tenants.scoping import tenant_scope
+
+    make_leads(tenant_a, branch, 4, consent=False)
+    make_leads(tenant_a, branch, 4, prefix="+1917555")
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    CampaignFactory.create_batch(10, tenant=tenant_a, agent=campaign.agent, script=campaign.script)
+    with django_assert_max_num_queries(20):
+        response = staff.get(url("changelist"))
+    assert response.status_code == 200
+    assert "4 / 8" in response.content.decode()  # the four without consent are skipped: finished
+
+
+def test_the_campaign_page_says_whether_the_dialer_is_ticking(staff, tenant_a, campaign):
+    assert "The dialer has not run yet" in staff.get(url("change", campaign.pk)).content.decode()
+    every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period="seconds")
+    PeriodicTask.objects.create(
+        name="dispatch-due-campaign-targets",
+        task="campaigns.tasks.dispatch_due",
+        interval=every_minute,
+        last_run_at=timezone.now() - timedelta(seconds=50),
+    )
+    assert "Dialer ticking every 60 s" in staff.get(url("change", campaign.pk)).content.decode()
+
+
+def test_another_tenants_campaign_cannot_be_started_from_the_admin(client, tenant_b, campaign):
+    client.force_login(member(tenant_b, Role.OWNER, "bob"))
+    for action in ("start_campaign", "pause_campaign", "cancel_campaign", "upload_leads"):
+        assert client.post(url(action, campaign.pk)).status_code == 404
+    assert Campaign.all_tenants.get(pk=campaign.pk).status == "draft"
+
+
+def test_viewers_cannot_start(client, tenant_a, campaign):
+    client.force_login(member(tenant_a, Role.VIEWER, "vera"))
+    assert client.post(url("start_campaign", campaign.pk)).status_code == 403
+    assert Campaign.all_tenants.get(pk=campaign.pk).status == "draft"

@@ -1,0 +1,379 @@
+"""The dialer on real PostgreSQL: exactly-once claims under concurrency, leases, pause and resume,
+calling hours, frequency caps, retries at their time, do-not-call mid-campaign, completion."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection
+
+from calls.models import Call
+from campaigns import dispatch, services
+from campaigns.models import Campaign, CampaignTarget
+from leads.models import DoNotCall
+from tenants.scoping import tenant_scope
+from tests.factories import CallFactory, CampaignFactory, LeadFactory, ScriptFactory
+
+from .conftest import MONDAY_11_NEW_YORK, make_agent, make_leads
+
+pytestmark = pytest.mark.django_db
+
+
+def tick(tenant, when=None):
+    with tenant_scope(tenant.pk):
+        return dispatch.dispatch_tenant(when or datetime.now(UTC))
+
+
+def targets(campaign):
+    return list(CampaignTarget.all_tenants.filter(campaign=campaign).order_by("pk"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_at_once_never_make_two_calls_for_one_target(tenant_a, campaign, branch, clock):
+    make_leads(tenant_a, branch, 120)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            with mock.patch("campaigns.dispatch.queue_dial"):  # the provider is not the point here
+                tick(tenant_a, MONDAY_11_NEW_YORK)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    per_target = {}
+    for call in Call.all_tenants.filter(campaign=campaign):
+        per_target[call.campaign_target_id] = per_target.get(call.campaign_target_id, 0) + 1
+    assert len(per_target) == 120
+    assert set(per_target.values()) == {1}
+    assert {t.attempts for t in targets(campaign)} == {1}
+
+
+def test_claims_are_bounded_by_concurrency_and_caps(tenant_a, branch, clock):
+    agent = make_agent(tenant_a, concurrency=7)
+    script = ScriptFactory(tenant=tenant_a)
+    campaign = CampaignFactory(tenant=tenant_a, agent=agent, script=script, max_concurrent=5, max_per_hour=100)
+    make_leads(tenant_a, branch, 20)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    with mock.patch("campaigns.dispatch.queue_dial"):
+        tick(tenant_a)
+        assert Call.all_tenants.filter(campaign=campaign).count() == 5  # the campaign's own limit
+        tick(tenant_a)
+        assert Call.all_tenants.filter(campaign=campaign).count() == 5  # nothing finished: no room
+    Call.all_tenants.filter(campaign=campaign).update(status="ended")
+    campaign.max_per_hour = 8
+    campaign.save()
+    with mock.patch("campaigns.dispatch.queue_dial"):
+        tick(tenant_a)
+    assert Call.all_tenants.filter(campaign=campaign).count() == 8  # the hourly cap
+
+
+def test_queries_per_claimed_batch_do_not_grow_with_the_batch(tenant_a, branch, clock, django_assert_max_num_queries):
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n, prefix):
+        agent = make_agent(tenant_a)
+        campaign = CampaignFactory(
+            tenant=tenant_a,
+            agent=agent,
+            script=ScriptFactory(tenant=tenant_a),
+            max_concurrent=1000,
+            audience={
+                "kind": "leads",
+                "lead_ids": [lead.pk for lead in make_leads(tenant_a, branch, n, prefix=prefix)],
+            },
+        )
+        with tenant_scope(tenant_a.pk):
+            services.start(campaign)
+            with mock.patch("campaigns.dispatch.queue_dial"), CaptureQueriesContext(connection) as captured:
+                dispatch.claim_batch(campaign, MONDAY_11_NEW_YORK, 1000)
+        return len(captured.captured_queries)
+
+    assert queries_for(80, "+1646555") <= queries_for(5, "+1917555")
+
+
+def test_pause_stops_new_dials_resume_continues_cancel_leaves_nothing_queued(tenant_a, campaign, branch, clock):
+    make_leads(tenant_a, branch, 6)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+        services.pause(campaign, reason="Front desk busy")
+    with mock.patch("campaigns.dispatch.queue_dial"):
+        tick(tenant_a)
+    assert Call.all_tenants.filter(campaign=campaign).count() == 0
+    with tenant_scope(tenant_a.pk):
+        services.resume(Campaign.objects.get(pk=campaign.pk))
+    campaign.max_concurrent = 2
+    campaign.save()  # an edit from a form loaded while paused: it must not undo the resume
+    with mock.patch("campaigns.dispatch.queue_dial"):
+        tick(tenant_a)
+    assert Call.all_tenants.filter(campaign=campaign).count() == 2
+    with tenant_scope(tenant_a.pk):
+        services.cancel(Campaign.objects.get(pk=campaign.pk))
+    statuses = {t.status for t in targets(campaign)}
+    assert statuses == {"canceled"}
+    assert set(Call.all_tenants.filter(campaign=campaign).values_list("status", flat=True)) == {"canceled"}
+
+
+def test_a_lost_claim_is_requeued_by_the_sweeper_and_the_target_is_called_once(
+    tenant_a, campaign, branch, clock, django_capture_on_commit_callbacks
+):
+    make_leads(tenant_a, branch, 3)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    with mock.patch("campaigns.dispatch.queue_dial"):  # the worker dies: place_call is never sent
+        tick(tenant_a)
+    assert set(Call.all_tenants.filter(campaign=campaign).values_list("status", flat=True)) == {"queued"}
+    clock.shift(dispatch.LEASE + timedelta(minutes=1))
+    with mock.patch("voice.clients.simulator.SimulatorClient.start_call") as start:
+        start.side_effect = lambda request: mock.Mock(provider_call_id=f"sim_{request.call_id}")
+        with django_capture_on_commit_callbacks(execute=True):
+            report = dispatch.sweep()
+        with django_capture_on_commit_callbacks(execute=True):
+            dispatch.sweep()  # a second sweep finds nothing queued any more
+    assert report["requeued_calls"] == 3
+    assert start.call_count == 3
+    assert set(Call.all_tenants.filter(campaign=campaign).values_list("status", flat=True)) == {"dialing"}
+    assert {t.status for t in targets(campaign)} == {"dialing"}
+
+
+def test_deferred_at_20_59_in_florida_goes_out_at_8_the_next_day_not_before(tenant_a, campaign, clock):
+    lead = make_leads(tenant_a, None, 1, prefix="+1305555")[0]
+    late = datetime(2026, 11, 24, 1, 59, tzinfo=UTC)  # 20:59 in Miami
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign, now=late)
+    with mock.patch("campaigns.dispatch.queue_dial"):
+        tick(tenant_a, late)
+        (target,) = targets(campaign)
+        assert target.status == "pending"
+        assert target.next_attempt_at == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 Miami
+        tick(tenant_a, target.next_attempt_at - timedelta(minutes=1))
+        assert Call.all_tenants.filter(lead=lead).count() == 0
+        tick(tenant_a, target.next_attempt_at)
+    assert Call.all_tenants.filter(lead=lead).count() == 1
+
+
+def test_campaign_windows_narrow_the_hours(tenant_a, agent, branch, clock):
+    campaign = CampaignFactory(
+        tenant=tenant_a,
+        agent=agent,
+        script=ScriptFactory(tenant=tenant_a),
+        calling_windows={"tue": [["10:00", "12:00"]]},
+    )
+    make_leads(tenant_a, branch, 1)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    with mock.patch("campaigns.dispatch.queue_dial"):
+        tick(tenant_a)
+    (target,) = targets(campaign)
+    assert target.next_attempt_at == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 New York
+
+
+def test_three_calls_a_day_hold_across_campaigns(tenant_a, campaign, branch, clock):
+    (lead,) = make_leads(tenant_a, branch, 1)
+    other = CampaignFactory(tenant=tenant_a, agent=campaign.agent, script=campaign.script)
+    for hours in (1, 2, 3):
+        CallFactory(
+            tenant=tenant_a,
+            lead=lead,
+            campaign=other,
+            purpose=campaign.purpose,
+            dialed_at=MONDAY_11_NEW_YORK - timedelta(hours=hours),
+        )
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    with mock.patch("campaigns.dispatch.queue_dial"):
+        report = tick(tenant_a)
+    assert report["deferred:frequency"] == 1
+    (target,) = targets(campaign)
+    assert target.next_attempt_at == MONDAY_11_NEW_YORK - timedelta(hours=3) + timedelta(hours=24)
+
+
+def test_the_third_call_of_the_day_goes_out(tenant_a, campaign, branch, clock, django_capture_on_commit_callbacks):
+    """Regression: the gate at dial time must not count the call being dialled as a previous dial."""
+    (lead,) = make_leads(tenant_a, branch, 1)
+    other = CampaignFactory(tenant=tenant_a, agent=campaign.agent, script=campaign.script)
+    for hours in (1, 2):
+        CallFactory(
+            tenant=tenant_a,
+            lead=lead,
+            campaign=other,
+            purpose=campaign.purpose,
+            dialed_at=MONDAY_11_NEW_YORK - timedelta(hours=hours),
+        )
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    with django_capture_on_commit_callbacks(execute=True):
+        tick(tenant_a)
+    (call,) = Call.all_tenants.filter(campaign=campaign)
+    assert (call.status, call.compliance_code, call.outcome) == ("ended", "", "no_answer")
+
+
+def test_no_answer_is_retried_at_the_scheduled_time_and_dnc_mid_campaign_stops_it(
+    tenant_a, campaign, branch, clock, django_capture_on_commit_callbacks
+):
+    (lead,) = make_leads(tenant_a, branch, 1)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    with django_capture_on_commit_callbacks(execute=True):
+        tick(tenant_a)  # the simulator: no answer
+    (target,) = targets(campaign)
+    assert (target.status, target.attempts, target.last_outcome) == ("pending", 1, "no_answer")
+    assert target.next_attempt_at == MONDAY_11_NEW_YORK + timedelta(minutes=240)
+    clock.shift(timedelta(minutes=239))
+    with django_capture_on_commit_callbacks(execute=True):
+        tick(tenant_a)
+    assert Call.all_tenants.filter(campaign=campaign).count() == 1  # not yet
+    clock.shift(timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        tick(tenant_a)
+    assert Call.all_tenants.filter(campaign=campaign).count() == 2  # the retry, on time
+    with tenant_scope(tenant_a.pk):
+        DoNotCall.objects.create(phone=lead.phone, reason="Emailed us to stop")
+    clock.shift(timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        tick(tenant_a)
+    (target,) = targets(campaign)
+    assert (target.status, target.skip_reason) == ("skipped", "dnc")
+    assert Call.all_tenants.filter(campaign=campaign).count() == 2
+
+
+def test_max_attempts_then_the_target_is_done_and_the_campaign_completes(
+    tenant_a, campaign, branch, clock, django_capture_on_commit_callbacks
+):
+    make_leads(tenant_a, branch, 1)
+    campaign.max_attempts, campaign.retry_minutes = 2, {"no_answer": [10]}
+    campaign.save()
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            tick(tenant_a)
+        clock.shift(timedelta(minutes=11))
+    (target,) = targets(campaign)
+    assert (target.status, target.attempts) == ("done", 2)
+    assert Campaign.all_tenants.get(pk=campaign.pk).status == "completed"
+
+
+def test_an_audience_that_is_all_skipped_completes_with_the_reasons(tenant_a, campaign, branch, clock):
+    leads = make_leads(tenant_a, branch, 3, consent=False)
+    with tenant_scope(tenant_a.pk):
+        DoNotCall.objects.create(phone=leads[0].phone)
+        services.start(campaign)
+        stats = services.stats(Campaign.objects.get(pk=campaign.pk))
+    assert Campaign.all_tenants.get(pk=campaign.pk).status == "completed"
+    assert stats["skipped_by_reason"] == {"dnc": 1, "no_consent": 2}
+
+
+def test_saving_an_edit_never_undoes_a_pause_made_meanwhile(tenant_a, campaign, branch, clock):
+    make_leads(tenant_a, branch, 2)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+        loaded = Campaign.objects.get(pk=campaign.pk)  # a manager opens the form...
+        services.pause(campaign, reason="Breaker")  # ...the dialer pauses...
+        loaded.name = "Renamed"
+        loaded.save()  # ...and the form is saved
+    saved = Campaign.all_tenants.get(pk=campaign.pk)
+    assert (saved.name, saved.status, saved.pause_reason) == ("Renamed", "paused", "Breaker")
+
+
+def test_the_circuit_breaker_pauses_a_campaign_failing_at_the_provider(tenant_a, campaign, branch, clock):
+    (lead,) = make_leads(tenant_a, branch, 1, prefix="+1646555")
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    for index in range(20):
+        CallFactory(
+            tenant=tenant_a,
+            lead=lead,
+            campaign=campaign,
+            status="failed" if index < 11 else "ended",
+            error_category="provider_down" if index < 11 else "",
+        )
+    with tenant_scope(tenant_a.pk):
+        assert services.trip_breaker_if_failing(Campaign.objects.get(pk=campaign.pk))
+    paused = Campaign.all_tenants.get(pk=campaign.pk)
+    assert paused.status == "paused"
+    assert "11 of the last 20 calls failed at the provider" in paused.pause_reason
+
+
+def test_speed_to_lead_takes_new_leads_as_they_arrive_unless_someone_called_first(tenant_a, agent, branch, clock):
+    campaign = CampaignFactory(
+        tenant=tenant_a,
+        agent=agent,
+        script=ScriptFactory(tenant=tenant_a),
+        audience={"kind": "speed_to_lead", "within_minutes": 5},
+    )
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    fresh, called = make_leads(tenant_a, branch, 2)
+    with mock.patch("campaigns.dispatch.queue_dial"):
+        tick(tenant_a)  # enrolled now, due in five minutes
+        assert {t.lead_id for t in targets(campaign)} == {fresh.pk, called.pk}
+        assert Call.all_tenants.filter(campaign=campaign).count() == 0
+        called.first_contacted_at = MONDAY_11_NEW_YORK + timedelta(minutes=2)  # staff were quicker
+        called.save()
+        clock.shift(timedelta(minutes=5))
+        tick(tenant_a)
+    assert list(Call.all_tenants.filter(campaign=campaign).values_list("lead_id", flat=True)) == [fresh.pk]
+    assert Campaign.all_tenants.get(pk=campaign.pk).status == "running"  # standing: it keeps going
+
+
+def test_follow_up_rule_enrols_after_the_outcome(tenant_a, campaign, branch, clock, django_capture_on_commit_callbacks):
+    from tests.factories import FollowUpRuleFactory
+
+    second = CampaignFactory(
+        tenant=tenant_a, agent=campaign.agent, script=campaign.script, audience={"kind": "follow_ups"}
+    )
+    FollowUpRuleFactory(
+        tenant=tenant_a, source_campaign=campaign, target_campaign=second, outcomes=["no_answer"], delay_minutes=60
+    )
+    (lead,) = make_leads(tenant_a, branch, 1)
+    with tenant_scope(tenant_a.pk):
+        services.start(second)
+        services.start(campaign)
+    with django_capture_on_commit_callbacks(execute=True):
+        tick(tenant_a)
+    (follow_up,) = targets(second)
+    assert follow_up.lead_id == lead.pk
+    assert follow_up.next_attempt_at == MONDAY_11_NEW_YORK + timedelta(minutes=60)
+
+
+def test_start_refuses_a_bad_move(tenant_a, campaign):
+    from django.core.exceptions import ValidationError
+
+    with tenant_scope(tenant_a.pk):
+        with pytest.raises(ValidationError):
+            services.resume(campaign)  # a draft cannot resume
+        services.cancel(campaign)
+        with pytest.raises(ValidationError):
+            services.start(Campaign.objects.get(pk=campaign.pk))
+
+
+def test_dispatch_due_fans_out_over_tenants(tenant_a, tenant_b, campaign, branch, clock):
+    make_leads(tenant_a, branch, 2)
+    b_agent = make_agent(tenant_b)
+    b_campaign = CampaignFactory(tenant=tenant_b, agent=b_agent, script=ScriptFactory(tenant=tenant_b))
+    lead_b = LeadFactory(tenant=tenant_b, phone="+12125559999", branch=None)
+    from tests.factories import ConsentFactory
+
+    ConsentFactory(tenant=tenant_b, lead=lead_b)
+    for tenant, c in ((tenant_a, campaign), (tenant_b, b_campaign)):
+        with tenant_scope(tenant.pk):
+            services.start(c)
+    with mock.patch("campaigns.dispatch.queue_dial"):
+        report = dispatch.dispatch_due()
+    assert report["queued"] == 3
+    assert Call.all_tenants.filter(tenant=tenant_b).count() == 1
