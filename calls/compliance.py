@@ -45,6 +45,8 @@ class Reason(models.TextChoices):
     CONCURRENCY = "concurrency", "Too many calls in progress"
 
 
+BUSY_STATUSES = [CallStatus.QUEUED, CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS]
+BUSY_RETRY = timedelta(minutes=5)  # one call at a time per person: try again after this
 TIMING_REASONS = {Reason.CALLING_HOURS, Reason.UNCERTAIN_ZONE, Reason.FREQUENCY, Reason.HOLIDAY, Reason.CONCURRENCY}
 RESTRICTED_REGIONS = ("FL", "OK", "MD")  # Florida 501.059, Oklahoma TSA, Maryland Stop the Spam Calls Act
 WHOLE_DAY = (clock(0, 0), clock(23, 59, 59, 999999))
@@ -126,6 +128,14 @@ class GateContext:
     erased: set[str] = field(default_factory=set)
     consents: dict[int, list[Consent]] = field(default_factory=dict)
     dialed: dict[str, list[datetime]] = field(default_factory=dict)  # phone -> dial times (this purpose)
+    busy: set[str] = field(default_factory=set)  # phones with a call queued or in progress
+
+
+def _tenant_active(lead: Lead) -> bool:
+    """The kill switch; read from the lead's tenant when it was loaded with the lead just now (dial does)."""
+    if Lead.tenant.is_cached(lead):
+        return lead.tenant.is_active
+    return Tenant.objects.filter(pk=lead.tenant_id, is_active=True).exists()
 
 
 def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_call: int | None = None) -> GateContext:
@@ -134,7 +144,7 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
     hashes = {suppression_hash(tenant_id, phone): phone for phone in phones_}
     erased_hashes = ErasureSuppression.objects.filter(phone_hash__any=list(hashes)).values_list("phone_hash", flat=True)
     context = GateContext(
-        tenant_active=Tenant.objects.filter(pk=tenant_id, is_active=True).exists(),
+        tenant_active=_tenant_active(leads[0]),
         policy=policy_for_tenant(),
         dnc=set(DoNotCall.objects.filter(phone__any=phones_).values_list("phone", flat=True)),
         erased={hashes[h] for h in erased_hashes},
@@ -144,13 +154,19 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
         consents[consent.lead_id].append(consent)
     context.consents = dict(consents)
     dialed = defaultdict(list)
-    recent = Call.objects.filter(
-        to_number__any=phones_, purpose=purpose, dialed_at__gt=when - timedelta(hours=24)
-    ).exclude(status=CallStatus.CANCELED)
+    # Dials of the last 24 hours, and calls queued or in progress now (a queued call is a dial about to happen).
+    recent = Call.objects.filter(to_number__any=phones_).filter(
+        models.Q(dialed_at__gt=when - timedelta(hours=24)) | models.Q(status__in=BUSY_STATUSES)
+    )
     if exclude_call is not None:
         recent = recent.exclude(pk=exclude_call)  # the call being dialled is not a previous dial
-    for phone, dialed_at in recent.values_list("to_number", "dialed_at"):
-        dialed[phone].append(dialed_at)
+    for phone, dialed_at, status, call_purpose in recent.exclude(status=CallStatus.CANCELED).values_list(
+        "to_number", "dialed_at", "status", "purpose"
+    ):
+        if call_purpose == purpose:
+            dialed[phone].append(dialed_at or when)
+        if status in BUSY_STATUSES:
+            context.busy.add(phone)
     context.dialed = {phone: sorted(times) for phone, times in dialed.items()}
     return context
 
@@ -198,6 +214,11 @@ def decide(
     if not any(consent.covers(purpose) for consent in consents):
         needed = "written consent" if is_marketing else "consent"
         return Decision(False, Reason.NO_CONSENT, f"No {needed} on record for {lead.phone} for this purpose.")
+
+    if lead.phone in context.busy:
+        return Decision(
+            False, Reason.CONCURRENCY, "A call to this person is already queued or in progress.", when + BUSY_RETRY
+        )
 
     zones, constraints = constraints_for(lead, context.policy, weekdays, weekdays_zone)
     moment, code = when, ""

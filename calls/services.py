@@ -13,6 +13,8 @@ import re
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from leads import services as lead_services
@@ -116,10 +118,23 @@ def request_call(lead, agent, script, *, requested_by=None, when=None, weekdays=
 
 
 def queue_dial(call: Call) -> None:
+    queue_dials([call])
+
+
+def queue_dials(calls: list[Call]) -> None:
+    """Send ``place_call`` for these calls once the transaction commits (through one broker producer)."""
     from .tasks import place_call
 
-    tenant_id, call_id = call.tenant_id, call.pk
-    transaction.on_commit(lambda: place_call.delay(tenant_id=tenant_id, call_id=call_id))
+    jobs = [{"tenant_id": call.tenant_id, "call_id": call.pk} for call in calls]
+    if not jobs:
+        return
+
+    def send():
+        with place_call.app.producer_or_acquire() as producer:
+            for kwargs in jobs:
+                place_call.apply_async(kwargs=kwargs, producer=producer)
+
+    transaction.on_commit(send)
 
 
 # --- dialing ----------------------------------------------------------------------------
@@ -130,7 +145,9 @@ def dial(call_id: int) -> Call | None:
     now = timezone.now()
     if not Call.objects.filter(pk=call_id, status=CallStatus.QUEUED).update(status=CallStatus.DIALING, dialed_at=now):
         return None  # a duplicate delivery, or canceled meanwhile: nothing to do
-    call = Call.objects.select_related("lead__branch", "agent__account", "script", "account").get(pk=call_id)
+    call = Call.objects.select_related("lead__branch", "lead__tenant", "agent__account", "script", "account").get(
+        pk=call_id
+    )
     lead, agent, script = call.lead, call.agent, call.script
     if lead is None or agent is None or script is None:
         return _fail(call, ErrorCategory.INVALID_REQUEST, "The lead, agent or script of this call was removed.")
@@ -163,7 +180,6 @@ def dial(call_id: int) -> Call | None:
         webhook_url=call.account.webhook_url,
         voice_id=agent.voice_id,
     )
-    Call.objects.filter(pk=call.pk).update(prompt_variables=rendered.variables)
     lead_services.mark_attempted(lead, now)
     try:
         started = for_account(call.account).start_call(request)
@@ -172,10 +188,17 @@ def dial(call_id: int) -> Call | None:
             Call.objects.filter(pk=call.pk, status=CallStatus.DIALING).update(status=CallStatus.QUEUED, dialed_at=None)
             raise RetryLater(error) from error
         if error.category == ErrorCategory.UNCERTAIN:
-            Call.objects.filter(pk=call.pk).update(error_category=error.category, error_message=error.message[:500])
+            Call.objects.filter(pk=call.pk).update(
+                error_category=error.category, error_message=error.message[:500], prompt_variables=rendered.variables
+            )
             return call
+        Call.objects.filter(pk=call.pk).update(prompt_variables=rendered.variables)
         return _fail(call, error.category, error.message)
-    Call.objects.filter(pk=call.pk, provider_call_id="").update(provider_call_id=started.provider_call_id)
+    Call.objects.filter(pk=call.pk).update(
+        prompt_variables=rendered.variables,
+        # a webhook that raced ahead may have written it already
+        provider_call_id=Coalesce(NullIf(F("provider_call_id"), Value("")), Value(started.provider_call_id)),
+    )
     for handler in dial_handlers():
         handler(call)
     return call

@@ -27,7 +27,7 @@ from leads.pipeline import Stage
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin
 
 from . import audiences, services
-from .models import Campaign, CampaignStatus, CampaignTarget, FollowUpRule, TargetStatus
+from .models import SKIP_LABELS, Campaign, CampaignStatus, CampaignTarget, FollowUpRule, TargetStatus
 
 STATUS_COLOURS = {
     "Draft": "info",
@@ -54,6 +54,11 @@ AUDIENCE_KINDS = [
 ]
 
 
+def labelled(counts: dict, labels: dict = SKIP_LABELS) -> list[tuple[str, int]]:
+    """Codes with counts, as the words staff read (zeros left out)."""
+    return [(labels.get(code, code), n) for code, n in counts.items() if n]
+
+
 class CampaignForm(forms.ModelForm):
     """The campaign, with its audience built from plain fields (stored as the ``audience`` JSON)."""
 
@@ -66,13 +71,17 @@ class CampaignForm(forms.ModelForm):
         required=False, min_value=1, widget=UnfoldAdminIntegerFieldWidget, help_text="Not contacted for N days."
     )
     number = forms.IntegerField(
+        label="N",
         required=False,
         min_value=1,
         widget=UnfoldAdminIntegerFieldWidget,
         help_text="The N of the choice above (minutes, or days).",
     )
     vins = forms.CharField(
-        required=False, widget=UnfoldAdminTextareaWidget, help_text="Recall: one VIN per line (or comma-separated)."
+        label="VINs",
+        required=False,
+        widget=UnfoldAdminTextareaWidget,
+        help_text="Recall: one VIN per line (or comma-separated).",
     )
 
     class Meta:
@@ -242,10 +251,14 @@ class CampaignAdmin(TenantModelAdmin):
         campaign = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if campaign is not None:
-            extra_context["stats"] = services.stats(campaign)
+            extra_context["stats"] = stats = services.stats(campaign)
+            extra_context["skipped"] = labelled(stats["skipped_by_reason"])
+            extra_context["target_rows"] = labelled(stats["targets_by_status"], dict(TargetStatus.choices))
+            extra_context["outcome_rows"] = labelled(stats["outcomes"], dict(Outcome.choices))
             extra_context["dialer"] = services.dialer_status()
             if campaign.status == CampaignStatus.DRAFT:
-                extra_context["preview"] = audiences.preview(campaign)
+                extra_context["preview"] = preview = audiences.preview(campaign)
+                extra_context["preview_skipped"] = labelled(preview["skipped_by_reason"])
             targets = reverse("admin:campaigns_campaigntarget_changelist")
             extra_context["targets_url"] = f"{targets}?campaign__id__exact={campaign.pk}"
         return super().change_view(request, object_id, form_url, extra_context)
@@ -285,8 +298,8 @@ class CampaignAdmin(TenantModelAdmin):
         def perform(campaign, data):
             campaign = services.start(campaign, actor=request.user)
             stats = services.stats(campaign)
-            skipped = ", ".join(f"{n} {reason}" for reason, n in stats["skipped_by_reason"].items()) or "none"
-            return f"{campaign.get_status_display()}: {stats['targets']} targets; skipped: {skipped}."
+            skipped = "; ".join(f"{n}: {label.lower()}" for label, n in labelled(stats["skipped_by_reason"]))
+            return f"{campaign.get_status_display()}: {stats['targets']} targets; skipped: {skipped or 'none'}."
 
         return self._confirm(request, object_id, "Start", perform)
 

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from calls.compliance import check_many
 from calls.models import LIVE_STATUSES, Call, CallStatus
-from calls.services import queue_dial
+from calls.services import queue_dial, queue_dials
+from tenants.db import bulk_set
 from tenants.scoping import tenant_scope
 
 from . import audiences, services
@@ -100,11 +101,12 @@ def claim_batch(campaign: Campaign, now: datetime, limit: int) -> Counter:
         Call.objects.bulk_create(calls)
         for target, call in zip(queued, calls, strict=True):
             target.last_call = call
-        CampaignTarget.objects.bulk_update(
-            targets, ["status", "claimed_at", "attempts", "last_call", "next_attempt_at", "skip_reason"]
+        for target in targets:
+            target.updated_at = now
+        bulk_set(
+            targets, ["status", "claimed_at", "attempts", "last_call", "next_attempt_at", "skip_reason", "updated_at"]
         )
-        for call in calls:
-            queue_dial(call)
+        queue_dials(calls)
         report["queued"] = len(calls)
     return report
 

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from calls.compliance import Reason
 from tenants.models import Branch, TenantOwnedModel
 from tenants.validators import validate_business_hours
 
@@ -151,6 +152,13 @@ class TargetStatus(models.TextChoices):
     CANCELED = "canceled", "Canceled"
 
 
+# Why a target was skipped (or closed without a call): the gate's hard rules, and the campaign's own.
+SKIP_REASONS = [
+    (reason.value, reason.label)
+    for reason in (Reason.DNC, Reason.NO_CONSENT, Reason.INVALID_NUMBER, Reason.ERASED, Reason.TENANT_PAUSED)
+] + [("ended", "The campaign ended first"), ("already_contacted", "Staff reached them first")]
+SKIP_LABELS = dict(SKIP_REASONS)
+
 OPEN_TARGET_STATUSES = [TargetStatus.PENDING, TargetStatus.QUEUED, TargetStatus.DIALING]
 
 
@@ -164,7 +172,7 @@ class CampaignTarget(TenantOwnedModel):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_call = models.ForeignKey("calls.Call", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     last_outcome = models.CharField(max_length=30, blank=True)
-    skip_reason = models.CharField(max_length=30, blank=True)
+    skip_reason = models.CharField(max_length=30, blank=True, choices=SKIP_REASONS)
     claimed_at = models.DateTimeField(null=True, blank=True, help_text="When the dialer took it (the lease).")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -69,9 +69,17 @@ def start(campaign: Campaign, *, actor=None, now=None) -> Campaign:
     status = CampaignStatus.SCHEDULED if begins > now else CampaignStatus.RUNNING
     campaign = _move(campaign, status, started_at=now)
     materialise(campaign, audiences.leads_for(campaign.audience, now), now=begins)
-    if status == CampaignStatus.RUNNING:
-        complete_if_finished(campaign)
+    if status == CampaignStatus.RUNNING and not complete_if_finished(campaign):
+        _dispatch_soon(campaign)
     return campaign
+
+
+def _dispatch_soon(campaign: Campaign) -> None:
+    """Start dialling now rather than at the next beat tick (the tick is safe to run alongside)."""
+    from .tasks import dispatch_tenant
+
+    tenant_id = campaign.tenant_id
+    transaction.on_commit(lambda: dispatch_tenant.delay(tenant_id=tenant_id))
 
 
 def materialise(campaign: Campaign, leads, *, now) -> tuple[int, int]:
@@ -119,7 +127,9 @@ def pause(campaign: Campaign, *, reason: str = "", actor=None) -> Campaign:
 def resume(campaign: Campaign, *, actor=None) -> Campaign:
     if campaign.status != CampaignStatus.PAUSED:
         raise ValidationError({"status": ["Only a paused campaign can resume."]}, code="invalid_transition")
-    return _move(campaign, CampaignStatus.RUNNING, pause_reason="")
+    campaign = _move(campaign, CampaignStatus.RUNNING, pause_reason="")
+    _dispatch_soon(campaign)
+    return campaign
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from tenants.scoping import with_tenant_scope
+
 
 @shared_task(acks_late=True)
 def dispatch_due() -> dict:
@@ -16,3 +18,14 @@ def sweep() -> dict:
     from . import dispatch
 
     return dict(dispatch.sweep())
+
+
+@shared_task(acks_late=True, expires=60)
+@with_tenant_scope
+def dispatch_tenant(tenant_id: int) -> dict:
+    """One tick for one tenant, sent when a campaign starts or resumes so dialling begins at once."""
+    from django.utils import timezone
+
+    from . import dispatch
+
+    return dict(dispatch.dispatch_tenant(timezone.now()))

@@ -18,7 +18,6 @@ from django.utils import timezone
 from leads.location import candidate_zones
 from leads.models import Lead
 from leads.services import resolved_time_zone
-from tenants.models import Tenant
 
 from .models import Script
 
@@ -56,7 +55,7 @@ def _hours_text(hours: dict) -> str:
 
 def variables_for(lead: Lead, script: Script, now: datetime | None = None) -> dict[str, str]:
     now = now or timezone.now()
-    tenant = Tenant.objects.get(pk=lead.tenant_id)
+    tenant = lead.tenant  # loaded with the lead where the caller can (dial does)
     branch = lead.branch
     zone = resolved_time_zone(lead)
     local_now = now.astimezone(ZoneInfo(zone))

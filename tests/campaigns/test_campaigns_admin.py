@@ -93,7 +93,7 @@ def test_draft_page_previews_and_offers_start_only(staff, tenant_a, campaign, br
     assert response.status_code == 200
     assert response.context["preview"]["would_call"] == 2
     html = response.content.decode()
-    assert "Audience preview" in html and "1 dnc" in html
+    assert "Audience preview" in html and "1: on the do-not-call list" in html
     assert url("start_campaign", campaign.pk) in html
     assert url("resume_campaign", campaign.pk) not in html
     assert url("pause_campaign", campaign.pk) not in html
@@ -137,7 +137,14 @@ def test_changelist_shows_progress_in_a_fixed_number_of_queries(
     assert "4 / 8" in response.content.decode()  # the four without consent are skipped: finished
 
 
-def test_the_campaign_page_says_whether_the_dialer_is_ticking(staff, tenant_a, campaign):
+def test_the_campaign_page_says_whether_the_dialer_is_ticking(staff, tenant_a, campaign, branch):
+    from campaigns import services
+    from tenants.scoping import tenant_scope
+
+    assert "The dialer has not run" not in staff.get(url("change", campaign.pk)).content.decode()  # a draft
+    make_leads(tenant_a, branch, 1)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
     assert "The dialer has not run yet" in staff.get(url("change", campaign.pk)).content.decode()
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period="seconds")
     PeriodicTask.objects.create(

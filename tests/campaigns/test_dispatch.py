@@ -41,7 +41,7 @@ def test_two_dispatchers_at_once_never_make_two_calls_for_one_target(tenant_a, c
     def run():
         try:
             barrier.wait(timeout=10)
-            with mock.patch("campaigns.dispatch.queue_dial"):  # the provider is not the point here
+            with mock.patch("campaigns.dispatch.queue_dials"):  # the provider is not the point here
                 tick(tenant_a, MONDAY_11_NEW_YORK)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -69,7 +69,7 @@ def test_claims_are_bounded_by_concurrency_and_caps(tenant_a, branch, clock):
     make_leads(tenant_a, branch, 20)
     with tenant_scope(tenant_a.pk):
         services.start(campaign)
-    with mock.patch("campaigns.dispatch.queue_dial"):
+    with mock.patch("campaigns.dispatch.queue_dials"):
         tick(tenant_a)
         assert Call.all_tenants.filter(campaign=campaign).count() == 5  # the campaign's own limit
         tick(tenant_a)
@@ -77,7 +77,7 @@ def test_claims_are_bounded_by_concurrency_and_caps(tenant_a, branch, clock):
     Call.all_tenants.filter(campaign=campaign).update(status="ended")
     campaign.max_per_hour = 8
     campaign.save()
-    with mock.patch("campaigns.dispatch.queue_dial"):
+    with mock.patch("campaigns.dispatch.queue_dials"):
         tick(tenant_a)
     assert Call.all_tenants.filter(campaign=campaign).count() == 8  # the hourly cap
 
@@ -99,10 +99,11 @@ def test_queries_per_claimed_batch_do_not_grow_with_the_batch(tenant_a, branch, 
         )
         with tenant_scope(tenant_a.pk):
             services.start(campaign)
-            with mock.patch("campaigns.dispatch.queue_dial"), CaptureQueriesContext(connection) as captured:
+            with mock.patch("campaigns.dispatch.queue_dials"), CaptureQueriesContext(connection) as captured:
                 dispatch.claim_batch(campaign, MONDAY_11_NEW_YORK, 1000)
         return len(captured.captured_queries)
 
+    queries_for(2, "+1718555")  # warm the process memos (calling policy) first
     assert queries_for(80, "+1646555") <= queries_for(5, "+1917555")
 
 
@@ -111,14 +112,14 @@ def test_pause_stops_new_dials_resume_continues_cancel_leaves_nothing_queued(ten
     with tenant_scope(tenant_a.pk):
         services.start(campaign)
         services.pause(campaign, reason="Front desk busy")
-    with mock.patch("campaigns.dispatch.queue_dial"):
+    with mock.patch("campaigns.dispatch.queue_dials"):
         tick(tenant_a)
     assert Call.all_tenants.filter(campaign=campaign).count() == 0
     with tenant_scope(tenant_a.pk):
         services.resume(Campaign.objects.get(pk=campaign.pk))
     campaign.max_concurrent = 2
     campaign.save()  # an edit from a form loaded while paused: it must not undo the resume
-    with mock.patch("campaigns.dispatch.queue_dial"):
+    with mock.patch("campaigns.dispatch.queue_dials"):
         tick(tenant_a)
     assert Call.all_tenants.filter(campaign=campaign).count() == 2
     with tenant_scope(tenant_a.pk):
@@ -134,7 +135,7 @@ def test_a_lost_claim_is_requeued_by_the_sweeper_and_the_target_is_called_once(
     make_leads(tenant_a, branch, 3)
     with tenant_scope(tenant_a.pk):
         services.start(campaign)
-    with mock.patch("campaigns.dispatch.queue_dial"):  # the worker dies: place_call is never sent
+    with mock.patch("campaigns.dispatch.queue_dials"):  # the worker dies: place_call is never sent
         tick(tenant_a)
     assert set(Call.all_tenants.filter(campaign=campaign).values_list("status", flat=True)) == {"queued"}
     clock.shift(dispatch.LEASE + timedelta(minutes=1))
@@ -155,7 +156,7 @@ def test_deferred_at_20_59_in_florida_goes_out_at_8_the_next_day_not_before(tena
     late = datetime(2026, 11, 24, 1, 59, tzinfo=UTC)  # 20:59 in Miami
     with tenant_scope(tenant_a.pk):
         services.start(campaign, now=late)
-    with mock.patch("campaigns.dispatch.queue_dial"):
+    with mock.patch("campaigns.dispatch.queue_dials"):
         tick(tenant_a, late)
         (target,) = targets(campaign)
         assert target.status == "pending"
@@ -176,7 +177,7 @@ def test_campaign_windows_narrow_the_hours(tenant_a, agent, branch, clock):
     make_leads(tenant_a, branch, 1)
     with tenant_scope(tenant_a.pk):
         services.start(campaign)
-    with mock.patch("campaigns.dispatch.queue_dial"):
+    with mock.patch("campaigns.dispatch.queue_dials"):
         tick(tenant_a)
     (target,) = targets(campaign)
     assert target.next_attempt_at == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 New York
@@ -195,7 +196,7 @@ def test_three_calls_a_day_hold_across_campaigns(tenant_a, campaign, branch, clo
         )
     with tenant_scope(tenant_a.pk):
         services.start(campaign)
-    with mock.patch("campaigns.dispatch.queue_dial"):
+    with mock.patch("campaigns.dispatch.queue_dials"):
         report = tick(tenant_a)
     assert report["deferred:frequency"] == 1
     (target,) = targets(campaign)
@@ -319,7 +320,7 @@ def test_speed_to_lead_takes_new_leads_as_they_arrive_unless_someone_called_firs
     with tenant_scope(tenant_a.pk):
         services.start(campaign)
     fresh, called = make_leads(tenant_a, branch, 2)
-    with mock.patch("campaigns.dispatch.queue_dial"):
+    with mock.patch("campaigns.dispatch.queue_dials"):
         tick(tenant_a)  # enrolled now, due in five minutes
         assert {t.lead_id for t in targets(campaign)} == {fresh.pk, called.pk}
         assert Call.all_tenants.filter(campaign=campaign).count() == 0
@@ -373,7 +374,69 @@ def test_dispatch_due_fans_out_over_tenants(tenant_a, tenant_b, campaign, branch
     for tenant, c in ((tenant_a, campaign), (tenant_b, b_campaign)):
         with tenant_scope(tenant.pk):
             services.start(c)
-    with mock.patch("campaigns.dispatch.queue_dial"):
+    with mock.patch("campaigns.dispatch.queue_dials"):
         report = dispatch.dispatch_due()
     assert report["queued"] == 3
     assert Call.all_tenants.filter(tenant=tenant_b).count() == 1
+
+
+def test_the_dialer_keeps_each_zones_hours_the_day_after_daylight_saving_starts(tenant_a, campaign):
+    """Monday 15 March 2027, the day after clocks went forward (Arizona and Hawaii did not)."""
+    new_york, phoenix, honolulu = (
+        make_leads(tenant_a, None, 1, prefix=p)[0] for p in ("+1212555", "+1602555", "+1808555")
+    )
+    morning = datetime(2027, 3, 15, 12, 30, tzinfo=UTC)  # 08:30 EDT, 05:30 MST, 02:30 HST
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign, now=morning)
+    with mock.patch("campaigns.dispatch.queue_dials"):
+        tick(tenant_a, morning)
+    assert list(Call.all_tenants.filter(campaign=campaign).values_list("lead_id", flat=True)) == [new_york.pk]
+    due = {t.lead_id: t.next_attempt_at for t in targets(campaign) if t.status == "pending"}
+    assert due == {
+        phoenix.pk: datetime(2027, 3, 15, 15, 0, tzinfo=UTC),  # 08:00 MST
+        honolulu.pk: datetime(2027, 3, 15, 18, 0, tzinfo=UTC),  # 08:00 HST
+    }
+
+
+@pytest.mark.parametrize(
+    "prefix,allowed",
+    [("+1212555", True), ("+1405555", True), ("+1410555", False)],  # New York, Oklahoma City, Baltimore
+)
+def test_oklahoma_and_maryland_stop_at_20(tenant_a, campaign, prefix, allowed):
+    (lead,) = make_leads(tenant_a, None, 1, prefix=prefix)
+    evening = datetime(2027, 3, 16, 0, 30, tzinfo=UTC)  # 20:30 EDT, 19:30 CDT
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign, now=evening)
+    with mock.patch("campaigns.dispatch.queue_dials"):
+        tick(tenant_a, evening)
+    assert Call.all_tenants.filter(lead=lead).exists() is allowed
+    if not allowed:
+        (target,) = targets(campaign)
+        assert target.next_attempt_at == datetime(2027, 3, 16, 12, 0, tzinfo=UTC)  # 08:00 EDT
+
+
+def test_one_call_at_a_time_per_person_across_campaigns(tenant_a, campaign, branch, clock):
+    (lead,) = make_leads(tenant_a, branch, 1)
+    other = CampaignFactory(tenant=tenant_a, agent=campaign.agent, script=campaign.script)
+    CallFactory(tenant=tenant_a, lead=lead, campaign=other, purpose="win_back", status="queued", dialed_at=None)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    with mock.patch("campaigns.dispatch.queue_dials"):
+        report = tick(tenant_a)
+    assert report["deferred:concurrency"] == 1
+    (target,) = targets(campaign)
+    assert target.next_attempt_at == MONDAY_11_NEW_YORK + timedelta(minutes=5)
+
+
+def test_the_silent_simulator_takes_calls_and_says_nothing(tenant_a, branch, clock, django_capture_on_commit_callbacks):
+    agent = make_agent(tenant_a, silent=True)
+    campaign = CampaignFactory(tenant=tenant_a, agent=agent, script=ScriptFactory(tenant=tenant_a))
+    make_leads(tenant_a, branch, 3)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    with django_capture_on_commit_callbacks(execute=True):
+        tick(tenant_a)
+    calls = Call.all_tenants.filter(campaign=campaign)
+    assert [c.status for c in calls] == ["dialing"] * 3 and all(c.provider_call_id for c in calls)
+    assert {t.status for t in targets(campaign)} == {"dialing"}
+    assert not calls.filter(events__isnull=False).exists()

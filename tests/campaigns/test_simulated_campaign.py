@@ -65,7 +65,9 @@ def test_a_campaign_over_fifty_demo_leads(clock, django_capture_on_commit_callba
     skipped = Counter(targets.filter(status="skipped").values_list("skip_reason", flat=True))
     assert set(skipped) <= {"no_consent", "dnc", "opt_out"}
     calls = Call.all_tenants.filter(campaign=first)
-    assert not calls.filter(status="canceled").exists(), "the dialer and the gate at dial time agree"
+    assert not calls.filter(status="canceled").exists(), list(
+        calls.filter(status="canceled").values_list("compliance_code", "error_message", "created_at", "dialed_at")
+    )
     per_target = Counter(calls.values_list("campaign_target_id", flat=True))
     assert max(per_target.values()) <= first.max_attempts
     assert any(n > 1 for n in per_target.values()), "some no-answer was retried"

@@ -5,7 +5,8 @@ account's generated API key), and its events go through the same webhook
 handler as a real provider's, a few seconds later via Celery. What happens on
 a call is decided by a seeded random generator (deterministic for tests) from a
 tunable mix in ``provider_ids["mix"]``; the conversation is built from the
-script and the lead (see voice.simulation).
+script and the lead (see voice.simulation). With ``provider_ids["silent"]`` it
+takes calls and never reports on them (load tests of the dialer, bench/dispatch.py).
 """
 
 import uuid
@@ -24,6 +25,8 @@ class SimulatorClient(RetellClient):
         from voice.tasks import simulate_call
 
         provider_call_id = f"sim_{uuid.uuid4().hex[:20]}"
+        if (self.account.provider_ids or {}).get("silent"):
+            return StartedCall(provider_call_id, {"simulated": True, "silent": True})
         tenant_id, call_id = request.tenant_id, request.call_id
         # After the caller's transaction commits, so the call row and its provider id are there to find.
         transaction.on_commit(
