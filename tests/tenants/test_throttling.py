@@ -1,6 +1,9 @@
 """Rate limits: counted per client and window, shared through the cache, exact near the limit."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -8,6 +11,13 @@ from tenants.api import throttling
 from tests.conftest import api_client
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def one_window():
+    """Windows are fixed minutes: a test whose requests straddle a minute boundary would see two windows."""
+    with time_machine.travel(datetime(2026, 11, 23, 16, 0, 10, tzinfo=UTC), tick=False):
+        yield
 
 
 @pytest.fixture
