@@ -82,6 +82,7 @@ def test_claims_are_bounded_by_concurrency_and_caps(tenant_a, branch, clock):
     assert Call.all_tenants.filter(campaign=campaign).count() == 8  # the hourly cap
 
 
+@pytest.mark.postgres  # SQLite's limit on statement parameters splits bulk writes into several statements
 def test_queries_per_claimed_batch_do_not_grow_with_the_batch(tenant_a, branch, clock, django_assert_max_num_queries):
     from django.test.utils import CaptureQueriesContext
 
