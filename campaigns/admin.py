@@ -1,5 +1,7 @@
 """Campaigns in the admin: build (with an audience builder and preview), start, watch, pause, resume, cancel."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -54,6 +56,20 @@ AUDIENCE_KINDS = [
 ]
 
 
+VIN_PATTERN = re.compile(rb"\b[A-HJ-NPR-Z0-9]{17}\b")
+RECALL_FILE_LIMIT = 5 * 1024 * 1024
+
+
+def vins_in(upload) -> list[str]:
+    """Every VIN in an uploaded recall list, in order, once each (whatever its columns)."""
+    if upload.size > RECALL_FILE_LIMIT:
+        raise ValidationError("The recall list is over 5 MB; split it or paste the VINs.")
+    found = VIN_PATTERN.findall(upload.read().upper())
+    if not found:
+        raise ValidationError("No VIN (17 letters and digits) was found in that file.")
+    return list(dict.fromkeys(vin.decode() for vin in found))
+
+
 def labelled(counts: dict, labels: dict = SKIP_LABELS) -> list[tuple[str, int]]:
     """Codes with counts, as the words staff read (zeros left out)."""
     return [(labels.get(code, code), n) for code, n in counts.items() if n]
@@ -82,6 +98,13 @@ class CampaignForm(forms.ModelForm):
         required=False,
         widget=UnfoldAdminTextareaWidget,
         help_text="Recall: one VIN per line (or comma-separated).",
+    )
+
+    recall_file = forms.FileField(
+        label="Recall list file",
+        required=False,
+        widget=UnfoldAdminFileFieldWidget,
+        help_text="Or upload the manufacturer's list (CSV or text): every VIN in it is added to those above.",
     )
 
     class Meta:
@@ -144,7 +167,14 @@ class CampaignForm(forms.ModelForm):
         if number_key and cleaned.get("number"):
             audience[number_key] = cleaned["number"]
         if kind == "recall":
-            audience["vins"] = [v.strip().upper() for v in (cleaned.get("vins") or "").replace(",", "\n").split() if v]
+            typed = [v.strip().upper() for v in (cleaned.get("vins") or "").replace(",", "\n").split() if v]
+            uploaded = []
+            if cleaned.get("recall_file"):
+                try:
+                    uploaded = vins_in(cleaned["recall_file"])
+                except ValidationError as exc:
+                    self.add_error("recall_file", exc)
+            audience["vins"] = list(dict.fromkeys(typed + uploaded))
         try:
             self.instance.audience = audiences.validate(audience)
         except ValidationError as exc:
@@ -183,6 +213,7 @@ class CampaignAdmin(TenantModelAdmin):
                     "score_min",
                     "not_contacted_days",
                     "vins",
+                    "recall_file",
                 ]
             },
         ),

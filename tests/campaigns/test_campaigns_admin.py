@@ -167,3 +167,35 @@ def test_viewers_cannot_start(client, tenant_a, campaign):
     client.force_login(member(tenant_a, Role.VIEWER, "vera"))
     assert client.post(url("start_campaign", campaign.pk)).status_code == 403
     assert Campaign.all_tenants.get(pk=campaign.pk).status == "draft"
+
+
+def test_a_recall_list_file_becomes_the_audience(staff, tenant_a, agent):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import LeadFactory, ScriptFactory, VehicleFactory
+
+    owner = LeadFactory(tenant=tenant_a, phone="+12125550001")
+    VehicleFactory(tenant=tenant_a, lead=owner, vin="1HGCM82633A004352")
+    LeadFactory(tenant=tenant_a, phone="+12125550002")
+    script = ScriptFactory(tenant=tenant_a, purpose="recall")
+    listing = b"Campaign,VIN,Model\n26V-114,1hgcm82633a004352,Accord\n26V-114,JH4KA8260MC000000,Legend\n"
+    form = {
+        "name": "Recall 26V-114",
+        "agent": agent.pk,
+        "script": script.pk,
+        "audience_kind": "recall",
+        "calling_windows": '{"mon": [["10:00", "18:00"]]}',
+        "zone_policy": "lead",
+        "max_attempts": "3",
+        "retry_minutes": "{}",
+        "max_concurrent": "5",
+    }
+    response = staff.post(url("add"), {**form, "recall_file": SimpleUploadedFile("recall.csv", listing)})
+    assert response.status_code == 302
+    campaign = Campaign.all_tenants.get(name="Recall 26V-114")
+    assert campaign.audience["vins"] == ["1HGCM82633A004352", "JH4KA8260MC000000"]
+    page = staff.get(url("change", campaign.pk))
+    assert [row["id"] for row in page.context["preview"]["sample"]] == [owner.pk]
+
+    nothing = staff.post(url("add"), {**form, "name": "Empty", "recall_file": SimpleUploadedFile("x.csv", b"a,b\n")})
+    assert "No VIN" in str(nothing.context["adminform"].form.errors["recall_file"])
