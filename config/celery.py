@@ -21,6 +21,8 @@ BEAT = {
     "dispatch-due-campaign-targets": ("campaigns.tasks.dispatch_due", 60),
     "sweep-lost-campaign-claims": ("campaigns.tasks.sweep", 120),
     "expire-stale-calls": ("calls.tasks.expire_stale_calls", 300),
+    "send-due-reminders": ("appointments.tasks.send_due_reminders", 60),
+    "mark-unmarked-no-shows": ("appointments.tasks.expire_no_shows", 600),
 }
 
 app.conf.beat_schedule = {

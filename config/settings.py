@@ -307,6 +307,14 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Voice CRM <noreply@localhost>")
 
+# --- SMS (appointment reminders; see appointments.notify) ----------------------------
+
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")  # console | twilio | locmem
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")  # else each business's callback number
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="https://api.twilio.com")
+
 # --- Logging ------------------------------------------------------------------------
 
 LOGGING = {

@@ -17,6 +17,7 @@ from tenants.scoping import tenant_scope
 from .factories import BranchFactory, MembershipFactory, TenantFactory, UserFactory
 
 PASSWORD = "pw-123-secret"
+pytest_plugins = ["tests.provider_server"]  # provider_server, no_backoff_sleep
 
 
 def _missing_service(item) -> str | None:

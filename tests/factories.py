@@ -5,6 +5,8 @@ generic isolation tests pick up models added later. Related tenant-owned rows
 are made in the same tenant as the row itself.
 """
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -359,3 +361,93 @@ class FollowUpRuleFactory(ModelFactory):
     source_campaign = same_tenant(CampaignFactory)
     target_campaign = same_tenant(CampaignFactory)
     outcomes = factory.LazyFunction(lambda: ["voicemail"])
+
+
+from appointments.models import (  # noqa: E402
+    Appointment,
+    AppointmentMove,
+    AppointmentSettings,
+    AvailabilityRule,
+    CalendarFeed,
+    Closure,
+    Reminder,
+)
+
+
+@registered
+class AvailabilityRuleFactory(ModelFactory):
+    class Meta:
+        model = AvailabilityRule
+
+    tenant = factory.SubFactory(TenantFactory)
+    branch = same_tenant(BranchFactory)
+    weekday = 0
+    opens = datetime.time(9, 0)
+    closes = datetime.time(17, 0)
+    slot_minutes = 60
+    capacity = 1
+    min_notice_minutes = 0
+
+
+@registered
+class ClosureFactory(ModelFactory):
+    class Meta:
+        model = Closure
+
+    tenant = factory.SubFactory(TenantFactory)
+    branch = same_tenant(BranchFactory)
+    start_date = datetime.date(2026, 12, 25)
+    reason = "Christmas"
+
+
+@registered
+class AppointmentFactory(ModelFactory):
+    class Meta:
+        model = Appointment
+
+    tenant = factory.SubFactory(TenantFactory)
+    branch = same_tenant(BranchFactory)
+    lead = same_tenant(LeadFactory)
+    kind = "tour"
+    start = datetime.datetime(2026, 11, 30, 15, 0, tzinfo=datetime.UTC)
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=1))
+
+
+@registered
+class AppointmentMoveFactory(ModelFactory):
+    class Meta:
+        model = AppointmentMove
+
+    tenant = factory.SubFactory(TenantFactory)
+    appointment = same_tenant(AppointmentFactory)
+    from_start = datetime.datetime(2026, 11, 30, 14, 0, tzinfo=datetime.UTC)
+    to_start = datetime.datetime(2026, 11, 30, 15, 0, tzinfo=datetime.UTC)
+
+
+@registered
+class ReminderFactory(ModelFactory):
+    class Meta:
+        model = Reminder
+
+    tenant = factory.SubFactory(TenantFactory)
+    appointment = same_tenant(AppointmentFactory)
+    channel = "sms"
+    send_at = datetime.datetime(2026, 11, 29, 15, 0, tzinfo=datetime.UTC)
+
+
+@registered
+class AppointmentSettingsFactory(ModelFactory):
+    class Meta:
+        model = AppointmentSettings
+        django_get_or_create = ["tenant"]
+
+    tenant = factory.SubFactory(TenantFactory)
+
+
+@registered
+class CalendarFeedFactory(ModelFactory):
+    class Meta:
+        model = CalendarFeed
+
+    tenant = factory.SubFactory(TenantFactory)
+    branch = same_tenant(BranchFactory)

@@ -101,15 +101,6 @@ def retell_agent(tenant, server):
     return VoiceAgentFactory(tenant=tenant, account=account)
 
 
-@pytest.fixture
-def provider_server():
-    from tests.voice.conftest import ProviderServer
-
-    server = ProviderServer()
-    yield server
-    server.close()
-
-
 @pytest.mark.parametrize(
     "status,category,health", [(401, "bad_credentials", "bad_credentials"), (402, "out_of_funds", "out_of_funds")]
 )

@@ -60,17 +60,27 @@ def _never_sent(exc: Exception) -> bool:
 
 
 class JsonHttp:
-    def __init__(self, base_url: str, headers: dict[str, str], session: requests.Session | None = None):
+    """JSON answers; requests as JSON, or as a form (``data=``, e.g. Twilio's API)."""
+
+    def __init__(self, base_url: str, headers: dict[str, str], session: requests.Session | None = None, auth=None):
         self.base_url = base_url.rstrip("/")
         self.headers = {"Content-Type": "application/json", "Accept": "application/json", **headers}
         self.session = session or requests.Session()
+        self.auth = auth
 
-    def request(self, method: str, path: str, json=None, *, retries: int = RETRIES) -> dict:
+    def request(self, method: str, path: str, json=None, *, data=None, retries: int = RETRIES) -> dict:
         url = f"{self.base_url}{path}"
+        headers = self.headers if data is None else {k: v for k, v in self.headers.items() if k != "Content-Type"}
         for attempt in range(retries + 1):
             try:
                 response = self.session.request(
-                    method, url, json=json, headers=self.headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
+                    method,
+                    url,
+                    json=json,
+                    data=data,
+                    headers=headers,
+                    auth=self.auth,
+                    timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if not _never_sent(exc):

@@ -1,0 +1,92 @@
+"""What the appointments room adds to the leads room: timeline entries, engagement for scoring,
+appointments in a data export, and scrubbing them on erasure."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from .models import Appointment, AppointmentMove, Status
+
+
+def timeline_entries(lead) -> list[dict]:
+    entries = []
+    appointments = list(Appointment.objects.filter(lead=lead).select_related("branch"))
+    for appointment in appointments:
+        link = {
+            "appointment_id": appointment.pk,
+            "url": reverse("admin:appointments_appointment_change", args=[appointment.pk]),
+        }
+        title = f"{appointment.get_kind_display()} booked at {appointment.branch.name}"
+        entries.append(
+            {"at": appointment.created_at, "kind": "appointment", "title": title, "detail": "", "by": "", "link": link}
+        )
+        if appointment.status in (Status.ATTENDED, Status.NO_SHOW, Status.CANCELED):
+            at = appointment.checked_in_at or appointment.closed_at or appointment.updated_at
+            detail = appointment.cancel_reason if appointment.status == Status.CANCELED else ""
+            entries.append(
+                {
+                    "at": at,
+                    "kind": "appointment",
+                    "title": f"{appointment.get_kind_display()}: {appointment.get_status_display()}",
+                    "detail": detail,
+                    "by": "",
+                    "link": link,
+                }
+            )
+    for move in AppointmentMove.objects.filter(appointment__in=appointments):
+        entries.append(
+            {
+                "at": move.moved_at,
+                "kind": "appointment",
+                "title": f"Appointment moved: {move}",
+                "detail": move.reason,
+                "by": "",
+                "link": {"appointment_id": move.appointment_id},
+            }
+        )
+    return entries
+
+
+def engagement(lead_ids: list[int]) -> dict[int, dict[str, int]]:
+    rows = (
+        Appointment.objects.filter(lead_id__in=lead_ids)
+        .values("lead_id")
+        .annotate(
+            booked=Count("pk", filter=~Q(status=Status.CANCELED)),
+            attended=Count("pk", filter=Q(status=Status.ATTENDED)),
+        )
+    )
+    return {
+        row["lead_id"]: {"appointments_booked": row["booked"], "appointments_attended": row["attended"]} for row in rows
+    }
+
+
+def export_appointments(lead) -> list[dict]:
+    return [
+        {
+            "id": a.pk,
+            "kind": a.kind,
+            "start": a.start.isoformat(),
+            "end": a.end.isoformat(),
+            "status": a.status,
+            "branch": a.branch_id,
+            "notes": a.notes,
+            "cancel_reason": a.cancel_reason,
+        }
+        for a in Appointment.objects.filter(lead=lead)
+    ]
+
+
+def erase_appointments(lead) -> None:
+    """The appointments stay (for the figures) without the person or what was written about them."""
+    from leads.privacy import scrub
+
+    from .models import Reminder, ReminderStatus
+
+    appointments = Appointment.objects.filter(lead=lead)
+    ids = list(appointments.values_list("pk", flat=True))
+    Reminder.objects.filter(appointment_id__in=ids, status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.CANCELED, error="The person was erased."
+    )
+    AppointmentMove.objects.filter(appointment_id__in=ids).update(reason="")
+    appointments.update(notes="", cancel_reason="", vehicle=None, lead=None)
+    scrub({"appointments.appointment": ids})
