@@ -35,6 +35,11 @@ def branch_zone(branch) -> ZoneInfo:
     return ZoneInfo(branch.time_zone or "UTC")
 
 
+def branch_today(branch) -> date:
+    """Today's date where the branch is."""
+    return timezone.now().astimezone(branch_zone(branch)).date()
+
+
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     """``day`` at ``at`` in ``zone``, or None when that local time does not exist that day."""
     moment = datetime.combine(day, at).replace(tzinfo=zone, fold=0)

@@ -97,11 +97,15 @@ class AvailabilityRule(TenantOwnedModel):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}{who}"
 
     def clean(self):
+        errors = {}
         if self.opens and self.closes and self.opens >= self.closes:
-            raise ValidationError({"closes": "Closing time must be after opening time."})
-        unknown = [k for k in self.kinds or [] if k not in Kind.values]
-        if unknown:
-            raise ValidationError({"kinds": f"Unknown kind(s): {', '.join(unknown)}."})
+            errors["closes"] = "Closing time must be after opening time."
+        if not isinstance(self.kinds, list):
+            errors["kinds"] = 'Use a list, e.g. ["service"].'
+        elif unknown := [k for k in self.kinds if k not in Kind.values]:
+            errors["kinds"] = f"Unknown kind(s): {', '.join(map(str, unknown))}."
+        if errors:
+            raise ValidationError(errors)
 
     def serves(self, kind: str) -> bool:
         return not self.kinds or kind in self.kinds
@@ -253,6 +257,22 @@ def default_offsets():
     return {"default": [1440, 120]}
 
 
+def offsets_problem(offsets) -> str | None:
+    """What is wrong with a reminder-offsets value, if anything."""
+    if not isinstance(offsets, dict) or not all(
+        isinstance(v, list) and all(isinstance(m, int) and not isinstance(m, bool) and m > 0 for m in v)
+        for v in offsets.values()
+    ):
+        return 'Use {"default": [1440, 120]}: whole minutes before the start, per kind.'
+    if unknown := [k for k in offsets if k != "default" and k not in Kind.values]:
+        return f"Unknown kind(s): {', '.join(unknown)}."
+    return None
+
+
+def default_channels():
+    return ["sms", "email"]
+
+
 class AppointmentSettings(TenantOwnedModel):
     """Per tenant: when and how reminders go out, their wording, and how bookings from calls behave."""
 
@@ -260,7 +280,9 @@ class AppointmentSettings(TenantOwnedModel):
         default=default_offsets,
         help_text='Minutes before the start, per kind, e.g. {"default": [1440, 120], "service": [2880]}.',
     )
-    reminder_channels = models.JSONField(default=list, blank=True, help_text='Default ["sms", "email"].')
+    reminder_channels = models.JSONField(
+        default=default_channels, blank=True, help_text='Any of "sms", "email", "call"; empty sends no reminders.'
+    )
     reminder_call_script = models.ForeignKey(
         "voice.Script",
         on_delete=models.SET_NULL,
@@ -295,23 +317,21 @@ class AppointmentSettings(TenantOwnedModel):
         return list(offsets.get(kind, offsets.get("default", [])))
 
     def channels(self) -> list[str]:
-        return list(self.reminder_channels or [Channel.SMS, Channel.EMAIL])
+        return list(self.reminder_channels or [])
 
     def clean(self):
-        offsets = self.reminder_offsets
-        if not isinstance(offsets, dict) or not all(
-            isinstance(v, list) and all(isinstance(m, int) and m > 0 for m in v) for v in offsets.values()
-        ):
-            raise ValidationError({"reminder_offsets": 'Use {"default": [1440, 120]}: whole minutes per kind.'})
-        unknown = [k for k in offsets if k != "default" and k not in Kind.values]
-        if unknown:
-            raise ValidationError({"reminder_offsets": f"Unknown kind(s): {', '.join(unknown)}."})
-        bad = [c for c in self.reminder_channels or [] if c not in Channel.values]
-        if bad:
-            raise ValidationError({"reminder_channels": f"Unknown channel(s): {', '.join(bad)}."})
-        calls = Channel.CALL in (self.reminder_channels or [])
-        if calls and not (self.reminder_call_script_id and self.reminder_call_agent_id):
-            raise ValidationError({"reminder_call_script": "Reminder calls need a script and an agent."})
+        errors = {}
+        if problem := offsets_problem(self.reminder_offsets):
+            errors["reminder_offsets"] = problem
+        channels = self.reminder_channels
+        if not isinstance(channels, list):
+            errors["reminder_channels"] = 'Use a list, e.g. ["sms", "email"].'
+        elif bad := [c for c in channels if c not in Channel.values]:
+            errors["reminder_channels"] = f"Unknown channel(s): {', '.join(map(str, bad))}."
+        elif Channel.CALL in channels and not (self.reminder_call_script_id and self.reminder_call_agent_id):
+            errors["reminder_call_script"] = "Reminder calls need a script and an agent."
+        if errors:
+            raise ValidationError(errors)
 
 
 class CalendarFeed(TenantOwnedModel):

@@ -41,10 +41,10 @@ class SlotTaken(ValidationError):
     api_status = 409
     api_code = "slot_taken"
 
-    def __init__(self, start: datetime, alternatives: list):
+    def __init__(self, start: datetime, alternatives: list, zone=None):
         self.alternatives = alternatives
         self.api_extra = {"alternatives": [slot.start.isoformat() for slot in alternatives]}
-        local = timezone.localtime(start)
+        local = start.astimezone(zone) if zone else timezone.localtime(start)
         super().__init__({"start": [f"{local:%a %d %b %H:%M} is not free; pick another time."]}, code="slot_taken")
 
 
@@ -111,7 +111,7 @@ def book(
     staff_id = staff.pk if staff is not None else None
     slot = availability.slot_at(branch, kind, start, staff_id=staff_id)
     if slot is None:
-        raise SlotTaken(start, _alternatives(branch, kind, start, staff_id=staff_id))
+        raise SlotTaken(start, _alternatives(branch, kind, start, staff_id=staff_id), availability.branch_zone(branch))
     rule_id, chosen_staff = _pick_resource(slot, staff)
     appointment = Appointment.objects.create(
         branch=branch,
@@ -142,7 +142,9 @@ def reschedule(appointment: Appointment, start: datetime, *, actor=None, reason:
     options = {"staff_id": appointment.staff_id, "exclude_appointment": appointment.pk}
     slot = availability.slot_at(branch, appointment.kind, start, **options)
     if slot is None:
-        raise SlotTaken(start, _alternatives(branch, appointment.kind, start, **options))
+        raise SlotTaken(
+            start, _alternatives(branch, appointment.kind, start, **options), availability.branch_zone(branch)
+        )
     staff = appointment.staff if appointment.staff_id else None
     rule_id, staff_id = _pick_resource(slot, staff)
     AppointmentMove.objects.create(
@@ -204,6 +206,8 @@ def check_in(appointment: Appointment, *, actor=None) -> Appointment:
 @transaction.atomic
 def mark_no_show(appointment: Appointment, *, actor=None, automatic: bool = False) -> Appointment:
     """They did not come: the lead moves to no-show and the no-show follow-ups (campaigns) hear of it."""
+    if appointment.start > timezone.now():
+        raise ValidationError({"status": ["It has not started yet: a no-show can only be marked from its start."]})
     appointment = _change_status(appointment, Status.NO_SHOW, closed_at=timezone.now())
     cancel_reminders(appointment)
     reason = f"appointment #{appointment.pk}" + (" (not marked: past its grace period)" if automatic else "")

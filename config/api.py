@@ -3,6 +3,13 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from appointments.api import (
+    AppointmentSettingsView,
+    AppointmentViewSet,
+    AvailabilityRuleViewSet,
+    CalendarFeedViewSet,
+    ClosureViewSet,
+)
 from calls.api import CallViewSet
 from campaigns.api import CampaignViewSet, FollowUpRuleViewSet
 from leads.api.lists import DoNotCallViewSet, LeadImportViewSet, PipelineSettingsView, TagViewSet, VehicleViewSet
@@ -27,6 +34,10 @@ router.register("voice/scripts", ScriptViewSet, basename="voice-script")
 router.register("calls", CallViewSet, basename="call")
 router.register("campaigns/follow-up-rules", FollowUpRuleViewSet, basename="follow-up-rule")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("appointments/availability-rules", AvailabilityRuleViewSet, basename="availability-rule")
+router.register("appointments/closures", ClosureViewSet, basename="closure")
+router.register("appointments/calendar-feeds", CalendarFeedViewSet, basename="calendar-feed")
+router.register("appointments", AppointmentViewSet, basename="appointment")
 
 urlpatterns = [
     path("auth/login", LoginView.as_view(), name="auth-login"),
@@ -35,5 +46,6 @@ urlpatterns = [
     path("auth/me", MeView.as_view(), name="auth-me"),
     path("tenant/", CurrentTenantView.as_view(), name="current-tenant"),
     path("leads/settings/", PipelineSettingsView.as_view(), name="lead-settings"),
+    path("appointments/settings/", AppointmentSettingsView.as_view(), name="appointment-settings"),
     *router.urls,
 ]

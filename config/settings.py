@@ -274,6 +274,9 @@ SPECTACULAR_SETTINGS = {
         "DncSourceEnum": "leads.models.DncSource",
         "CallStatusEnum": "calls.models.CallStatus",
         "ImportStatusEnum": "leads.models.ImportStatus",
+        "AppointmentKindEnum": "appointments.models.Kind",
+        "AppointmentStatusEnum": "appointments.models.Status",
+        "AppointmentSourceEnum": "appointments.models.Source",
     },
 }
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from appointments.feeds import calendar_feed
 from tenants.api.errors import json_error_view
 from voice.webhooks import webhook_view
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("webhooks/voice/<str:provider>/<uuid:account_uuid>/", webhook_view, name="voice-webhook"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -74,6 +74,12 @@ MINIMUM_ROLE = {
     "leads.delete_donotcall": Role.MANAGER,
     "leads.change_pipelinesettings": Role.MANAGER,
     "leads.add_pipelinesettings": Role.MANAGER,
+    # Agents book and move appointments; opening hours, closures, reminder settings and feeds are managers'.
+    **{
+        f"appointments.{verb}_{model}": Role.MANAGER
+        for model in ("availabilityrule", "closure", "appointmentsettings", "calendarfeed")
+        for verb in ("add", "change")
+    },
 }
 
 # Permissions never granted to a role, whatever a wildcard says.

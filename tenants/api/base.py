@@ -129,38 +129,34 @@ def _rebind(field) -> None:
             target.queryset = scoped
 
 
-class TenantModelSerializer(serializers.ModelSerializer):
+class _Strict:
+    """Related fields accept only the tenant's rows; unknown fields are a 400 (reported with the other errors)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            _rebind(field)
+        return fields
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {name: ["Unknown field."] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+            raise serializers.ValidationError({**errors, **detail}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class TenantModelSerializer(_Strict, serializers.ModelSerializer):
     """Never exposes ``tenant``; related fields accept only the tenant's rows; unknown fields are a 400."""
 
     def get_field_names(self, declared_fields, info):
         return [name for name in super().get_field_names(declared_fields, info) if name != "tenant"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        for field in fields.values():
-            _rebind(field)
-        return fields
 
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
-
-
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(_Strict, serializers.Serializer):
     """A plain serializer (an action's input): related fields take the tenant's rows only; unknown fields are a 400."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        for field in fields.values():
-            _rebind(field)
-        return fields
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)

@@ -8,6 +8,11 @@ from tests.factories import AvailabilityRuleFactory, BranchFactory, ConsentFacto
 MONDAY_11_NEW_YORK = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
 
 
+def at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026) -> datetime:
+    """A New York wall-clock time in late November 2026 (UTC−5)."""
+    return datetime(year, month, day, hour + 5, minute, tzinfo=UTC)
+
+
 @pytest.fixture
 def clock():
     with time_machine.travel(MONDAY_11_NEW_YORK, tick=False) as traveller:

@@ -14,14 +14,9 @@ from leads.models import Lead
 from tenants.scoping import tenant_scope
 from tests.factories import AppointmentFactory, ClosureFactory, LeadFactory, UserFactory
 
-from .conftest import weekday_rules
+from .conftest import at, weekday_rules
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026) -> datetime:
-    """A New York wall-clock time in late November 2026 (UTC−5)."""
-    return datetime(year, month, day, hour + 5, minute, tzinfo=UTC)
 
 
 def starts(slots):
@@ -144,7 +139,11 @@ def test_cancel_check_in_and_no_show(tenant_a, branch, tours, lead, clock):
 
     other = LeadFactory(tenant=tenant_a, phone="+12125550005", stage="contacted")
     with tenant_scope(tenant_a.pk):
-        services.mark_no_show(services.book(other, branch, "tour", at(24, 12)))
+        missed = services.book(other, branch, "tour", at(24, 12))
+        with pytest.raises(ValidationError, match="not started yet"):
+            services.mark_no_show(missed)
+        clock.move_to(at(24, 12, 20))
+        services.mark_no_show(missed)
     assert Lead.all_tenants.get(pk=other.pk).stage == "no_show"
 
 
@@ -200,6 +199,7 @@ def test_no_show_fires_the_follow_up_hook(tenant_a, branch, tours, lead, clock, 
     try:
         with tenant_scope(tenant_a.pk):
             appointment = services.book(lead, branch, "tour", at(23, 14))
+            clock.move_to(at(23, 14, 30))
             with django_capture_on_commit_callbacks(execute=True):
                 services.mark_no_show(appointment)
     finally:

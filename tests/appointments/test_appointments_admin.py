@@ -1,0 +1,182 @@
+"""Appointments in the admin: the booking form offers only free slots and books; the week calendar places each
+appointment in its day and hour; move, cancel, confirm, check-in and no-show from the appointment page, with
+only the buttons its status allows; today's first in the list; another tenant's rows are out of reach."""
+
+import pytest
+from django.urls import reverse
+
+from appointments.models import Appointment, AvailabilityRule
+from leads.models import Lead
+from tenants.roles import Role
+from tests.conftest import member
+from tests.factories import AppointmentFactory, BranchFactory, LeadFactory
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client, tenant_a, clock):
+    client.force_login(member(tenant_a, Role.MANAGER, "maria"))
+    return client
+
+
+def url(name, *args):
+    return reverse(f"admin:appointments_appointment_{name}", args=args)
+
+
+def slot_values(response):
+    return [value for value, _ in response.context["form"].fields["slot"].choices]
+
+
+def test_the_booking_form_offers_only_free_slots_then_books(staff, tenant_a, branch, tours, lead):
+    AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(24, 10), end=at(24, 11))
+    page = staff.get(url("book"), {"branch": branch.pk, "kind": "tour", "day": "2026-11-24"})
+    assert page.status_code == 200
+    offered = slot_values(page)
+    assert at(24, 9).isoformat() in offered and at(24, 11).isoformat() in offered
+    assert at(24, 10).isoformat() not in offered  # the one place is taken
+    assert at(23, 12).isoformat() not in offered  # before the day asked for
+    assert "Tue 24 Nov 09:00 (1 free)" in page.content.decode()
+
+    booked = staff.post(
+        url("book"),
+        {"lead": lead.pk, "branch": branch.pk, "kind": "tour", "slot": at(24, 11).isoformat(), "notes": "Pool"},
+    )
+    appointment = Appointment.all_tenants.get(lead=lead)
+    assert booked.status_code == 302 and booked["Location"] == url("change", appointment.pk)
+    assert (appointment.start, appointment.source, appointment.notes) == (at(24, 11), "staff", "Pool")
+    assert Lead.all_tenants.get(pk=lead.pk).stage == "booked"
+
+
+def test_a_slot_taken_meanwhile_is_a_form_error_not_a_double_booking(staff, tenant_a, branch, tours, lead):
+    form = {"lead": lead.pk, "branch": branch.pk, "kind": "tour", "slot": at(24, 11).isoformat()}
+    AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(24, 11), end=at(24, 12))
+    response = staff.post(url("book"), form)
+    assert response.status_code == 200
+    assert "slot" in response.context["form"].errors
+    assert Appointment.all_tenants.count() == 1
+
+
+def test_the_booking_form_refuses_another_tenants_lead_and_branch(staff, tenant_b, branch, tours):
+    foreign_branch = BranchFactory(tenant=tenant_b)
+    foreign_lead = LeadFactory(tenant=tenant_b)
+    response = staff.post(
+        url("book"), {"lead": foreign_lead.pk, "branch": foreign_branch.pk, "kind": "tour", "slot": ""}
+    )
+    assert response.status_code == 200
+    assert {"lead", "branch"} <= set(response.context["form"].errors)
+    assert Appointment.all_tenants.count() == 0
+
+
+def test_add_goes_to_the_booking_form(staff):
+    response = staff.get(url("add"))
+    assert response.status_code == 302 and response["Location"].startswith(url("book"))
+
+
+def test_the_week_calendar_places_appointments_by_day_and_hour(staff, tenant_a, tenant_b, branch, tours, lead):
+    tour = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, kind="tour", start=at(25, 14))
+    AppointmentFactory(tenant=tenant_a, branch=branch, kind="service", start=at(25, 14), status="canceled")
+    AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(30, 9))  # next week
+    foreign = AppointmentFactory(tenant=tenant_b, kind="tour", start=at(25, 14))
+
+    response = staff.get(url("calendar"), {"branch": branch.pk, "week": "2026-11-25"})
+    assert response.status_code == 200
+    grid = response.context["grid"]
+    assert [str(day["date"]) for day in grid["days"]][:2] == ["2026-11-23", "2026-11-24"]
+    assert grid["hours"][0] == "09:00" and grid["hours"][-1] == "16:00"
+    wednesday = grid["days"][2]["items"]
+    assert [item["url"] for item in wednesday] == [url("change", tour.pk), wednesday[1]["url"]]
+    placed = wednesday[0]
+    assert (placed["top"], placed["time"], placed["width"]) == (5 * 56, "14:00–15:00", 50)  # two lanes at 14:00
+    assert wednesday[1]["status"] == "canceled"
+    assert grid["count"] == 2
+    html = response.content.decode()
+    assert url("change", tour.pk) in html and url("change", foreign.pk) not in html
+    assert lead.first_name in html
+
+    next_week = staff.get(url("calendar"), {"branch": branch.pk, "week": grid["next"]}).context["grid"]
+    assert next_week["count"] == 1
+
+
+def test_the_calendar_never_shows_another_tenants_branch(staff, tenant_b, branch):
+    foreign_branch = BranchFactory(tenant=tenant_b, name="Their gym")
+    AppointmentFactory(tenant=tenant_b, branch=foreign_branch, start=at(25, 14))
+    response = staff.get(url("calendar"), {"branch": foreign_branch.pk})
+    assert response.context["branch"] == branch
+    assert "Their gym" not in response.content.decode()
+
+
+def test_move_then_cancel_from_the_appointment_page(staff, tenant_a, branch, tours, lead):
+    appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, kind="tour", start=at(24, 10))
+    page = staff.get(url("detail_reschedule", appointment.pk))
+    assert {at(24, 9).isoformat(), at(25, 15).isoformat()} <= set(slot_values(page))
+
+    staff.post(url("detail_reschedule", appointment.pk), {"slot": at(25, 15).isoformat(), "reason": "Car trouble"})
+    appointment.refresh_from_db()
+    assert appointment.start == at(25, 15)
+    assert list(appointment.moves.values_list("reason", flat=True)) == ["Car trouble"]
+
+    staff.post(url("detail_cancel", appointment.pk), {"reason": "Moved away"})
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.cancel_reason) == ("canceled", "Moved away")
+
+
+def test_only_the_buttons_the_status_allows(staff, tenant_a, branch, lead):
+    booked = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(24, 10))
+    html = staff.get(url("change", booked.pk)).content.decode()
+    for name in ("detail_confirm", "detail_check_in", "detail_reschedule", "detail_cancel"):
+        assert url(name, booked.pk) in html, name
+
+    attended = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(23, 9), status="attended")
+    html = staff.get(url("change", attended.pk)).content.decode()
+    assert url("detail_cancel", attended.pk) not in html and url("detail_check_in", attended.pk) not in html
+
+
+def test_confirm_check_in_and_a_stale_click(staff, tenant_a, branch, lead):
+    appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(23, 10))
+    staff.post(url("detail_confirm", appointment.pk))
+    staff.post(url("detail_check_in", appointment.pk))
+    appointment.refresh_from_db()
+    assert appointment.status == "attended" and appointment.checked_in_at is not None
+    stale = staff.post(url("detail_no_show", appointment.pk), follow=True)
+    assert "cannot become no_show" in stale.content.decode()
+    assert Appointment.all_tenants.get(pk=appointment.pk).status == "attended"
+
+
+def test_bulk_confirm_reports_what_could_not_be(staff, tenant_a, branch, lead):
+    booked = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(24, 10))
+    canceled = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(24, 11), status="canceled")
+    response = staff.post(
+        url("changelist"),
+        {"action": "confirm_selected", "_selected_action": [booked.pk, canceled.pk]},
+        follow=True,
+    )
+    assert "Confirmed: 1. 1 could not be" in response.content.decode()
+    assert Appointment.all_tenants.get(pk=booked.pk).status == "confirmed"
+
+
+def test_the_list_starts_today_soonest_first(staff, tenant_a, branch, lead):
+    yesterday = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(22, 10))
+    later = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(26, 10))
+    this_morning = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(23, 9))
+    shown = [a.pk for a in staff.get(url("changelist")).context["cl"].result_list]
+    assert shown == [this_morning.pk, later.pk]
+    past = staff.get(url("changelist"), {"when": "past"}).context["cl"].result_list
+    assert [a.pk for a in past] == [yesterday.pk]
+
+
+def test_another_tenants_appointment_cannot_be_moved(staff, tenant_b):
+    foreign = AppointmentFactory(tenant=tenant_b, start=at(24, 10))
+    for name in ("detail_confirm", "detail_cancel", "detail_reschedule", "row_check_in"):
+        assert staff.post(url(name, foreign.pk), {"reason": "x"}).status_code == 404, name
+    assert Appointment.all_tenants.get(pk=foreign.pk).status == "booked"
+
+
+def test_agents_book_but_cannot_change_opening_hours(client, tenant_a, branch, clock):
+    client.force_login(member(tenant_a, Role.AGENT, "andy"))
+    assert client.get(url("book")).status_code == 200
+    rules = reverse("admin:appointments_availabilityrule_add")
+    assert client.get(rules).status_code == 403
+    assert not AvailabilityRule.all_tenants.exists()

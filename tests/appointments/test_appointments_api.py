@@ -1,0 +1,256 @@
+"""``/api/v1/appointments/``: free slots, booking (201, or 409 with alternatives), moving, canceling, check-in,
+no-show, upcoming, filters; availability rules, closures, settings; the secret .ics feeds; who may do what."""
+
+import icalendar
+import pytest
+
+from appointments.models import Appointment, AppointmentSettings, CalendarFeed, Reminder
+from leads.models import Lead
+from tenants.models import User
+from tenants.roles import Role
+from tests.conftest import api_client, member
+from tests.factories import AppointmentFactory, BranchFactory, CalendarFeedFactory, LeadFactory
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/appointments/"
+
+
+@pytest.fixture
+def manager(tenant_a):
+    return member(tenant_a, Role.MANAGER, "maria")
+
+
+@pytest.fixture
+def client(clock, manager, tenant_a):
+    """Signed in at the frozen clock's time, so the token is fresh then."""
+    return api_client(manager, tenant_a)
+
+
+@pytest.fixture
+def agent_client(clock, tenant_a):
+    return api_client(member(tenant_a, Role.AGENT, "andy"), tenant_a)
+
+
+def book(client, lead, branch, start, kind="tour", **fields):
+    body = {"lead": lead.pk, "branch": branch.pk, "kind": kind, "start": start.isoformat(), **fields}
+    return client.post(URL, body, format="json")
+
+
+def test_availability_lists_free_slots_in_the_branch_and_the_persons_zone(client, branch, tours, lead, clock):
+    lead.time_zone = "America/Los_Angeles"
+    lead.save(update_fields=["time_zone"])
+    AppointmentFactory(tenant=branch.tenant, branch=branch, kind="tour", start=at(24, 9), end=at(24, 10))
+    response = client.get(
+        f"{URL}availability/", {"branch": branch.pk, "kind": "tour", "from": "2026-11-24", "to": "2026-11-24"}
+    )
+    assert response.status_code == 200, response.json()
+    slots = response.json()
+    assert [s["local_start"][11:16] for s in slots] == [f"{h:02d}:00" for h in range(10, 17)]
+    assert slots[0]["remaining"] == 1 and slots[0]["local_start"].endswith("-05:00")
+
+    with_lead = client.get(
+        f"{URL}availability/",
+        {"branch": branch.pk, "kind": "tour", "from": "2026-11-24", "to": "2026-11-24", "lead": lead.pk},
+    ).json()
+    assert with_lead[0]["lead_local_start"] == "2026-11-24T07:00:00-08:00"
+
+
+def test_availability_defaults_to_the_coming_week_and_refuses_bad_ranges(client, branch, tours, clock):
+    week = client.get(f"{URL}availability/", {"branch": branch.pk, "kind": "tour"}).json()
+    days = {s["local_start"][:10] for s in week}
+    assert min(days) == "2026-11-23" and max(days) == "2026-11-27"  # Monday to Friday; the weekend is shut
+
+    backwards = client.get(
+        f"{URL}availability/", {"branch": branch.pk, "kind": "tour", "from": "2026-11-30", "to": "2026-11-24"}
+    )
+    assert backwards.status_code == 400 and "to" in backwards.json()["fields"]
+    nonsense = client.get(f"{URL}availability/", {"branch": 999999, "kind": "massage", "from": "soon"})
+    assert nonsense.status_code == 400
+    assert set(nonsense.json()["fields"]) == {"branch", "kind", "from"}
+
+
+def test_book_then_the_same_last_place_is_a_409_with_alternatives(client, tenant_a, branch, tours, lead, clock):
+    created = book(client, lead, branch, at(24, 10), notes="Wants the pool")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["status"], body["source"], body["lead_name"], body["notes"]) == (
+        "booked",
+        "api",
+        lead.full_name,
+        "Wants the pool",
+    )
+    assert Lead.all_tenants.get(pk=lead.pk).stage == "booked"
+    # 2 h before, by SMS and by email; 24 h before is already past.
+    assert Reminder.all_tenants.filter(appointment_id=body["id"]).count() == 2
+
+    other = LeadFactory(tenant=tenant_a, phone="+12125559876")
+    taken = book(client, other, branch, at(24, 10))
+    assert taken.status_code == 409
+    error = taken.json()
+    assert error["code"] == "slot_taken" and "10:00 is not free" in error["message"]
+    assert error["alternatives"] == [at(24, h).isoformat() for h in (9, 11, 12)]  # the nearest first
+    assert Appointment.all_tenants.filter(lead=other).count() == 0
+
+
+def test_a_bad_booking_gets_a_field_map_and_writes_nothing(client, tenant_b, branch, tours, lead, clock):
+    foreign_lead = LeadFactory(tenant=tenant_b)
+    response = client.post(
+        URL,
+        {"lead": foreign_lead.pk, "branch": branch.pk, "kind": "spa", "start": "tomorrow", "colour": "red"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"lead", "kind", "start", "colour"}
+    assert Appointment.all_tenants.count() == 0
+
+
+def test_reschedule_cancel_check_in_and_no_show(client, tenant_a, branch, tours, lead, clock):
+    appointment = book(client, lead, branch, at(24, 10)).json()
+    url = f"{URL}{appointment['id']}"
+
+    moved = client.post(f"{url}/reschedule/", {"start": at(25, 14).isoformat(), "reason": "Traffic"}, format="json")
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["start"] == at(25, 14).isoformat().replace("+00:00", "Z")
+    assert [m["reason"] for m in moved.json()["moves"]] == ["Traffic"]
+    not_a_slot = client.post(f"{url}/reschedule/", {"start": at(25, 14, 30).isoformat()}, format="json")
+    assert not_a_slot.status_code == 409
+
+    assert client.post(f"{url}/confirm/").json()["status"] == "confirmed"
+    assert client.post(f"{url}/check-in/").json()["status"] == "attended"
+    assert Lead.all_tenants.get(pk=lead.pk).stage == "attended"
+    canceled = client.post(f"{url}/cancel/", {"reason": "changed mind"}, format="json")
+    assert canceled.status_code == 400 and "status" in canceled.json()["fields"]
+
+    second = book(client, lead, branch, at(26, 9)).json()
+    gone = client.post(f"{URL}{second['id']}/cancel/", {"reason": "Sick"}, format="json").json()
+    assert (gone["status"], gone["cancel_reason"]) == ("canceled", "Sick")
+    assert not Reminder.all_tenants.filter(appointment_id=second["id"], status="pending").exists()
+
+    third = book(client, lead, branch, at(23, 14)).json()
+    early = client.post(f"{URL}{third['id']}/no-show/")
+    assert early.status_code == 400, early.json()
+    assert "not started yet" in early.json()["fields"]["status"][0], early.json()
+    clock.move_to(at(23, 14, 25))
+    client = api_client(User.objects.get(username="maria"), tenant_a)  # a fresh token at the new time
+    assert client.post(f"{URL}{third['id']}/no-show/").json()["status"] == "no_show"
+    assert Lead.all_tenants.get(pk=lead.pk).stage == "no_show"
+
+
+def test_upcoming_and_filters(client, tenant_a, branch, tours, lead, clock):
+    uptown = BranchFactory(tenant=tenant_a, name="Uptown", time_zone="America/New_York")
+    past = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(20, 10), end=at(20, 11))
+    soon = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(24, 10), end=at(24, 11))
+    later = AppointmentFactory(tenant=tenant_a, branch=uptown, lead=lead, start=at(27, 10), end=at(27, 11))
+    AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(25, 10), end=at(25, 11), status="canceled")
+
+    upcoming = client.get(f"{URL}upcoming/").json()["results"]
+    assert [row["id"] for row in upcoming] == [soon.pk, later.pk]
+    by_branch = client.get(URL, {"branch": uptown.pk}).json()["results"]
+    assert [row["id"] for row in by_branch] == [later.pk]
+    before = client.get(URL, {"start_before": at(21, 0).isoformat()}).json()["results"]
+    assert [row["id"] for row in before] == [past.pk]
+    canceled = client.get(URL, {"status": "canceled"}).json()["results"]
+    assert len(canceled) == 1
+
+
+def test_only_notes_and_vehicle_are_edited_directly(client, tenant_a, branch, lead):
+    appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead)
+    response = client.patch(f"{URL}{appointment.pk}/", {"notes": "Bring ID", "status": "attended"}, format="json")
+    assert response.status_code == 200
+    stored = Appointment.all_tenants.get(pk=appointment.pk)
+    assert (stored.notes, stored.status) == ("Bring ID", "booked")
+
+
+def test_list_in_a_fixed_number_of_queries(client, tenant_a, branch, lead, django_assert_max_num_queries):
+    for day in range(24, 28):
+        appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(day, 10))
+        appointment.moves.create(tenant=tenant_a, from_start=at(day, 9), to_start=at(day, 10))
+    with django_assert_max_num_queries(8):
+        response = client.get(URL)
+    assert response.json()["count"] == 4
+
+
+def test_agents_book_but_only_managers_set_opening_hours(agent_client, client, tenant_a, branch, tours, lead, clock):
+    assert book(agent_client, lead, branch, at(24, 10)).status_code == 201
+    rule = {"branch": branch.pk, "weekday": 5, "opens": "09:00", "closes": "13:00", "kinds": ["tour"]}
+    assert agent_client.post(f"{URL}availability-rules/", rule, format="json").status_code == 403
+    assert agent_client.patch(f"{URL}settings/", {"no_show_grace_minutes": 5}, format="json").status_code == 403
+    assert client.post(f"{URL}availability-rules/", rule, format="json").status_code == 201
+    saturday = client.get(
+        f"{URL}availability/", {"branch": branch.pk, "kind": "tour", "from": "2026-11-28", "to": "2026-11-28"}
+    ).json()
+    assert len(saturday) == 4
+
+
+def test_availability_rules_and_closures_are_validated(client, branch):
+    inside_out = {"branch": branch.pk, "weekday": 9, "opens": "17:00", "closes": "09:00", "kinds": ["yoga"]}
+    response = client.post(f"{URL}availability-rules/", inside_out, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"weekday", "kinds.0"}
+    response = client.post(f"{URL}availability-rules/", {**inside_out, "weekday": 1, "kinds": []}, format="json")
+    assert response.status_code == 400 and set(response.json()["fields"]) == {"closes"}
+
+    closure = {"branch": branch.pk, "start_date": "2026-12-26", "end_date": "2026-12-24", "reason": "Holidays"}
+    response = client.post(f"{URL}closures/", closure, format="json")
+    assert response.status_code == 400 and "end_date" in response.json()["fields"]
+    closure["end_date"] = "2026-12-27"
+    assert client.post(f"{URL}closures/", closure, format="json").status_code == 201
+
+
+def test_a_closure_removes_its_days_from_availability(client, branch, tours, clock):
+    client.post(f"{URL}closures/", {"branch": branch.pk, "start_date": "2026-11-26", "reason": "Thanksgiving"})
+    slots = client.get(
+        f"{URL}availability/", {"branch": branch.pk, "kind": "tour", "from": "2026-11-25", "to": "2026-11-27"}
+    ).json()
+    assert {s["local_start"][:10] for s in slots} == {"2026-11-25", "2026-11-27"}
+
+
+def test_settings_read_and_change_with_a_field_map_for_bad_values(client, tenant_a):
+    current = client.get(f"{URL}settings/").json()
+    assert current["no_show_grace_minutes"] == 30 and current["reminder_channels"] == ["sms", "email"]
+    bad = client.patch(f"{URL}settings/", {"reminder_channels": ["pigeon"], "reminder_offsets": "soon"}, format="json")
+    assert bad.status_code == 400 and set(bad.json()["fields"]) == {"reminder_channels.0", "reminder_offsets"}
+    good = client.patch(f"{URL}settings/", {"reminder_offsets": {"tour": [60]}}, format="json")
+    assert good.status_code == 200, good.json()
+    assert AppointmentSettings.all_tenants.get(tenant=tenant_a).reminder_offsets == {"tour": [60]}
+
+
+def test_a_feed_url_serves_an_ics_that_icalendar_parses(client, tenant_a, branch, tours, lead, clock):
+    book(client, lead, branch, at(24, 10))
+    AppointmentFactory(tenant=tenant_a, branch=BranchFactory(tenant=tenant_a), lead=lead, start=at(24, 12))
+    feed = client.post(f"{URL}calendar-feeds/", {"branch": branch.pk}, format="json")
+    assert feed.status_code == 201, feed.json()
+    path = feed.json()["url"].removeprefix("http://testserver")
+
+    response = api_client().get(path)  # no credentials: the token in the URL is the key
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert len(events) == 1
+    assert events[0].decoded("dtstart") == at(24, 10)
+    assert lead.first_name in str(events[0]["summary"])
+
+    client.delete(f"{URL}calendar-feeds/{feed.json()['id']}/")
+    assert api_client().get(path).status_code == 404
+
+
+def test_a_guessed_token_finds_nothing(tenant_a):
+    CalendarFeedFactory(tenant=tenant_a)
+    assert api_client().get("/calendar/not-a-real-token.ics").status_code == 404
+
+
+def test_a_staff_feed_holds_only_that_persons_appointments(client, tenant_a, branch, lead, clock):
+    trainer = member(tenant_a, Role.AGENT, "tina")
+    mine = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, staff=trainer, start=at(24, 10))
+    AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(24, 11))
+    feed = CalendarFeed.all_tenants.create(tenant=tenant_a, staff=trainer)
+    response = api_client().get(f"/calendar/{feed.token}.ics")
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert [event.decoded("dtstart") for event in events] == [mine.start]
+
+
+def test_a_feed_for_someone_outside_the_business_is_refused(client, tenant_b):
+    outsider = member(tenant_b, Role.AGENT, "otto")
+    response = client.post(f"{URL}calendar-feeds/", {"staff": outsider.pk}, format="json")
+    assert response.status_code == 400 and "staff" in response.json()["fields"]
