@@ -223,8 +223,7 @@ class AppointmentAdmin(TenantModelAdmin):
         "lead",
         "branch",
         "kind",
-        "start",
-        "end",
+        "local_time",
         "status",
         "source",
         "call",
@@ -234,7 +233,7 @@ class AppointmentAdmin(TenantModelAdmin):
         "confirmed_at",
         "checked_in_at",
     ]
-    fields = [*readonly_fields[:6], "staff", "vehicle", "notes", *readonly_fields[6:]]
+    fields = [*readonly_fields[:5], "staff", "vehicle", "notes", *readonly_fields[5:]]
     actions = ["confirm_selected", "check_in_selected", "no_show_selected"]
     actions_list = ["open_calendar"]
     actions_row = ["row_check_in", "row_no_show"]
@@ -242,8 +241,11 @@ class AppointmentAdmin(TenantModelAdmin):
 
     @display(description="When", ordering="start")
     def when(self, obj):
-        zone = availability.branch_zone(obj.branch)
-        return f"{obj.start.astimezone(zone):%a %d %b %H:%M}–{obj.end.astimezone(zone):%H:%M}"
+        return f"{obj.local_start:%a %d %b %H:%M}–{obj.local_end:%H:%M}"
+
+    @display(description="When")
+    def local_time(self, obj):
+        return f"{obj.local_start:%A %d %B %Y, %H:%M}–{obj.local_end:%H:%M} ({obj.branch.time_zone or 'UTC'})"
 
     @display(description="Kind", ordering="kind")
     def kind_label(self, obj):
@@ -466,7 +468,7 @@ class ClosureAdmin(TenantModelAdmin):
 class ReminderAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
     list_display = ["appointment", "channel", "send_at", "status", "sent_at", "error"]
     list_filter = ["channel", "status"]
-    list_select_related = ["appointment"]
+    list_select_related = ["appointment__branch"]
     ordering = ["-send_at"]
 
 

@@ -7,6 +7,8 @@ Booking locks the branch row, so capacity holds under concurrent bookings on Pos
 ``appointments.services.book``). A reschedule moves the same appointment and records the move.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -182,7 +184,16 @@ class Appointment(TenantOwnedModel):
         constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="appointment_ends")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {timezone.localtime(self.start):%a %d %b %H:%M}"
+        return f"{self.get_kind_display()} {self.local_start:%a %d %b %H:%M}"
+
+    @property
+    def local_start(self):
+        """The start in the branch's time zone (the time on the shop's wall)."""
+        return self.start.astimezone(ZoneInfo(self.branch.time_zone or "UTC"))
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(ZoneInfo(self.branch.time_zone or "UTC"))
 
 
 class AppointmentMove(TenantOwnedModel):
