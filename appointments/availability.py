@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .models import HOLDING_STATUSES, Appointment, AvailabilityRule, Closure
@@ -78,10 +78,11 @@ def closed_days(branch, first: date, last: date) -> set[date]:
 
 
 def _usage(rules, appointments, zone) -> dict:
-    """(rule id, local date, slot index) -> appointments holding it."""
+    """(rule id, local date, slot index) -> appointments holding it. ``appointments`` are rows of
+    (start, end, kind, staff id, rule id, how many): bookings grouped by slot in the database."""
     by_id = {rule.pk: rule for rule in rules}
     used: dict = defaultdict(int)
-    for _pk, start, end, kind, staff_id, rule_id in appointments:
+    for start, end, kind, staff_id, rule_id, count in appointments:
         local_start, local_end = start.astimezone(zone), end.astimezone(zone)
         if rule_id in by_id:
             holders = [by_id[rule_id]]
@@ -96,8 +97,15 @@ def _usage(rules, appointments, zone) -> dict:
             first = max(0, (begin - opens) // length)
             last = min(_slot_count(rule) - 1, -(-(finish - opens) // length) - 1)
             for index in range(first, last + 1):
-                used[(rule.pk, local_start.date(), index)] += 1
+                used[(rule.pk, local_start.date(), index)] += count
     return used
+
+
+def holding(appointments):
+    """Appointments grouped by what they hold: thousands of bookings are a few hundred slot rows."""
+    return (
+        appointments.order_by().values_list("start", "end", "kind", "staff_id", "rule_id").annotate(count=Count("id"))
+    )
 
 
 def free_slots(
@@ -124,7 +132,7 @@ def free_slots(
     )
     if exclude_appointment is not None:
         held = held.exclude(pk=exclude_appointment)
-    used = _usage(rules, held.values_list("pk", "start", "end", "kind", "staff_id", "rule_id"), zone)
+    used = _usage(rules, holding(held), zone)
 
     slots: dict[tuple[datetime, datetime], list] = defaultdict(list)
     day = first

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from calls import compliance
 from leads.models import DoNotCall
-from tenants.db import bulk_set
+from tenants.db import bulk_set, tenant_ids
 
 from . import ics, notify
 from .models import ACTIVE_STATUSES, Channel, Reminder, ReminderStatus
@@ -167,9 +167,8 @@ def give_up_lost(now: datetime) -> int:
 
 
 def tenants_with_due(now: datetime) -> list[int]:
-    return list(
-        Reminder.objects.unscoped()
-        .filter(status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING], send_at__lte=now)
-        .values_list("tenant_id", flat=True)
-        .distinct()
+    return tenant_ids(
+        Reminder.objects.unscoped().filter(
+            status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING], send_at__lte=now
+        )
     )

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from tenants.db import tenant_ids
 from tenants.scoping import tenant_scope
 
 
@@ -27,14 +28,8 @@ def expire_no_shows() -> int:
     from .services import expire_no_shows as expire
 
     now = timezone.now()
-    tenant_ids = (
-        Appointment.objects.unscoped()
-        .filter(status__in=ACTIVE_STATUSES, end__lt=now)
-        .values_list("tenant_id", flat=True)
-        .distinct()
-    )
     marked = 0
-    for tenant_id in list(tenant_ids):
+    for tenant_id in tenant_ids(Appointment.objects.unscoped().filter(status__in=ACTIVE_STATUSES, end__lt=now)):
         with tenant_scope(tenant_id):
             marked += expire(now)
     return marked

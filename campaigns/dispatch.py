@@ -21,7 +21,7 @@ from django.utils import timezone
 from calls.compliance import check_many
 from calls.models import LIVE_STATUSES, Call, CallStatus
 from calls.services import queue_dial, queue_dials
-from tenants.db import bulk_set
+from tenants.db import bulk_set, tenant_ids
 from tenants.scoping import tenant_scope
 
 from . import audiences, services
@@ -165,12 +165,7 @@ def _enrol_arrivals(campaign: Campaign, now: datetime) -> None:
 
 def tenants_with_work() -> list[int]:
     """Beat fans out over tenants: the one place the dialer looks across them."""
-    return list(
-        Campaign.objects.unscoped()
-        .filter(status__in=[CampaignStatus.RUNNING, CampaignStatus.SCHEDULED])
-        .values_list("tenant_id", flat=True)
-        .distinct()
-    )
+    return tenant_ids(Campaign.objects.unscoped().filter(status__in=[CampaignStatus.RUNNING, CampaignStatus.SCHEDULED]))
 
 
 def dispatch_due(now: datetime | None = None) -> Counter:
@@ -208,13 +203,10 @@ def sweep_tenant(now: datetime) -> Counter:
 def sweep(now: datetime | None = None) -> Counter:
     now = now or timezone.now()
     report: Counter = Counter()
-    tenant_ids = set(tenants_with_work()) | set(
-        CampaignTarget.objects.unscoped()
-        .filter(status__in=[TargetStatus.QUEUED, TargetStatus.DIALING], claimed_at__lt=now - LEASE)
-        .values_list("tenant_id", flat=True)
-        .distinct()
+    stuck = CampaignTarget.objects.unscoped().filter(
+        status__in=[TargetStatus.QUEUED, TargetStatus.DIALING], claimed_at__lt=now - LEASE
     )
-    for tenant_id in tenant_ids:
+    for tenant_id in sorted(set(tenants_with_work()) | set(tenant_ids(stuck))):
         with tenant_scope(tenant_id):
             report.update(sweep_tenant(now))
     return report

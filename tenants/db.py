@@ -3,6 +3,12 @@
 from django.db.models import Field, ForeignKey, Lookup
 
 
+def tenant_ids(queryset) -> list[int]:
+    """The distinct tenants of an unscoped queryset (a beat task fanning out over tenants). The model's
+    default ordering is cleared first: ``DISTINCT`` would otherwise count its columns, one id per row."""
+    return sorted(queryset.order_by().values_list("tenant_id", flat=True).distinct())
+
+
 def padded(values) -> list:
     """The values padded (with repeats) to a power of two, so a query built from them takes one of
     a few shapes and the driver's statement cache does not fill with one shape per call."""

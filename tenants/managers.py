@@ -116,6 +116,7 @@ class TenantQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         tenant_id = current_tenant_id()
+        objs = list(objs)  # any iterable, as Django allows; a generator would be used up by the check below
         for obj in objs:
             if obj.tenant_id is None:
                 obj.tenant_id = tenant_id

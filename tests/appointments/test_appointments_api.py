@@ -254,3 +254,21 @@ def test_a_feed_for_someone_outside_the_business_is_refused(client, tenant_b):
     outsider = member(tenant_b, Role.AGENT, "otto")
     response = client.post(f"{URL}calendar-feeds/", {"staff": outsider.pk}, format="json")
     assert response.status_code == 400 and "staff" in response.json()["fields"]
+
+
+def test_availability_in_a_fixed_number_of_queries(client, tenant_a, branch, tours, django_assert_max_num_queries):
+    for day in (24, 25, 26):
+        for hour in range(9, 17):
+            AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(day, hour), end=at(day, hour + 1))
+    query = {"branch": branch.pk, "kind": "tour", "from": "2026-11-23", "to": "2026-12-06"}
+    with django_assert_max_num_queries(8):
+        slots = client.get(f"{URL}availability/", query).json()
+    assert {s["local_start"][:10] for s in slots} == {
+        "2026-11-23",
+        "2026-11-27",
+        "2026-11-30",
+        "2026-12-01",
+        "2026-12-02",
+        "2026-12-03",
+        "2026-12-04",
+    }

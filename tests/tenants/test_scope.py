@@ -99,6 +99,12 @@ def test_bulk_create_takes_the_scope_and_refuses_other_tenants(tenant_a, tenant_
             Branch.objects.bulk_create([Branch(name="Two", time_zone="UTC", tenant=tenant_b)])
 
 
+def test_bulk_create_takes_a_generator_too(tenant_a):
+    with tenant_scope(tenant_a.pk):
+        Branch.objects.bulk_create(Branch(name=f"B{i}", time_zone="UTC") for i in range(3))
+        assert Branch.objects.filter(name__startswith="B").count() == 3
+
+
 def test_scope_is_restored_after_the_block_even_on_error(tenant_a):
     with pytest.raises(ValueError), tenant_scope(tenant_a.pk):
         raise ValueError("boom")
@@ -151,3 +157,17 @@ def test_two_threads_with_different_tenants_never_see_each_others_scope(tenant_a
     for thread in threads:
         thread.join()
     assert seen == {"tenant-a": {"A-only"}, "tenant-b": {"B-only"}}
+
+
+def test_beat_fan_outs_visit_each_tenant_once(tenant_a, tenant_b):
+    """Models with a default ordering would make DISTINCT count rows, not tenants."""
+    from appointments.reminders import tenants_with_due
+    from campaigns.dispatch import tenants_with_work
+    from tests.factories import CampaignFactory, ReminderFactory
+
+    for tenant in (tenant_a, tenant_a, tenant_a, tenant_b):
+        ReminderFactory(tenant=tenant)
+        CampaignFactory(tenant=tenant, status="running")
+    when = ReminderFactory._meta.model.all_tenants.latest("send_at").send_at
+    assert tenants_with_due(when) == sorted([tenant_a.pk, tenant_b.pk])
+    assert tenants_with_work() == sorted([tenant_a.pk, tenant_b.pk])
