@@ -12,6 +12,7 @@ from appointments.api import (
 )
 from calls.api import CallViewSet
 from campaigns.api import CampaignViewSet, FollowUpRuleViewSet
+from knowledge.api import DocumentViewSet, EntryViewSet, SearchView
 from leads.api.lists import DoNotCallViewSet, LeadImportViewSet, PipelineSettingsView, TagViewSet, VehicleViewSet
 from leads.api.views import LeadViewSet
 from tenants.api.auth import LoginView, LogoutView, MeView, RefreshView
@@ -38,6 +39,8 @@ router.register("appointments/availability-rules", AvailabilityRuleViewSet, base
 router.register("appointments/closures", ClosureViewSet, basename="closure")
 router.register("appointments/calendar-feeds", CalendarFeedViewSet, basename="calendar-feed")
 router.register("appointments", AppointmentViewSet, basename="appointment")
+router.register("knowledge/entries", EntryViewSet, basename="knowledge-entry")
+router.register("knowledge/documents", DocumentViewSet, basename="knowledge-document")
 
 urlpatterns = [
     path("auth/login", LoginView.as_view(), name="auth-login"),
@@ -47,5 +50,6 @@ urlpatterns = [
     path("tenant/", CurrentTenantView.as_view(), name="current-tenant"),
     path("leads/settings/", PipelineSettingsView.as_view(), name="lead-settings"),
     path("appointments/settings/", AppointmentSettingsView.as_view(), name="appointment-settings"),
+    path("knowledge/search/", SearchView.as_view(), name="knowledge-search"),
     *router.urls,
 ]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # full-text and trigram search lookups (used only on PostgreSQL)
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -277,6 +278,8 @@ SPECTACULAR_SETTINGS = {
         "AppointmentKindEnum": "appointments.models.Kind",
         "AppointmentStatusEnum": "appointments.models.Status",
         "AppointmentSourceEnum": "appointments.models.Source",
+        "KnowledgeCategoryEnum": "knowledge.models.Category",
+        "DocumentStatusEnum": "knowledge.models.DocumentStatus",
     },
 }
 

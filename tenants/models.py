@@ -51,6 +51,12 @@ class Tenant(models.Model):
     )
     country = models.CharField(max_length=2, default="US", validators=[validate_country])
     time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
+    language = models.CharField(
+        max_length=5,
+        choices=[("en", "English"), ("es", "Spanish"), ("fr", "French"), ("de", "German"), ("pt", "Portuguese")],
+        default="en",
+        help_text="The language of the business's knowledge base (how its words are stemmed for search).",
+    )
     is_active = models.BooleanField(
         "calling enabled",
         default=True,

@@ -451,3 +451,45 @@ class CalendarFeedFactory(ModelFactory):
 
     tenant = factory.SubFactory(TenantFactory)
     branch = same_tenant(BranchFactory)
+
+
+from django.core.files.base import ContentFile  # noqa: E402
+
+from knowledge.models import Chunk, Document, KnowledgeEntry  # noqa: E402
+
+
+@registered
+class KnowledgeEntryFactory(ModelFactory):
+    class Meta:
+        model = KnowledgeEntry
+
+    tenant = factory.SubFactory(TenantFactory)
+    title = factory.Sequence(lambda n: f"Entry {n}")
+    body = "## Prices\n\nBasic membership is $29.99 a month."
+    category = "pricing"
+
+
+@registered
+class DocumentFactory(ModelFactory):
+    class Meta:
+        model = Document
+
+    tenant = factory.SubFactory(TenantFactory)
+    title = factory.Sequence(lambda n: f"Document {n}")
+    file = factory.LazyFunction(lambda: ContentFile(b"Opening hours: 6am to 10pm.", name="hours.txt"))
+    original_name = "hours.txt"
+    status = "ready"
+
+
+@registered
+class ChunkFactory(ModelFactory):
+    class Meta:
+        model = Chunk
+
+    tenant = factory.SubFactory(TenantFactory)
+    entry = same_tenant(KnowledgeEntryFactory)
+    position = 0
+    title = factory.SelfAttribute("entry.title")
+    text = "Basic membership is $29.99 a month."
+    size = 6
+    category = "pricing"
