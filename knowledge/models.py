@@ -129,3 +129,16 @@ class Chunk(TenantOwnedModel):
     @property
     def source(self):
         return self.entry if self.entry_id else self.document
+
+
+class Word(TenantOwnedModel):
+    """The tenant's vocabulary (every word of its chunks), for correcting typos in searches by trigram
+    similarity before full-text search runs again (see ``knowledge/search.py``)."""
+
+    word = models.CharField(max_length=40)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint("tenant", "word", name="knowledge_word_unique_per_tenant")]
+
+    def __str__(self):
+        return self.word

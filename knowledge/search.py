@@ -3,9 +3,10 @@
 On PostgreSQL: full-text search with ``websearch_to_tsquery`` in the tenant's language (quotes,
 ``or`` and ``-word`` work as on a web search engine; nothing a person types can make it raise),
 ranked with title matches weighted over body matches, with highlighted snippets from
-``ts_headline``. When full-text search finds nothing (a typo: "shedule"), each word is matched by
-trigram similarity instead (pg_trgm, GIN-indexed). Elsewhere (SQLite, ``make run``) a plain scan
-matches every word as a substring and ranks title hits over body hits.
+``ts_headline``. When full-text search finds nothing (a typo: "shedule"), each unknown word is
+replaced by the closest word of the tenant's vocabulary (pg_trgm, GIN-indexed) and full-text search
+runs again. Elsewhere (SQLite, ``make run``) a plain scan matches every word as a substring and
+ranks title hits over body hits.
 
 Snippets are safe HTML: the text is escaped and only ``<mark>`` is added.
 """
@@ -14,14 +15,13 @@ import html
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection
 from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest
 
 from tenants.scoping import current_tenant_id
 
-from .models import Chunk
+from .models import Chunk, Word
 
 MAX_QUERY_CHARS = 300
 PG_CONFIGS = {"en": "english", "es": "spanish", "fr": "french", "de": "german", "pt": "portuguese"}
@@ -84,7 +84,7 @@ def search(query: str, *, limit: int = 10, branch_id: int | None = None, categor
         return _plain(base, query, limit)
     config = language_config()
     hits = _fulltext(base, query, limit, config)
-    return hits or _fuzzy(base, query, limit)
+    return hits or _fuzzy(base, query, limit, config)
 
 
 def _safe(text: str) -> str:
@@ -145,22 +145,31 @@ def _words(query: str) -> list[str]:
     return list(dict.fromkeys(w.lower() for w in _WORD.findall(query) if len(w) >= FUZZY_MIN_LETTERS))[:8]
 
 
-def _fuzzy(base, query: str, limit: int) -> list[Hit]:
+def _fuzzy(base, query: str, limit: int, config: str) -> list[Hit]:
+    """Each word the tenant's vocabulary does not hold is replaced by its closest word there (trigram
+    similarity, GIN-indexed), then full-text search runs again."""
     words = _words(query)
-    if not words:
-        return []
-    matches = Q()
-    score = []
+    known = set(Word.objects.filter(word__in=words).values_list("word", flat=True))
+    corrected, changed = [], False
     for word in words:
-        matches |= Q(text__trigram_word_similar=word) | Q(title__trigram_word_similar=word)
-        score.append(Greatest(TrigramWordSimilarity(word, "title"), TrigramWordSimilarity(word, "text") * 0.8))
-    total = score[0]
-    for part in score[1:]:
-        total = total + part
-    rows = list(base.filter(matches).annotate(rank=total / len(words)).order_by("-rank", "pk").values(*FIELDS)[:limit])
-    texts = dict(Chunk.objects.filter(pk__in=[row["pk"] for row in rows]).values_list("pk", "text"))
-    snippets = {pk: _window(text, words, fuzzy=True) for pk, text in texts.items()}
-    return _hits(rows, snippets, "fuzzy")
+        if word in known:
+            corrected.append(word)
+            continue
+        closest = (
+            Word.objects.filter(word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+        corrected.append(closest or word)
+        changed = changed or closest is not None
+    if not changed:
+        return []
+    hits = _fulltext(base, " ".join(corrected), limit, config)
+    for hit in hits:
+        hit.match = "fuzzy"
+    return hits
 
 
 def _window(text: str, words: list[str], *, fuzzy: bool = False, size: int = 220) -> str:

@@ -1,6 +1,7 @@
 """Writing the knowledge base: entries saved and indexed, documents uploaded, processed and indexed.
 Admin, API, the import command and the processing task all come through here."""
 
+import re
 from pathlib import Path
 
 from django.contrib.postgres.search import SearchVector
@@ -12,12 +13,13 @@ from django.utils import timezone
 from tenants.scoping import current_tenant_id
 
 from . import chunking, extraction
-from .models import DOCUMENT_TYPES, MAX_UPLOAD_BYTES, Chunk, Document, DocumentStatus, KnowledgeEntry
+from .models import DOCUMENT_TYPES, MAX_UPLOAD_BYTES, Chunk, Document, DocumentStatus, KnowledgeEntry, Word
 
 
 def _index(chunks: list[Chunk], keywords: str = "") -> None:
     """Store chunks and, on PostgreSQL, their weighted search vectors (title and keywords A, text B)."""
     created = Chunk.objects.bulk_create(chunks, batch_size=1000)
+    remember_words(f"{chunk.title} {chunk.text}" for chunk in created)
     if connection.vendor != "postgresql" or not created:
         return
     from .search import language_config
@@ -27,6 +29,18 @@ def _index(chunks: list[Chunk], keywords: str = "") -> None:
     if keywords:
         vector = vector + SearchVector(Value(keywords), weight="A", config=config)
     Chunk.objects.filter(pk__in=[chunk.pk for chunk in created]).update(search=vector)
+
+
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}")
+
+
+def remember_words(texts) -> None:
+    """Add the texts' words to the tenant's vocabulary (what typo correction may correct to)."""
+    words = set()
+    for text in texts:
+        words.update(_VOCABULARY_WORD.findall(text.lower()))
+    if words:
+        Word.objects.bulk_create([Word(word=word) for word in words], ignore_conflicts=True, batch_size=2000)
 
 
 def _pieces(title: str, text: str, **fields) -> list[Chunk]:

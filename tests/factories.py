@@ -455,7 +455,7 @@ class CalendarFeedFactory(ModelFactory):
 
 from django.core.files.base import ContentFile  # noqa: E402
 
-from knowledge.models import Chunk, Document, KnowledgeEntry  # noqa: E402
+from knowledge.models import Chunk, Document, KnowledgeEntry, Word  # noqa: E402
 
 
 @registered
@@ -493,3 +493,12 @@ class ChunkFactory(ModelFactory):
     text = "Basic membership is $29.99 a month."
     size = 6
     category = "pricing"
+
+
+@registered
+class WordFactory(ModelFactory):
+    class Meta:
+        model = Word
+
+    tenant = factory.SubFactory(TenantFactory)
+    word = factory.Sequence(lambda n: f"word{n}")

@@ -207,3 +207,13 @@ def test_search_never_reaches_another_tenants_knowledge(client, manager, tenant_
     lead_a = LeadFactory(tenant=tenant_a)
     with tenant_scope(tenant_a.pk):
         assert retrieval.for_script(ScriptFactory(tenant=tenant_a, purpose="service_reminder"), lead_a) == ""
+
+
+def test_reindex_knowledge_rebuilds_every_chunk(tenant_a, gym_knowledge, capsys):
+    with tenant_scope(tenant_a.pk):
+        before = set(Chunk.objects.values_list("pk", flat=True))
+    call_command("reindex_knowledge", tenant="tenant-a")
+    assert f"{tenant_a.name}: {len(before)} chunks indexed." in capsys.readouterr().out
+    with tenant_scope(tenant_a.pk):
+        after = set(Chunk.objects.values_list("pk", flat=True))
+    assert len(after) == len(before) and not before & after
