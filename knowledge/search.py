@@ -109,6 +109,18 @@ def _hits(rows, snippets: dict, match: str) -> list[Hit]:
 
 
 FIELDS = ("pk", "entry_id", "document_id", "title", "category", "rank")
+OVERFETCH = 3  # chunks fetched per result wanted, so that one entry's several chunks count once
+
+
+def best_per_source(rows: list[dict]) -> list[dict]:
+    """Rows ranked best first, keeping each entry's or document's best chunk only."""
+    seen, kept = set(), []
+    for row in rows:
+        source = ("entry", row["entry_id"]) if row["entry_id"] else ("document", row["document_id"])
+        if source not in seen:
+            seen.add(source)
+            kept.append(row)
+    return kept
 
 
 def _fulltext(base, query: str, limit: int, config: str) -> list[Hit]:
@@ -117,8 +129,9 @@ def _fulltext(base, query: str, limit: int, config: str) -> list[Hit]:
         base.filter(search=tsquery)
         .annotate(rank=SearchRank(F("search"), tsquery, normalization=Value(1)))
         .order_by("-rank", "pk")
-        .values(*FIELDS)[:limit]
+        .values(*FIELDS)[: limit * OVERFETCH]
     )
+    rows = best_per_source(rows)[:limit]
     if not rows:
         return []
     # Highlight any of the words: a chunk found through its title may hold only some of them in its text.
@@ -211,5 +224,5 @@ def _plain(base, query: str, limit: int) -> list[Hit]:
         title, text = row["title"].lower(), row["text"].lower()
         row["rank"] = sum(3 * title.count(w) + min(text.count(w), 5) for w in words) / (1 + len(text) / 2000)
     rows.sort(key=lambda row: (-row["rank"], row["pk"]))
-    top = rows[:limit]
+    top = best_per_source(rows)[:limit]
     return _hits(top, {row["pk"]: _window(row["text"], words) for row in top}, "plain")
