@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -123,16 +122,6 @@ class ReminderInline(ReadOnlyAdminMixin, TenantTabularInline):
     extra = 0
 
 
-def staff_members():
-    from tenants.models import Membership
-
-    return (
-        get_user_model()
-        .objects.filter(pk__in=Membership.objects.filter(is_active=True).values("user_id"))
-        .order_by("first_name", "email")
-    )
-
-
 class SlotChoiceField(forms.ChoiceField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, widget=UnfoldAdminSelectWidget, **kwargs)
@@ -162,7 +151,7 @@ class BookingForm(forms.Form):
         self.fields["lead"].widget = AutocompleteSelect(Appointment._meta.get_field("lead"), admin_site)
         self.fields["lead"].queryset = Lead.objects.all()
         self.fields["branch"].queryset = Branch.objects.order_by("name")
-        self.fields["staff"].queryset = staff_members()
+        self.fields["staff"].queryset = services.staff_members()
         if dealership:
             self.fields["vehicle"].queryset = Vehicle.objects.all()
         else:
@@ -453,7 +442,7 @@ class AvailabilityRuleAdmin(TenantModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "staff":
-            kwargs["queryset"] = staff_members()
+            kwargs["queryset"] = services.staff_members()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -488,13 +477,7 @@ class CalendarFeedAdmin(TenantModelAdmin):
     def feed_url(self, obj):
         if not obj.pk:
             return "Saved feeds get a secret address; delete the feed to revoke it."
-        url = reverse("calendar-feed", args=[obj.token])
-        return format_html('<code class="select-all">{}</code>', self._absolute(url))
-
-    def _absolute(self, url):
-        from django.conf import settings
-
-        return settings.PUBLIC_BASE_URL.rstrip("/") + url
+        return format_html('<code class="select-all">{}</code>', obj.public_url)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -503,5 +486,5 @@ class CalendarFeedAdmin(TenantModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "staff":
-            kwargs["queryset"] = staff_members()
+            kwargs["queryset"] = services.staff_members()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import django_filters
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -170,7 +170,7 @@ class AppointmentViewSet(TenantModelViewSet):
         fields = dict(data.validated_data)
         staff = None
         if "staff" in fields:
-            staff = _staff_member(request, fields.pop("staff"))
+            staff = services.staff_member(fields.pop("staff"))
         appointment = services.book(
             fields.pop("lead"),
             fields.pop("branch"),
@@ -267,15 +267,6 @@ class AppointmentViewSet(TenantModelViewSet):
         return self._respond(services.mark_no_show(self.get_object(), actor=request.user))
 
 
-def _staff_member(request, user_id: int):
-    from tenants.models import Membership
-
-    membership = Membership.objects.filter(user_id=user_id, is_active=True).select_related("user").first()
-    if membership is None:
-        raise exceptions.ValidationError({"staff": ["Not a staff member of this business."]})
-    return membership.user
-
-
 class AvailabilityRuleSerializer(TenantModelSerializer):
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=Kind.choices), required=False, help_text="Empty: every kind."
@@ -307,7 +298,7 @@ class AvailabilityRuleSerializer(TenantModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
         if attrs.get("staff") is not None:
-            _staff_member(self.context["request"], attrs["staff"].pk)
+            services.staff_member(attrs["staff"].pk)
         return attrs
 
 
@@ -353,7 +344,7 @@ class CalendarFeedSerializer(TenantModelSerializer):
 
     def validate(self, attrs):
         if attrs.get("staff") is not None:
-            _staff_member(self.context["request"], attrs["staff"].pk)
+            services.staff_member(attrs["staff"].pk)
         return attrs
 
 

@@ -364,6 +364,13 @@ class CalendarFeed(TenantOwnedModel):
     def __str__(self):
         return f"Feed of {self.staff or self.branch or 'every branch'}"
 
+    @property
+    def public_url(self) -> str:
+        """The address calendars subscribe to (PUBLIC_BASE_URL + the secret path)."""
+        from django.urls import reverse
+
+        return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("calendar-feed", args=[self.token])
+
     def save(self, *args, **kwargs):
         if not self.token:
             import secrets

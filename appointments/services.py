@@ -84,6 +84,24 @@ def _pick_resource(slot: availability.Slot, staff) -> tuple[int, int | None]:
     return rule_id, None
 
 
+def staff_members():
+    """The users who may be given appointments: active members of the tenant in scope."""
+    from django.contrib.auth import get_user_model
+
+    from tenants.models import Membership
+
+    active = Membership.objects.filter(is_active=True).values("user_id")
+    return get_user_model().objects.filter(pk__in=active).order_by("first_name", "email")
+
+
+def staff_member(user_id: int):
+    """The staff member with this user id, or a field error on ``staff``."""
+    member = staff_members().filter(pk=user_id).first()
+    if member is None:
+        raise ValidationError({"staff": ["Not a staff member of this business."]})
+    return member
+
+
 def _check_lead(lead, branch, vehicle):
     if lead.tenant_id != branch.tenant_id:
         raise ValidationError({"lead": ["Unknown lead."]})
@@ -107,6 +125,8 @@ def book(
 ) -> Appointment:
     """Book the free slot starting at ``start`` (raises ``SlotTaken`` when it is full or is not a slot)."""
     _check_lead(lead, branch, vehicle)
+    if staff is not None:
+        staff = staff_member(staff.pk)
     branch = _lock_branch(branch)
     staff_id = staff.pk if staff is not None else None
     slot = availability.slot_at(branch, kind, start, staff_id=staff_id)

@@ -100,7 +100,10 @@ def test_a_taken_or_made_up_time_is_refused_with_alternatives(tenant_a, branch, 
 
 
 def test_round_robin_among_staff_with_room(tenant_a, branch, lead, clock):
-    coach_a, coach_b = UserFactory(username="coach-a"), UserFactory(username="coach-b")
+    from tenants.roles import Role
+    from tests.conftest import member
+
+    coach_a, coach_b = member(tenant_a, Role.AGENT, "coach-a"), member(tenant_a, Role.AGENT, "coach-b")
     weekday_rules(tenant_a, branch, days=[1], staff=coach_a, kinds=["trial_class"])
     weekday_rules(tenant_a, branch, days=[1], staff=coach_b, kinds=["trial_class"])
     with tenant_scope(tenant_a.pk):
@@ -109,6 +112,8 @@ def test_round_robin_among_staff_with_room(tenant_a, branch, lead, clock):
         third = services.book(LeadFactory(tenant=tenant_a, phone="+12125550003"), branch, "trial_class", at(24, 10))
         fourth = LeadFactory(tenant=tenant_a, phone="+12125550004")
         asked = services.book(fourth, branch, "trial_class", at(24, 12), staff=coach_a)
+        with pytest.raises(ValidationError, match="Not a staff member"):
+            services.book(fourth, branch, "trial_class", at(24, 13), staff=UserFactory(username="outsider"))
     assert {first.staff_id, second.staff_id} == {coach_a.pk, coach_b.pk}
     assert third.staff_id != first.staff_id  # 10:00 had room only with the other coach
     assert asked.staff_id == coach_a.pk

@@ -110,3 +110,36 @@ def test_decode_reports_where_it_stopped():
         extraction.decode(b"abc\xff\x00")
     assert extraction.decode("\ufeffhello".encode()) == "hello"
     assert extraction.decode("hé".encode("utf-16")) == "hé"
+
+
+def test_a_new_title_reaches_the_chunks_and_search(client, tenant_a, django_capture_on_commit_callbacks):
+    stored = document(upload(client, "notes.md", b"## Towels\n\nFree at the desk.", django_capture_on_commit_callbacks))
+    assert client.patch(f"{URL}{stored.pk}/", {"title": "Spa guide"}, format="json").status_code == 200
+    assert list(Chunk.all_tenants.filter(document=stored).values_list("title", flat=True)) == ["Spa guide › Towels"]
+    with tenant_scope(tenant_a.pk):
+        assert [hit.document_id for hit in search.search("spa guide")] == [stored.pk]
+
+
+def test_a_file_gone_from_storage_fails_then_process_again_recovers(
+    client, tenant_a, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    stored = document(upload(client, "hours.txt", b"Open 6am to 10pm.", django_capture_on_commit_callbacks))
+    content = stored.file.read()
+    stored.file.close()
+    stored.file.storage.delete(stored.file.name)
+    browser = Client()
+    browser.force_login(member(tenant_a, Role.OWNER, "olivia"))
+    url = reverse("admin:knowledge_document_process_again", args=[stored.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post(url)
+    stored.refresh_from_db()
+    assert stored.status == "failed" and "No such file" in stored.error
+
+    stored.file.storage.save(stored.file.name, SimpleUploadedFile("hours.txt", content))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert browser.post(url).status_code == 302
+    stored.refresh_from_db()
+    assert (stored.status, stored.error) == ("ready", "")
