@@ -11,8 +11,9 @@ class AppointmentsConfig(AppConfig):
         from voice.prompting import register_variables
         from voice.simulation import register_slot_finder
 
-        from . import call_hooks, lead_hooks
+        from . import call_hooks, lead_hooks, signals
 
+        signals.connect()
         register_variables(call_hooks.prompt_variables)
         register_slot_finder(call_hooks.simulator_slots)
         register_outcome_handler("appointments", call_hooks.book_from_call)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from leads import services as lead_services
 from leads.pipeline import Stage, can_move
-from tenants import audit
+from tenants import audit, versioning
 from tenants.models import Branch
 
 from . import availability, hooks
@@ -196,6 +196,7 @@ def _change_status(appointment: Appointment, to: str, **fields) -> Appointment:
     if not changed:
         raise ValidationError({"status": ["The appointment changed meanwhile; reload and try again."]})
     old = appointment.status
+    versioning.bump_on_commit(appointment.tenant_id)  # an update() sends no post_save
     appointment.refresh_from_db()
     audit.record(f"appointment.{to}", appointment, changes={"status": [old, to]})
     return appointment

@@ -10,13 +10,14 @@ class CallsConfig(AppConfig):
 
         from leads import privacy, scoring, timeline
 
-        from . import compliance, lead_hooks
+        from . import compliance, lead_hooks, signals
         from .models import CallingPolicy
 
         def forget(sender, instance, **kwargs):
             compliance.forget_policy(instance.tenant_id)
 
         post_save.connect(forget, sender=CallingPolicy, dispatch_uid="calls-forget-policy")
+        signals.connect()
         post_delete.connect(forget, sender=CallingPolicy, dispatch_uid="calls-forget-policy-delete")
 
         timeline.register_timeline(lead_hooks.timeline_entries)

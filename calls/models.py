@@ -146,6 +146,13 @@ class Call(TenantOwnedModel):
             models.Index(fields=["tenant", "outcome", "-created_at"], name="call_tenant_outcome"),
             models.Index(fields=["to_number", "purpose", "dialed_at"], name="call_number_purpose_time"),
             models.Index(fields=["campaign", "-created_at"], name="call_campaign_time"),
+            # The dashboard's scans (calls dialled in a period) read only these columns: index-only on PostgreSQL.
+            models.Index(
+                fields=["tenant", "dialed_at"],
+                name="call_tenant_dialed",
+                include=["outcome", "duration_seconds", "cost", "lead", "campaign", "agent", "branch", "ended_at"],
+                condition=models.Q(dialed_at__isnull=False),
+            ),
             models.Index(
                 fields=["tenant", "-created_at"],
                 name="call_needs_attention",

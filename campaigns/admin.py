@@ -29,7 +29,7 @@ from leads.pipeline import Stage
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin
 
 from . import audiences, services
-from .models import SKIP_LABELS, Campaign, CampaignStatus, CampaignTarget, FollowUpRule, TargetStatus
+from .models import SKIP_LABELS, Campaign, CampaignStatus, CampaignTarget, Expense, FollowUpRule, TargetStatus
 
 STATUS_COLOURS = {
     "Draft": "info",
@@ -381,3 +381,15 @@ class FollowUpRuleAdmin(TenantModelAdmin):
     list_display = ["__str__", "trigger", "outcomes", "delay_minutes", "is_active"]
     list_filter = ["trigger", "is_active"]
     list_select_related = ["source_campaign", "target_campaign"]
+
+
+@admin.register(Expense)
+class ExpenseAdmin(TenantModelAdmin):
+    """Costs beside the providers' call costs, counted in the dashboard's cost per appointment."""
+
+    list_display = ["date", "description", "amount", "campaign", "branch"]
+    list_filter = ["campaign", "branch"]
+    search_fields = ["description"]
+    list_select_related = ["campaign", "branch"]
+    date_hierarchy = "date"
+    fields = ["date", "description", "amount", "campaign", "branch"]

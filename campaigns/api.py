@@ -12,7 +12,7 @@ from leads.api.serializers import LeadImportSerializer
 from tenants.api.base import StrictSerializer, TenantModelSerializer, TenantModelViewSet
 
 from . import audiences, services
-from .models import Campaign, CampaignTarget, FollowUpRule, TargetStatus
+from .models import Campaign, CampaignTarget, Expense, FollowUpRule, TargetStatus
 
 
 class CampaignSerializer(TenantModelSerializer):
@@ -254,3 +254,19 @@ class FollowUpRuleViewSet(TenantModelViewSet):
     queryset = FollowUpRule.objects.select_related("source_campaign", "target_campaign")
     serializer_class = FollowUpRuleSerializer
     filterset_fields = ["trigger", "source_campaign", "target_campaign", "is_active"]
+
+
+class ExpenseSerializer(TenantModelSerializer):
+    class Meta:
+        model = Expense
+        fields = ["id", "date", "description", "amount", "campaign", "branch", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class ExpenseViewSet(TenantModelViewSet):
+    """Costs the business records beside the providers' call costs (counted in cost per appointment)."""
+
+    queryset = Expense.objects.select_related("campaign", "branch")
+    serializer_class = ExpenseSerializer
+    filterset_fields = {"date": ["gte", "lte"], "campaign": ["exact"], "branch": ["exact"]}
+    ordering_fields = ["date", "amount"]

@@ -238,3 +238,22 @@ class FollowUpRule(TenantOwnedModel):
         unknown = [o for o in self.outcomes or [] if o not in Outcome.values]
         if unknown:
             raise ValidationError({"outcomes": f"Unknown outcome(s): {', '.join(unknown)}."})
+
+
+class Expense(TenantOwnedModel):
+    """A cost the business records beside the providers' call costs (lead lists, ads, a BDC agency),
+    counted in the dashboard's cost per appointment (kpis.md) on its date."""
+
+    date = models.DateField()
+    amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    description = models.CharField(max_length=200)
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="expenses")
+    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["tenant", "date"], name="expense_tenant_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.description} ({self.amount})"

@@ -11,7 +11,15 @@ from appointments.api import (
     ClosureViewSet,
 )
 from calls.api import CallViewSet
-from campaigns.api import CampaignViewSet, FollowUpRuleViewSet
+from campaigns.api import CampaignViewSet, ExpenseViewSet, FollowUpRuleViewSet
+from config.analytics.api import (
+    CallsOverTimeView,
+    CampaignsView,
+    FunnelView,
+    NeedsAttentionView,
+    OutcomesView,
+    OverviewView,
+)
 from knowledge.api import DocumentViewSet, EntryViewSet, SearchView
 from leads.api.lists import DoNotCallViewSet, LeadImportViewSet, PipelineSettingsView, TagViewSet, VehicleViewSet
 from leads.api.views import LeadViewSet
@@ -34,6 +42,7 @@ router.register("voice/agents", VoiceAgentViewSet, basename="voice-agent")
 router.register("voice/scripts", ScriptViewSet, basename="voice-script")
 router.register("calls", CallViewSet, basename="call")
 router.register("campaigns/follow-up-rules", FollowUpRuleViewSet, basename="follow-up-rule")
+router.register("campaigns/expenses", ExpenseViewSet, basename="expense")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("appointments/availability-rules", AvailabilityRuleViewSet, basename="availability-rule")
 router.register("appointments/closures", ClosureViewSet, basename="closure")
@@ -51,5 +60,11 @@ urlpatterns = [
     path("leads/settings/", PipelineSettingsView.as_view(), name="lead-settings"),
     path("appointments/settings/", AppointmentSettingsView.as_view(), name="appointment-settings"),
     path("knowledge/search/", SearchView.as_view(), name="knowledge-search"),
+    path("analytics/overview/", OverviewView.as_view(), name="analytics-overview"),
+    path("analytics/calls-over-time/", CallsOverTimeView.as_view(), name="analytics-calls-over-time"),
+    path("analytics/outcomes/", OutcomesView.as_view(), name="analytics-outcomes"),
+    path("analytics/funnel/", FunnelView.as_view(), name="analytics-funnel"),
+    path("analytics/campaigns/", CampaignsView.as_view(), name="analytics-campaigns"),
+    path("analytics/needs-attention/", NeedsAttentionView.as_view(), name="analytics-needs-attention"),
     *router.urls,
 ]

@@ -353,3 +353,8 @@ UNFOLD = {
 # first key; older keys still decrypt, so keys rotate by prepending a new one.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000")
+
+# Dashboard and analytics API: how long a report stays cached (it is also dropped when a call ends or
+# an appointment changes), and the tenant-local hour after which the daily summary email goes out.
+ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=120)
+DAILY_SUMMARY_HOUR = env.int("DAILY_SUMMARY_HOUR", default=7)

@@ -34,7 +34,7 @@ class _Echo:
         return value
 
 
-def _safe(value) -> str:
+def safe_cell(value) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: quote them (CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) and not text[1:].replace(" ", "").isdigit() else text
@@ -72,4 +72,4 @@ def csv_lines(queryset) -> Iterator[str]:
     yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)  # BOM: Excel then reads UTF-8
     leads = queryset.select_related("owner", "branch").prefetch_related("tags")
     for lead in leads.iterator(chunk_size=2000):
-        yield writer.writerow([_safe(value) for value in _row(lead)])
+        yield writer.writerow([safe_cell(value) for value in _row(lead)])

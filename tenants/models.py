@@ -132,6 +132,12 @@ class Membership(TenantOwnedModel):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
     default_branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     is_active = models.BooleanField(default=True)
+    daily_summary = models.BooleanField(
+        "email me a daily summary",
+        default=False,
+        help_text="Each morning, yesterday's calls, appointments and what needs a person (managers and up).",
+    )
+    daily_summary_sent_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantOwnedModel.Meta):

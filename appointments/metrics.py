@@ -1,0 +1,102 @@
+"""Appointment KPIs (kpis.md): appointments booked, the show rate, today's appointments.
+
+Bookings count by the day they were made (``created_at``), whatever happened to them later; the
+show rate counts by the appointment's own day: attended ÷ (attended + no-shows).
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tenants.kpi import Filters, Period, Ratio, period_bucket, spanning
+
+from .models import Appointment, Status
+
+
+def scoped(filters: Filters):
+    """Appointments of the filters' branch and staff member, or booked by a call of its campaign or agent."""
+    appointments = Appointment.objects.all()
+    if filters.branch_id:
+        appointments = appointments.filter(branch_id=filters.branch_id)
+    if filters.staff_id:
+        appointments = appointments.filter(staff_id=filters.staff_id)
+    if filters.campaign_id:
+        appointments = appointments.filter(call__campaign_id=filters.campaign_id)
+    if filters.agent_id:
+        appointments = appointments.filter(call__agent_id=filters.agent_id)
+    return appointments
+
+
+def bookings(filters: Filters, periods: list[Period]) -> list[dict]:
+    """Per period: appointments booked."""
+    rows = (
+        scoped(filters)
+        .filter(spanning("created_at", periods))
+        .order_by()
+        .values(bucket=period_bucket("created_at", periods))
+        .annotate(booked=Count("id"))
+    )
+    found = {row.pop("bucket"): row for row in rows}
+    return [found.get(i, {"booked": 0}) for i in range(len(periods))]
+
+
+def leads_booked(filters: Filters, period: Period, **lead_ids) -> dict[str, int]:
+    """For each named set of lead ids (querysets of ``lead_id``): how many of those leads had an
+    appointment booked in the period (the numerators of the appointment set rate)."""
+    counts = (
+        scoped(filters)
+        .filter(period.contains("created_at"))
+        .aggregate(
+            **{name: Count("lead_id", distinct=True, filter=Q(lead_id__in=ids)) for name, ids in lead_ids.items()}
+        )
+    )
+    return {name: counts[name] or 0 for name in lead_ids}
+
+
+def attendance(filters: Filters, periods: list[Period]) -> list[dict]:
+    """Per period, by the appointment's day: attended and no-shows."""
+    rows = (
+        scoped(filters)
+        .filter(spanning("start", periods), status__in=[Status.ATTENDED, Status.NO_SHOW])
+        .order_by()
+        .values(bucket=period_bucket("start", periods))
+        .annotate(
+            attended=Count("id", filter=Q(status=Status.ATTENDED)),
+            no_shows=Count("id", filter=Q(status=Status.NO_SHOW)),
+        )
+    )
+    found = {row.pop("bucket"): row for row in rows}
+    return [found.get(i, {"attended": 0, "no_shows": 0}) for i in range(len(periods))]
+
+
+def show_rate(counts: dict) -> Ratio:
+    return Ratio(counts["attended"], counts["attended"] + counts["no_shows"])
+
+
+def booked_by_campaign(filters: Filters) -> dict[int, dict]:
+    """Appointments booked in the period by each campaign's calls: {campaign id: {booked, attended}}."""
+    rows = (
+        scoped(filters)
+        .filter(filters.period.contains("created_at"), call__campaign_id__isnull=False)
+        .order_by()
+        .values("call__campaign_id")
+        .annotate(booked=Count("id"), attended=Count("id", filter=Q(status=Status.ATTENDED)))
+    )
+    return {row.pop("call__campaign_id"): row for row in rows}
+
+
+def today(filters: Filters, limit: int = 50):
+    """Today's appointments (the tenant's day), canceled ones left out, earliest first."""
+    tz = filters.period.tz
+    day = timezone.now().astimezone(tz).date()
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    rows = (
+        scoped(filters)
+        .filter(start__gte=start, start__lt=end)
+        .exclude(status=Status.CANCELED)
+        .select_related("lead", "branch", "staff")
+        .order_by("start", "id")
+    )
+    return list(rows[:limit])
