@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 
 from calls.models import Call, Outcome
 from leads.services import resolved_time_zone
+from tenants import versioning
 from tenants.models import Branch
 
 from . import availability
@@ -64,6 +65,7 @@ def simulator_slots(lead, script) -> list:
 def _flag(call: Call, reason: str) -> None:
     joined = "; ".join(filter(None, [call.attention_reason, reason]))[:300]
     Call.objects.filter(pk=call.pk).update(needs_attention=True, attention_reason=joined)
+    versioning.bump_on_commit(call.tenant_id)  # an update() sends no post_save
 
 
 def book_from_call(call: Call) -> Appointment | None:

@@ -41,17 +41,22 @@ def bookings(filters: Filters, periods: list[Period]) -> list[dict]:
     return [found.get(i, {"booked": 0}) for i in range(len(periods))]
 
 
-def leads_booked(filters: Filters, period: Period, **lead_ids) -> dict[str, int]:
-    """For each named set of lead ids (querysets of ``lead_id``): how many of those leads had an
-    appointment booked in the period (the numerators of the appointment set rate)."""
+def leads_booked(filters: Filters, periods: list[Period], **conditions) -> list[dict[str, int]]:
+    """Per period, for each named list of conditions on an appointment's lead (one per period, e.g.
+    "was called in it"): how many different leads had an appointment booked in the period and met it
+    (the numerators of the appointment set rate)."""
     counts = (
         scoped(filters)
-        .filter(period.contains("created_at"))
+        .filter(spanning("created_at", periods))
         .aggregate(
-            **{name: Count("lead_id", distinct=True, filter=Q(lead_id__in=ids)) for name, ids in lead_ids.items()}
+            **{
+                f"{name}_{i}": Count("lead_id", distinct=True, filter=period.contains("created_at") & Q(each[i]))
+                for name, each in conditions.items()
+                for i, period in enumerate(periods)
+            }
         )
     )
-    return {name: counts[name] or 0 for name in lead_ids}
+    return [{name: counts[f"{name}_{i}"] or 0 for name in conditions} for i in range(len(periods))]
 
 
 def attendance(filters: Filters, periods: list[Period]) -> list[dict]:

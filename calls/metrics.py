@@ -9,7 +9,7 @@ voicemail picked up (the connect of kpis.md); a "conversation" is a live two-way
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
@@ -40,10 +40,11 @@ def dialled(filters: Filters, period: Period | None = None):
     return scoped(filters).filter((period or filters.period).contains("dialed_at"))
 
 
-def leads_worked(filters: Filters, period: Period, *, reached: bool = False):
-    """The ids of leads called in the period (``reached``: those with a conversation), as a subquery."""
-    calls = dialled(filters, period).filter(lead_id__isnull=False)
-    return (calls.filter(CONVERSATION) if reached else calls).values("lead_id")
+def called_in(filters: Filters, period: Period, *, reached: bool = False) -> Exists:
+    """True for a row whose ``lead_id`` was called in the period (``reached``: had a conversation in it);
+    a correlated EXISTS, answered from the index on the call's lead."""
+    calls = dialled(filters, period).filter(lead_id=OuterRef("lead_id"))
+    return Exists(calls.filter(CONVERSATION) if reached else calls)
 
 
 def summary(filters: Filters, periods: list[Period]) -> list[dict]:
@@ -55,11 +56,11 @@ def summary(filters: Filters, periods: list[Period]) -> list[dict]:
         .order_by()
         .values(bucket=period_bucket("dialed_at", periods))
         .annotate(
-            dialled=Count("id"),
-            answered=Count("id", filter=ANSWERED),
-            conversations=Count("id", filter=CONVERSATION),
+            dialled=Count("*"),
+            answered=Count("dialed_at", filter=ANSWERED),
+            conversations=Count("dialed_at", filter=CONVERSATION),
             talk_seconds=Sum("duration_seconds", filter=ANSWERED, default=0),
-            opt_outs=Count("id", filter=Q(outcome=Outcome.DNC_REQUESTED)),
+            opt_outs=Count("dialed_at", filter=Q(outcome=Outcome.DNC_REQUESTED)),
             cost=Sum("cost", default=Decimal("0")),
             active_hours=Count(TruncHour("dialed_at", tzinfo=tz), distinct=True),
             leads_worked=Count("lead_id", distinct=True),
@@ -109,7 +110,7 @@ def peak_concurrency(filters: Filters) -> int:
 
 def outcome_mix(filters: Filters) -> dict[str, int]:
     """Calls dialled in the period per outcome, most first (``in_progress``: not ended yet)."""
-    rows = dialled(filters).order_by().values("outcome").annotate(n=Count("id"))
+    rows = dialled(filters).order_by().values("outcome").annotate(n=Count("*"))
     mix = {(row["outcome"] or NO_OUTCOME): row["n"] for row in rows}
     return dict(sorted(mix.items(), key=lambda item: (-item[1], item[0])))
 
@@ -122,7 +123,7 @@ def over_time(filters: Filters) -> dict:
         dialled(filters)
         .order_by()
         .values("outcome", day=TruncDate("dialed_at", tzinfo=period.tz))
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     days = period.dates()
     index = {day: i for i, day in enumerate(days)}

@@ -153,6 +153,13 @@ class Call(TenantOwnedModel):
                 include=["outcome", "duration_seconds", "cost", "lead", "campaign", "agent", "branch", "ended_at"],
                 condition=models.Q(dialed_at__isnull=False),
             ),
+            # "Was this lead called in the period?" (the appointment set rate), index-only.
+            models.Index(
+                fields=["lead", "dialed_at"],
+                name="call_lead_dialed",
+                include=["outcome"],
+                condition=models.Q(dialed_at__isnull=False),
+            ),
             models.Index(
                 fields=["tenant", "-created_at"],
                 name="call_needs_attention",

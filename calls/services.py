@@ -158,6 +158,7 @@ def dial(call_id: int) -> Call | None:
     if not decision.allowed:
         Call.objects.filter(pk=call.pk).update(
             status=CallStatus.CANCELED,
+            dialed_at=None,  # never handed to the provider: not a call dialled
             compliance_code=decision.code,
             next_allowed_at=decision.next_allowed_at,
             error_message=decision.detail[:500],

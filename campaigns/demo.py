@@ -4,6 +4,7 @@ and, for the gym, a standing speed-to-lead campaign that calls new leads as they
 from leads.models import Vehicle
 from voice.models import Purpose, Script, VoiceAgent
 
+from . import demo_history
 from .models import Campaign, FollowUpRule
 from .services import start
 
@@ -60,4 +61,5 @@ def seed(tenant, stdout) -> None:
             script=recall,
             audience={"kind": "recall", "vins": vins},
         )
-    stdout.write(f"  {tenant.name}: {Campaign.objects.count()} campaigns")
+    history = demo_history.seed(tenant)
+    stdout.write(f"  {tenant.name}: {Campaign.objects.count()} campaigns, {history} past calls")

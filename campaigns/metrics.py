@@ -44,9 +44,9 @@ def leaderboard(filters: Filters) -> list[dict]:
         .order_by()
         .values("campaign_id")
         .annotate(
-            dialled=Count("id"),
-            answered=Count("id", filter=call_metrics.ANSWERED),
-            conversations=Count("id", filter=call_metrics.CONVERSATION),
+            dialled=Count("*"),
+            answered=Count("dialed_at", filter=call_metrics.ANSWERED),
+            conversations=Count("dialed_at", filter=call_metrics.CONVERSATION),
             cost=Sum("cost", default=Decimal("0")),
             active_hours=Count(TruncHour("dialed_at", tzinfo=filters.period.tz), distinct=True),
         )

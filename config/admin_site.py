@@ -12,4 +12,10 @@ class CrmAdminSite(UnfoldAdminSite):
     def extra_urls(self):
         from tenants.admin_views import switch_tenant
 
-        return [path("tenant/switch/", self.admin_view(switch_tenant), name="switch_tenant")]
+        from .dashboard import daily_summary_view, export_view
+
+        return [
+            path("tenant/switch/", self.admin_view(switch_tenant), name="switch_tenant"),
+            path("dashboard/export/<slug:table>.csv", self.admin_view(export_view), name="dashboard_export"),
+            path("dashboard/daily-summary/", self.admin_view(daily_summary_view), name="dashboard_daily_summary"),
+        ]

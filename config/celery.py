@@ -15,6 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["config.analytics"])  # not an installed app of its own
 
 # name -> (task, seconds between runs). Each expires before the next run is due.
 BEAT = {
@@ -23,6 +24,7 @@ BEAT = {
     "expire-stale-calls": ("calls.tasks.expire_stale_calls", 300),
     "send-due-reminders": ("appointments.tasks.send_due_reminders", 60),
     "mark-unmarked-no-shows": ("appointments.tasks.expire_no_shows", 600),
+    "send-daily-summaries": ("config.analytics.tasks.send_daily_summaries", 900),
 }
 
 app.conf.beat_schedule = {

@@ -72,8 +72,8 @@ _WAIT = ExpressionWrapper(F("first_contacted_at") - F("created_at"), output_fiel
 
 def speed_to_lead(filters: Filters, periods: list[Period]) -> list[dict]:
     """Per period: new leads, how many were called, how many within 5 minutes, and the median wait
-    (seconds, None when no lead was called)."""
-    attempted = Q(first_contacted_at__isnull=False)
+    (seconds, None when no lead was called). One query on PostgreSQL."""
+    postgres = connection.vendor == "postgresql"
     rows = (
         scoped(filters)
         .filter(spanning("created_at", periods))
@@ -81,32 +81,33 @@ def speed_to_lead(filters: Filters, periods: list[Period]) -> list[dict]:
         .values(bucket=period_bucket("created_at", periods))
         .annotate(
             new=Count("id"),
-            attempted=Count("id", filter=attempted),
-            fast=Count("id", filter=attempted & Q(first_contacted_at__lte=F("created_at") + FAST_FIRST_CALL)),
+            attempted=Count("first_contacted_at"),
+            fast=Count("id", filter=Q(first_contacted_at__lte=F("created_at") + FAST_FIRST_CALL)),
+            **({"wait": _Median(_WAIT)} if postgres else {}),  # percentile_cont skips the never called
         )
     )
     found = {row.pop("bucket"): row for row in rows}
-    medians = _median_waits(filters, periods)
+    medians = {} if postgres else _median_waits_in_python(filters, periods)
     result = []
     for i in range(len(periods)):
-        counts = found.get(i, {"new": 0, "attempted": 0, "fast": 0})
-        result.append({**counts, "median_seconds": medians.get(i)})
+        counts = found.get(i, {"new": 0, "attempted": 0, "fast": 0, "wait": None})
+        wait = counts.pop("wait", None)
+        seconds = max(wait.total_seconds(), 0.0) if wait is not None else medians.get(i)
+        result.append({**counts, "median_seconds": seconds})
     return result
 
 
-def _median_waits(filters: Filters, periods: list[Period]) -> dict[int, float]:
+def _median_waits_in_python(filters: Filters, periods: list[Period]) -> dict[int, float]:
     called = (
         scoped(filters)
         .filter(spanning("created_at", periods), first_contacted_at__isnull=False)
         .order_by()
-        .values(bucket=period_bucket("created_at", periods))
+        .annotate(bucket=period_bucket("created_at", periods), wait=_WAIT)
+        .values_list("bucket", "wait")
     )
-    if connection.vendor == "postgresql":
-        rows = called.annotate(wait=_Median(_WAIT))
-        return {row["bucket"]: max(row["wait"].total_seconds(), 0.0) for row in rows}
     waits: dict[int, list[float]] = {}
-    for row in called.annotate(wait=_WAIT).values("bucket", "wait"):
-        waits.setdefault(row["bucket"], []).append(max(row["wait"].total_seconds(), 0.0))
+    for bucket, wait in called:
+        waits.setdefault(bucket, []).append(max(wait.total_seconds(), 0.0))
     return {bucket: median(values) for bucket, values in waits.items()}
 
 
@@ -125,8 +126,9 @@ def _step(field: str) -> Case:
     )
 
 
-def funnel(filters: Filters) -> dict[str, int]:
-    """How many leads created in the period got to each step (each step counts those that went further)."""
+def funnels(filters: Filters, periods: list[Period]) -> list[dict[str, int]]:
+    """Per period: how many leads created in it got to each step (each step counts those that went
+    further). One query: each lead's furthest step is worked out once, then counted per step."""
     furthest_in_history = (
         StageChange.objects.filter(lead=OuterRef("pk"), to_stage__in=list(_STEP_OF_STAGE))
         .order_by()
@@ -134,13 +136,28 @@ def funnel(filters: Filters) -> dict[str, int]:
         .annotate(step=Max(_step("to_stage")))
         .values("step")
     )
-    reached = cohort(filters).annotate(
-        reached=Greatest(_step("stage"), Coalesce(Subquery(furthest_in_history, output_field=IntegerField()), 0))
+    rows = (
+        scoped(filters)
+        .filter(spanning("created_at", periods))
+        .order_by()
+        .values(
+            bucket=period_bucket("created_at", periods),
+            reached=Greatest(_step("stage"), Coalesce(Subquery(furthest_in_history, output_field=IntegerField()), 0)),
+        )
+        .annotate(n=Count("id"))
     )
-    counts = reached.aggregate(
-        leads=Count("id"), **{name: Count("id", filter=Q(reached__gte=n)) for n, name in enumerate(FUNNEL_STEPS) if n}
-    )
-    return {name: counts[name] for name in FUNNEL_STEPS}
+    result = [dict.fromkeys(FUNNEL_STEPS, 0) for _ in periods]
+    for row in rows:
+        if row["bucket"] < 0:
+            continue
+        for n, name in enumerate(FUNNEL_STEPS):
+            if row["reached"] >= n:
+                result[row["bucket"]][name] += row["n"]
+    return result
+
+
+def funnel(filters: Filters) -> dict[str, int]:
+    return funnels(filters, [filters.period])[0]
 
 
 def conversion(funnel_counts: dict[str, int]) -> dict[str, Ratio]:

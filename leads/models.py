@@ -139,6 +139,8 @@ class StageChange(TenantOwnedModel):
         ordering = ["changed_at", "id"]
         indexes = [
             models.Index(fields=["lead", "changed_at"], name="stagechange_lead_time"),
+            # How far a lead got (the funnel), index-only.
+            models.Index(fields=["lead", "to_stage"], name="stagechange_lead_stage"),
             models.Index(fields=["tenant", "to_stage", "changed_at"], name="stagechange_tenant_stage_time"),
         ]
 

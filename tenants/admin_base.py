@@ -63,6 +63,10 @@ class TenantModelAdmin(TenantScopedFormfieldsMixin, ModelAdmin):
     show_full_result_count = False
     list_filter_submit = True
 
+    def has_module_permission(self, request):
+        # A platform superuser with no tenant picked (or none existing) has no rows to see here.
+        return getattr(request, "tenant", None) is not None and super().has_module_permission(request)
+
     def get_list_filter(self, request):
         filters = []
         for entry in super().get_list_filter(request):

@@ -323,7 +323,7 @@ class CallingPolicyFactory(ModelFactory):
 
 # --- campaigns --------------------------------------------------------------------------
 
-from campaigns.models import Campaign, CampaignTarget, FollowUpRule  # noqa: E402
+from campaigns.models import Campaign, CampaignTarget, Expense, FollowUpRule  # noqa: E402
 
 
 @registered
@@ -361,6 +361,19 @@ class FollowUpRuleFactory(ModelFactory):
     source_campaign = same_tenant(CampaignFactory)
     target_campaign = same_tenant(CampaignFactory)
     outcomes = factory.LazyFunction(lambda: ["voicemail"])
+
+
+@registered
+class ExpenseFactory(ModelFactory):
+    class Meta:
+        model = Expense
+
+    tenant = factory.SubFactory(TenantFactory)
+    date = datetime.date(2026, 11, 20)
+    amount = "25.00"
+    description = factory.Sequence(lambda n: f"Expense {n}")
+    campaign = same_tenant(CampaignFactory)
+    branch = same_tenant(BranchFactory)
 
 
 from appointments.models import (  # noqa: E402

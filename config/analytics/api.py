@@ -20,12 +20,13 @@ from .reports import report
 FILTER_PARAMETERS = [
     OpenApiParameter("from", str, description="First day (YYYY-MM-DD, the tenant's time zone). Default: 29 days ago."),
     OpenApiParameter("to", str, description="Last day, included (YYYY-MM-DD). Default: today. At most 366 days."),
+    OpenApiParameter("days", int, description="Instead of from/to: the last N days, today included (1–366)."),
     OpenApiParameter("branch", int, description="Only this branch."),
     OpenApiParameter("campaign", int, description="Only this campaign's calls, leads and appointments."),
     OpenApiParameter("agent", int, description="Only this voice agent's calls (and what they booked)."),
     OpenApiParameter("staff", int, description="Only this staff member's leads and appointments (a user id)."),
 ]
-FILTER_NAMES = {"from", "to", "branch", "campaign", "agent", "staff"}
+FILTER_NAMES = {"from", "to", "days", "branch", "campaign", "agent", "staff"}
 
 
 class AnalyticsView(TenantAPIView):
@@ -96,9 +97,6 @@ class FunnelView(AnalyticsView):
     """Leads created in the period and how many got to each step (named in the business's words)."""
 
     report_name = "funnel"
-
-    def options(self, request, errors):
-        return {"vertical": request.tenant.vertical}
 
     @_schema("Funnel of the period's leads", schema.FunnelSerializer, schema.FUNNEL_EXAMPLE)
     def get(self, request):

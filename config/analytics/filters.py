@@ -20,6 +20,9 @@ MAX_DAYS = 366
 class AnalyticsFilterForm(forms.Form):
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_DAYS, help_text="The last N days, today included."
+    )
     branch = forms.ModelChoiceField(queryset=Branch.objects.none(), required=False, empty_label="Every branch")
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, empty_label="Every campaign")
     agent = forms.ModelChoiceField(
@@ -47,7 +50,7 @@ class AnalyticsFilterForm(forms.Form):
             return data
         zone = self.tenant.time_zone
         if first is None and last is None:
-            period = last_days(DEFAULT_DAYS, zone)
+            period = last_days(data.get("days") or DEFAULT_DAYS, zone)
         elif first is None:
             period = Period(last - timedelta(days=DEFAULT_DAYS - 1), last, zone)
         elif last is None:

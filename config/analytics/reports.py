@@ -16,7 +16,7 @@ from calls import metrics as call_metrics
 from calls.models import Outcome
 from campaigns import metrics as campaign_metrics
 from leads import metrics as lead_metrics
-from leads.pipeline import DEFAULT_LABELS, Stage
+from leads.services import stage_labels
 from tenants.kpi import Filters, Period, Ratio
 
 from .cache import cached
@@ -79,24 +79,24 @@ def _figures_of(filters: Filters, periods: list[Period]) -> list[dict]:
     booked = appointment_metrics.bookings(filters, periods)
     shows = appointment_metrics.attendance(filters, periods)
     spent = campaign_metrics.expenses(filters, periods)
+    funnels = lead_metrics.funnels(filters, periods)
+    set_leads = appointment_metrics.leads_booked(
+        filters,
+        periods,
+        worked=[call_metrics.called_in(filters, period) for period in periods],
+        reached=[call_metrics.called_in(filters, period, reached=True) for period in periods],
+    )
     result = []
-    for i, period in enumerate(periods):
-        c, s, b, a = calls[i], speed[i], booked[i], shows[i]
-        funnel = lead_metrics.funnel(filters.with_period(period))
-        set_leads = appointment_metrics.leads_booked(
-            filters,
-            period,
-            worked=call_metrics.leads_worked(filters, period),
-            reached=call_metrics.leads_worked(filters, period, reached=True),
-        )
+    for i in range(len(periods)):
+        c, s, b, a, funnel = calls[i], speed[i], booked[i], shows[i], funnels[i]
         cost = c["cost"] + spent[i]
         figures = {f"{k}": _ratio(v, _unit(k)) for k, v in call_metrics.figures(c).items()}
         figures |= {f"{k}": _ratio(v, PERCENT) for k, v in lead_metrics.conversion(funnel).items()}
         figures |= {
             "calls_dialled": _count(c["dialled"]),
             "appointments_booked": _count(b["booked"]),
-            "appointment_set_rate": _ratio(Ratio(set_leads["worked"], c["leads_worked"]), PERCENT),
-            "appointment_set_rate_of_reached": _ratio(Ratio(set_leads["reached"], c["leads_reached"]), PERCENT),
+            "appointment_set_rate": _ratio(Ratio(set_leads[i]["worked"], c["leads_worked"]), PERCENT),
+            "appointment_set_rate_of_reached": _ratio(Ratio(set_leads[i]["reached"], c["leads_reached"]), PERCENT),
             "show_rate": _ratio(appointment_metrics.show_rate(a), PERCENT),
             "cost": _count(cost, MONEY),
             "cost_per_appointment": _ratio(Ratio(cost, b["booked"]), MONEY),
@@ -180,10 +180,11 @@ def outcomes(filters: Filters) -> dict:
     }
 
 
-def funnel(filters: Filters, vertical: str = "gym") -> dict:
+def funnel(filters: Filters) -> dict:
+    """The funnel, its steps named in the business's words (its pipeline settings, else its vertical's)."""
     counts = lead_metrics.funnel(filters)
-    labels = DEFAULT_LABELS.get(vertical, DEFAULT_LABELS["gym"])
-    names = {"leads": "Leads", **{step: labels[Stage(step)] for step in lead_metrics.FUNNEL_STEPS[1:]}}
+    labels = stage_labels()
+    names = {"leads": "Leads", **{step: labels[step] for step in lead_metrics.FUNNEL_STEPS[1:]}}
     steps = []
     for i, step in enumerate(lead_metrics.FUNNEL_STEPS):
         previous = counts[lead_metrics.FUNNEL_STEPS[i - 1]] if i else counts["leads"]
@@ -270,7 +271,7 @@ REPORTS = {
 
 
 def report(name: str, filters: Filters, **options) -> dict:
-    """The report through the cache (options such as the vertical are part of its key)."""
+    """The report through the cache (its options, such as a limit, are part of its key)."""
     compute = REPORTS[name]
     suffix = "".join(f":{k}={v}" for k, v in sorted(options.items()))
     return cached(name + suffix, filters, lambda f: compute(f, **options))

@@ -176,7 +176,13 @@ OUTCOMES_EXAMPLE = {
     "total": 44,
     "outcomes": [
         {"outcome": "no_answer", "label": "No answer", "value": 0.8182, "numerator": 36, "denominator": 44},
-        {"outcome": "appointment_booked", "label": "Appointment booked", "value": 0.1818, "numerator": 8},
+        {
+            "outcome": "appointment_booked",
+            "label": "Appointment booked",
+            "value": 0.1818,
+            "numerator": 8,
+            "denominator": 44,
+        },
     ],
 }
 FUNNEL_EXAMPLE = {
