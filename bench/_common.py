@@ -194,3 +194,15 @@ def load(port, path, *, method="GET", headers=None, bodies=None, seconds=5.0, co
 
 def emit(figures: dict) -> None:
     print(json.dumps(figures, sort_keys=False))
+
+
+def median_ms(fn, runs: int, *, warm: bool = True) -> float:
+    """The median time of ``runs`` calls of ``fn`` in milliseconds (after one untimed call when ``warm``)."""
+    if warm:
+        fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(samples), 2)

@@ -17,23 +17,13 @@ before, as the dashboard does.
 """
 
 import argparse
-import statistics
 import time
 from datetime import timedelta
 
-from _common import emit, setup_django
+from _common import emit, median_ms, setup_django
 
 HISTORY_DAYS = 180
 RANGE_DAYS = 30
-
-
-def timed(fn, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(samples), 2)
 
 
 def insert_select(cursor, model, count: int, exprs: dict[str, str], params: dict | None = None) -> None:
@@ -354,19 +344,21 @@ def main():
             versioning.bump(tenant.pk)
             return reports.report("overview", filters)
 
-        first_cold_ms = timed(cold, 1)
-        cold_ms = timed(cold, runs)
+        first_cold_ms = median_ms(cold, 1, warm=False)
+        cold_ms = median_ms(cold, runs, warm=False)
         with CaptureQueriesContext(connection) as queries:
             cold()
         cold_queries = len(queries)
         reports.report("overview", filters)
-        cached_ms = timed(lambda: reports.report("overview", filters), runs * 4)
+        cached_ms = median_ms(lambda: reports.report("overview", filters), runs * 4, warm=False)
         others = {
-            name: timed(lambda name=name: (versioning.bump(tenant.pk), reports.report(name, filters)), runs)
+            name: median_ms(
+                lambda name=name: (versioning.bump(tenant.pk), reports.report(name, filters)), runs, warm=False
+            )
             for name in ("calls-over-time", "outcomes", "funnel", "campaigns", "needs-attention", "today")
         }
         whole_history = Filters(last_days(HISTORY_DAYS, tenant.time_zone))
-        whole_history_cold_ms = timed(lambda: reports.overview(whole_history), max(3, runs // 5))
+        whole_history_cold_ms = median_ms(lambda: reports.overview(whole_history), max(3, runs // 5), warm=False)
         in_range = reports.overview(filters)["figures"]["calls_dialled"]["value"]
 
     params = {
@@ -388,7 +380,7 @@ def main():
             return cursor.fetchall()
 
     baseline()
-    baseline_ms = timed(baseline, runs)
+    baseline_ms = median_ms(baseline, runs, warm=False)
 
     user = User.objects.filter(username="manager").first() or User.objects.create_user(
         username="manager", email="manager@example.test", password="x"
@@ -398,7 +390,7 @@ def main():
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for(user, tenant)['access']}")
     url = f"/api/v1/analytics/overview/?from={period.first}&to={period.last}"
     assert client.get(url).status_code == 200
-    api_cached_ms = timed(lambda: client.get(url), runs * 2)
+    api_cached_ms = median_ms(lambda: client.get(url), runs * 2, warm=False)
 
     emit(
         {

@@ -15,24 +15,13 @@
 import argparse
 import contextlib
 import os
-import statistics
 import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 
-from _common import emit, setup_django
+from _common import emit, median_ms, setup_django
 
 DAYS = 14
-
-
-def median_ms(fn, runs: int) -> float:
-    fn()  # warm
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(samples), 2)
 
 
 def main():

@@ -90,8 +90,8 @@ def _figures_of(filters: Filters, periods: list[Period]) -> list[dict]:
     for i in range(len(periods)):
         c, s, b, a, funnel = calls[i], speed[i], booked[i], shows[i], funnels[i]
         cost = c["cost"] + spent[i]
-        figures = {f"{k}": _ratio(v, _unit(k)) for k, v in call_metrics.figures(c).items()}
-        figures |= {f"{k}": _ratio(v, PERCENT) for k, v in lead_metrics.conversion(funnel).items()}
+        figures = {k: _ratio(v, _unit(k)) for k, v in call_metrics.figures(c).items()}
+        figures |= {k: _ratio(v, PERCENT) for k, v in lead_metrics.conversion(funnel).items()}
         figures |= {
             "calls_dialled": _count(c["dialled"]),
             "appointments_booked": _count(b["booked"]),
