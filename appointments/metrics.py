@@ -29,34 +29,21 @@ def scoped(filters: Filters):
 
 
 def bookings(filters: Filters, periods: list[Period]) -> list[dict]:
-    """Per period: appointments booked."""
+    """Per period: appointments booked, and the ids of the leads they are for (for the appointment
+    set rate: those leads that were also called in the period)."""
     rows = (
         scoped(filters)
         .filter(spanning("created_at", periods))
         .order_by()
-        .values(bucket=period_bucket("created_at", periods))
-        .annotate(booked=Count("id"))
+        .values_list(period_bucket("created_at", periods), "lead_id")
     )
-    found = {row.pop("bucket"): row for row in rows}
-    return [found.get(i, {"booked": 0}) for i in range(len(periods))]
-
-
-def leads_booked(filters: Filters, periods: list[Period], **conditions) -> list[dict[str, int]]:
-    """Per period, for each named list of conditions on an appointment's lead (one per period, e.g.
-    "was called in it"): how many different leads had an appointment booked in the period and met it
-    (the numerators of the appointment set rate)."""
-    counts = (
-        scoped(filters)
-        .filter(spanning("created_at", periods))
-        .aggregate(
-            **{
-                f"{name}_{i}": Count("lead_id", distinct=True, filter=period.contains("created_at") & Q(each[i]))
-                for name, each in conditions.items()
-                for i, period in enumerate(periods)
-            }
-        )
-    )
-    return [{name: counts[f"{name}_{i}"] or 0 for name in conditions} for i in range(len(periods))]
+    result = [{"booked": 0, "lead_ids": set()} for _ in periods]
+    for bucket, lead_id in rows:
+        if bucket >= 0:
+            result[bucket]["booked"] += 1
+            if lead_id is not None:
+                result[bucket]["lead_ids"].add(lead_id)
+    return result
 
 
 def attendance(filters: Filters, periods: list[Period]) -> list[dict]:

@@ -1,9 +1,10 @@
 """What the calls room adds to the leads room: timeline entries, engagement for scoring,
 the calls in a data export, and scrubbing calls on erasure."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
+from . import rollups
 from .models import CONNECTED_OUTCOMES, Call, CallEvent, QaReview
 
 
@@ -62,6 +63,8 @@ def erase_calls(lead) -> None:
 
     calls = Call.objects.filter(lead=lead)
     ids = list(calls.values_list("pk", flat=True))
+    span = calls.aggregate(first=Min("dialed_at"), last=Max("dialed_at"))
+    rollups.mark_changed(lead.tenant_id, span["first"], span["last"])  # the lead leaves the days' lead counts
     CallEvent.objects.filter(call_id__in=ids).update(payload={"erased": True})
     QaReview.objects.filter(call_id__in=ids).update(notes="", checklist={})
     calls.update(

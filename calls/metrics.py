@@ -4,18 +4,23 @@ opt-outs, the outcome mix, calls over time and the calls that need a person.
 A call belongs to the day it was dialled (``dialed_at``, in the tenant's zone): calls the
 compliance gate stopped before dialling are not "calls dialled". "Answered" means a person or their
 voicemail picked up (the connect of kpis.md); a "conversation" is a live two-way one.
+
+The figures are read from the day rollups (calls.rollups), made current first; filtered by a staff
+member (the lead's owner, which the rollups do not keep), they are read from the calls themselves.
 """
 
+from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
-from tenants.kpi import Filters, Period, Ratio, period_bucket, spanning
+from tenants.kpi import Filters, Period, Ratio, day_bucket, period_bucket, spanning
 
-from .models import CONNECTED_OUTCOMES, CONVERSATION_OUTCOMES, Call, Outcome
+from . import rollups
+from .models import CONNECTED_OUTCOMES, CONVERSATION_OUTCOMES, Call, CallDayScope, CallDayTotal, Outcome, PeakScope
 
 NO_OUTCOME = "in_progress"  # the outcome mix's name for calls dialled that have not ended yet
 ANSWERED = Q(outcome__in=CONNECTED_OUTCOMES)
@@ -40,40 +45,154 @@ def dialled(filters: Filters, period: Period | None = None):
     return scoped(filters).filter((period or filters.period).contains("dialed_at"))
 
 
-def called_in(filters: Filters, period: Period, *, reached: bool = False) -> Exists:
-    """True for a row whose ``lead_id`` was called in the period (``reached``: had a conversation in it);
-    a correlated EXISTS, answered from the index on the call's lead."""
-    calls = dialled(filters, period).filter(lead_id=OuterRef("lead_id"))
-    return Exists(calls.filter(CONVERSATION) if reached else calls)
+def _rolled(filters: Filters) -> bool:
+    return not filters.staff_id
 
 
-def summary(filters: Filters, periods: list[Period]) -> list[dict]:
-    """The counts behind the call KPIs, one dict per period, in one pass over the calls."""
-    tz = periods[0].tz
-    rows = (
+def _totals(filters: Filters, periods: list[Period]):
+    """The rollup rows of the periods' days and the filters, made current first."""
+    rollups.ensure([day for period in periods for day in period.dates()], periods[0].zone)
+    rows = CallDayTotal.objects.filter(day__gte=min(p.first for p in periods), day__lte=max(p.last for p in periods))
+    for field in rollups.DIMENSIONS.values():
+        if getattr(filters, field):
+            rows = rows.filter(**{field: getattr(filters, field)})
+    return rows
+
+
+def _scope(filters: Filters) -> tuple[str, int] | None:
+    """The rollup scope of the filters: all calls, or one branch, campaign or voice agent (None: the
+    filters combine several, which the per-scope rollups cannot answer)."""
+    if filters.staff_id:
+        return None
+    chosen = [
+        (scope, getattr(filters, field)) for scope, field in rollups.DIMENSIONS.items() if getattr(filters, field)
+    ]
+    if len(chosen) > 1:
+        return None
+    return chosen[0] if chosen else (PeakScope.ALL, 0)
+
+
+def leads_called(filters: Filters, periods: list[Period]) -> list[tuple[set, set]]:
+    """Per period: the ids of the leads called in it, and of those reached (a conversation)."""
+    result = [(set(), set()) for _ in periods]
+    scope = _scope(filters)
+    if scope is not None:
+        _totals(filters, periods)  # makes the days current
+        rows = CallDayScope.objects.filter(
+            scope=scope[0],
+            scope_id=scope[1],
+            day__gte=min(p.first for p in periods),
+            day__lte=max(p.last for p in periods),
+        ).values_list("day", "leads_worked", "leads_reached")
+        for day, worked, reached in rows:
+            for (worked_ids, reached_ids), period in zip(result, periods, strict=True):
+                if period.first <= day <= period.last:
+                    rollups.unpack_into(worked_ids, worked)
+                    rollups.unpack_into(reached_ids, reached)
+        return result
+    calls = (
         scoped(filters)
-        .filter(spanning("dialed_at", periods))
+        .filter(spanning("dialed_at", periods), lead_id__isnull=False)
         .order_by()
-        .values(bucket=period_bucket("dialed_at", periods))
+        .values_list(period_bucket("dialed_at", periods), "lead_id", "outcome")
+    )
+    for bucket, lead_id, outcome in calls:
+        if bucket >= 0:
+            result[bucket][0].add(lead_id)
+            if outcome in CONVERSATION_OUTCOMES:
+                result[bucket][1].add(lead_id)
+    return result
+
+
+_COUNTS = ("dialled", "answered", "conversations", "talk_seconds", "opt_outs")
+
+
+def summary(filters: Filters, periods: list[Period], leads: list[tuple[set, set]] | None = None) -> list[dict]:
+    """The counts behind the call KPIs, one dict per period (``leads``: what ``leads_called`` gave)."""
+    if _rolled(filters):
+        totals = _totals(filters, periods)
+        rows = (
+            totals.order_by()
+            .values(bucket=day_bucket("day", periods))
+            .annotate(
+                dialled=Sum("calls"),
+                answered=Sum("calls", filter=ANSWERED),
+                conversations=Sum("calls", filter=CONVERSATION),
+                talk_seconds=Sum("talk_seconds", filter=ANSWERED),
+                opt_outs=Sum("calls", filter=Q(outcome=Outcome.DNC_REQUESTED)),
+                cost=Sum("cost"),
+            )
+        )
+        hours = defaultdict(int)
+        for (day,), mask in rollups.hours_by(totals).items():
+            for i, period in enumerate(periods):
+                if period.first <= day <= period.last:
+                    hours[i] += mask.bit_count()
+    else:
+        tz = periods[0].tz
+        rows = (
+            scoped(filters)
+            .filter(spanning("dialed_at", periods))
+            .order_by()
+            .values(bucket=period_bucket("dialed_at", periods))
+            .annotate(
+                dialled=Count("*"),
+                answered=Count("dialed_at", filter=ANSWERED),
+                conversations=Count("dialed_at", filter=CONVERSATION),
+                talk_seconds=Sum("duration_seconds", filter=ANSWERED),
+                opt_outs=Count("dialed_at", filter=Q(outcome=Outcome.DNC_REQUESTED)),
+                cost=Sum("cost"),
+                active_hours=Count(TruncHour("dialed_at", tzinfo=tz), distinct=True),
+            )
+        )
+        hours = None
+    found = {row.pop("bucket"): row for row in rows}
+    leads = leads if leads is not None else leads_called(filters, periods)
+    result = []
+    for i in range(len(periods)):
+        row = found.get(i, {})
+        counts = {name: row.get(name) or 0 for name in _COUNTS}
+        counts["cost"] = row.get("cost") or Decimal("0")
+        counts["active_hours"] = hours.get(i, 0) if hours is not None else row.get("active_hours", 0)
+        counts["leads_worked"], counts["leads_reached"] = len(leads[i][0]), len(leads[i][1])
+        result.append(counts)
+    return result
+
+
+def per_campaign(filters: Filters) -> dict[int, dict]:
+    """Per campaign that dialled in the period: calls dialled, answered, conversations, cost, and the
+    hours in which it dialled."""
+    period = filters.period
+    if _rolled(filters):
+        rows = _totals(filters, [period]).filter(campaign_id__isnull=False)
+        counted = (
+            rows.order_by()
+            .values("campaign_id")
+            .annotate(
+                dialled=Sum("calls"),
+                answered=Sum("calls", filter=ANSWERED),
+                conversations=Sum("calls", filter=CONVERSATION),
+                cost=Sum("cost"),
+            )
+        )
+        by_campaign = {row.pop("campaign_id"): row | {"active_hours": 0} for row in counted}
+        for (campaign_id, _day), mask in rollups.hours_by(rows, "campaign_id").items():
+            by_campaign[campaign_id]["active_hours"] += mask.bit_count()
+        return by_campaign
+    counted = (
+        dialled(filters)
+        .filter(campaign_id__isnull=False)
+        .order_by()
+        .values("campaign_id")
         .annotate(
             dialled=Count("*"),
             answered=Count("dialed_at", filter=ANSWERED),
             conversations=Count("dialed_at", filter=CONVERSATION),
-            talk_seconds=Sum("duration_seconds", filter=ANSWERED, default=0),
-            opt_outs=Count("dialed_at", filter=Q(outcome=Outcome.DNC_REQUESTED)),
             cost=Sum("cost", default=Decimal("0")),
-            active_hours=Count(TruncHour("dialed_at", tzinfo=tz), distinct=True),
-            leads_worked=Count("lead_id", distinct=True),
-            leads_reached=Count("lead_id", distinct=True, filter=CONVERSATION),
+            active_hours=Count(TruncHour("dialed_at", tzinfo=period.tz), distinct=True),
         )
     )
-    empty = dict.fromkeys(("dialled", "answered", "conversations", "talk_seconds", "opt_outs", "active_hours"), 0) | {
-        "cost": Decimal("0"),
-        "leads_worked": 0,
-        "leads_reached": 0,
-    }
-    found = {row.pop("bucket"): row for row in rows}
-    return [found.get(i, empty) for i in range(len(periods))]
+    return {row.pop("campaign_id"): row for row in counted}
 
 
 def figures(counts: dict) -> dict[str, Ratio]:
@@ -89,28 +208,30 @@ def figures(counts: dict) -> dict[str, Ratio]:
 
 
 def peak_concurrency(filters: Filters) -> int:
-    """The most calls on the line at once in the period (a call counts from dialled until it ended;
-    one still going counts until now). A call ending as another starts does not overlap it."""
-    calls = dialled(filters).order_by().values("dialed_at", "ended_at")
-    inner, params = calls.query.sql_with_params()
-    # Each call is +1 when dialled and -1 when it ended; the running sum is the number on the line.
-    sql = f"""
-        SELECT COALESCE(MAX(level), 0) FROM (
-            SELECT SUM(delta) OVER (ORDER BY at, delta ROWS UNBOUNDED PRECEDING) AS level FROM (
-                SELECT dialed_at AS at, 1 AS delta FROM ({inner}) AS c
-                UNION ALL
-                SELECT COALESCE(ended_at, %s), -1 FROM ({inner}) AS c
-            ) AS moments
-        ) AS levels
-    """  # both parts are Django's own compiled SQL, with parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, timezone.now(), *params])
-        return int(cursor.fetchone()[0] or 0)
+    """The most calls on the line at once during the period (a call counts from dialled until it
+    ended, one still going until now, and on its own day and the next only: calls.rollups). A call
+    ending as another starts does not overlap it."""
+    period = filters.period
+    scope = _scope(filters)
+    if scope is not None:
+        _totals(filters, [period])  # makes the days current
+        days = CallDayScope.objects.filter(
+            scope=scope[0], scope_id=scope[1], day__gte=period.first, day__lte=period.last
+        )
+        return days.aggregate(peak=Max("peak"))["peak"] or 0
+    with_day_before = Period(period.first - timedelta(days=1), period.last, period.zone)
+    calls = (
+        scoped(filters).filter(with_day_before.contains("dialed_at")).order_by().values_list("dialed_at", "ended_at")
+    )
+    return rollups.peak_of_calls(calls, period.first, period.last, period.tz, timezone.now())
 
 
 def outcome_mix(filters: Filters) -> dict[str, int]:
     """Calls dialled in the period per outcome, most first (``in_progress``: not ended yet)."""
-    rows = dialled(filters).order_by().values("outcome").annotate(n=Count("*"))
+    if _rolled(filters):
+        rows = _totals(filters, [filters.period]).order_by().values("outcome").annotate(n=Sum("calls"))
+    else:
+        rows = dialled(filters).order_by().values("outcome").annotate(n=Count("*"))
     mix = {(row["outcome"] or NO_OUTCOME): row["n"] for row in rows}
     return dict(sorted(mix.items(), key=lambda item: (-item[1], item[0])))
 
@@ -119,12 +240,15 @@ def over_time(filters: Filters) -> dict:
     """Calls dialled per local day and outcome: ``{"days": [...], "outcomes": {outcome: [n per day]}}``,
     every day of the period present (zero when nothing was dialled)."""
     period = filters.period
-    rows = (
-        dialled(filters)
-        .order_by()
-        .values("outcome", day=TruncDate("dialed_at", tzinfo=period.tz))
-        .annotate(n=Count("*"))
-    )
+    if _rolled(filters):
+        rows = _totals(filters, [period]).order_by().values("outcome", "day").annotate(n=Sum("calls"))
+    else:
+        rows = (
+            dialled(filters)
+            .order_by()
+            .values("outcome", day=TruncDate("dialed_at", tzinfo=period.tz))
+            .annotate(n=Count("*"))
+        )
     days = period.dates()
     index = {day: i for i, day in enumerate(days)}
     series: dict[str, list[int]] = {}

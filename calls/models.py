@@ -167,6 +167,16 @@ class Call(TenantOwnedModel):
             ),
         ]
 
+    @classmethod
+    def on_lead_merge(cls, survivor, duplicate) -> int:
+        """A merged lead's calls move to the survivor; their days' lead counts are made again."""
+        from . import rollups
+
+        calls = cls.all_tenants.filter(lead=duplicate)
+        span = calls.aggregate(first=models.Min("dialed_at"), last=models.Max("dialed_at"))
+        rollups.mark_changed(duplicate.tenant_id, span["first"], span["last"])
+        return calls.update(lead=survivor)
+
     def __str__(self):
         return f"Call #{self.pk} to {self.to_number}"
 
@@ -239,3 +249,77 @@ class CallingPolicy(TenantOwnedModel):
 
     def __str__(self):
         return "Calling policy"
+
+
+# --- rollups (calls.rollups) ------------------------------------------------------------------
+
+
+class CallDayState(TenantOwnedModel):
+    """Whether the rollup of one of the tenant's local days is current. ``version`` goes up when a call
+    of the day changes (after the commit); the rows are current while ``rolled_version`` equals it and
+    they were made in the tenant's zone. A day rolled before it was over is trusted for
+    ``calls.rollups.OPEN_DAY_SECONDS`` only (writes that skip the signals are caught that way)."""
+
+    audit_exempt = True  # derived rows, made again at will
+
+    day = models.DateField()
+    zone = models.CharField(max_length=64)
+    version = models.PositiveIntegerField(default=0)
+    rolled_version = models.PositiveIntegerField(null=True, blank=True)
+    rolled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint("tenant", "day", name="calldaystate_tenant_day")]
+
+
+class CallDayTotal(TenantOwnedModel):
+    """Calls dialled on a local day, per branch, campaign, voice agent and outcome ('' = not ended):
+    how many, their talk seconds and cost, and the local hours (bit n = hour n) in which they were
+    dialled. Ids are plain numbers, not keys: a deleted campaign's calls still count in the totals."""
+
+    audit_exempt = True  # derived rows, made again at will
+
+    day = models.DateField()
+    branch_id = models.IntegerField(null=True)
+    campaign_id = models.IntegerField(null=True)
+    agent_id = models.IntegerField(null=True)
+    outcome = models.CharField(max_length=30, blank=True)
+    calls = models.PositiveIntegerField()
+    talk_seconds = models.BigIntegerField()
+    cost = models.DecimalField(max_digits=14, decimal_places=4)
+    hours = models.IntegerField(help_text="Bit n set: a call was dialled in local hour n.")
+
+    class Meta(TenantOwnedModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["tenant", "day"],
+                name="calldaytotal_tenant_day",
+                include=["branch_id", "campaign_id", "agent_id", "outcome", "calls", "talk_seconds", "cost", "hours"],
+            )
+        ]
+
+
+class PeakScope(models.TextChoices):
+    ALL = "all", "All calls"
+    BRANCH = "branch", "Branch"
+    CAMPAIGN = "campaign", "Campaign"
+    AGENT = "agent", "Voice agent"
+
+
+class CallDayScope(TenantOwnedModel):
+    """Per local day, for all the tenant's calls and for each branch, campaign and voice agent on its
+    own (``scope_id`` 0 for all): the most calls on the line at once, and the leads called and the
+    leads reached (ids packed as 8-byte integers, sorted), so distinct leads over a period are a set
+    union rather than a scan of every call."""
+
+    audit_exempt = True  # derived rows, made again at will
+
+    day = models.DateField()
+    scope = models.CharField(max_length=10, choices=PeakScope.choices)
+    scope_id = models.IntegerField(default=0)
+    peak = models.PositiveIntegerField()
+    leads_worked = models.BinaryField()
+    leads_reached = models.BinaryField()
+
+    class Meta(TenantOwnedModel.Meta):
+        indexes = [models.Index(fields=["tenant", "scope", "scope_id", "day"], name="calldayscope_scope_day")]

@@ -24,7 +24,7 @@ from voice import prompting
 from voice.clients import CallRequest, ErrorCategory, EventKind, NormalizedEvent, ProviderError, for_account
 from voice.models import AccountHealth, ProviderAccount
 
-from . import compliance
+from . import compliance, rollups
 from .hooks import dial_handlers, outcome_handlers
 from .models import (
     CONNECTED_OUTCOMES,
@@ -148,6 +148,7 @@ def dial(call_id: int) -> Call | None:
     call = Call.objects.select_related("lead__branch", "lead__tenant", "agent__account", "script", "account").get(
         pk=call_id
     )
+    rollups.mark_changed(call.tenant_id, now)  # dialled (or, below, not after all): the day's figures move
     lead, agent, script = call.lead, call.agent, call.script
     if lead is None or agent is None or script is None:
         return _fail(call, ErrorCategory.INVALID_REQUEST, "The lead, agent or script of this call was removed.")
@@ -163,6 +164,7 @@ def dial(call_id: int) -> Call | None:
             next_allowed_at=decision.next_allowed_at,
             error_message=decision.detail[:500],
         )
+        rollups.mark_changed(call.tenant_id, now)
         call.refresh_from_db()
         after_call(call)  # a campaign target waits for the next allowed moment, or is skipped, at once
         return call
@@ -187,6 +189,7 @@ def dial(call_id: int) -> Call | None:
     except ProviderError as error:
         if error.retryable:
             Call.objects.filter(pk=call.pk, status=CallStatus.DIALING).update(status=CallStatus.QUEUED, dialed_at=None)
+            rollups.mark_changed(call.tenant_id, now)
             raise RetryLater(error) from error
         if error.category == ErrorCategory.UNCERTAIN:
             Call.objects.filter(pk=call.pk).update(

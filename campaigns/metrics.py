@@ -7,8 +7,7 @@ the expenses recorded against it).
 
 from decimal import Decimal
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncHour
+from django.db.models import Sum
 
 from appointments import metrics as appointment_metrics
 from calls import metrics as call_metrics
@@ -38,20 +37,8 @@ def _expenses_by_campaign(filters: Filters) -> dict[int, Decimal]:
 
 def leaderboard(filters: Filters) -> list[dict]:
     """Every campaign that dialled in the period, most appointments booked first."""
-    calls = (
-        call_metrics.dialled(filters)
-        .filter(campaign_id__isnull=False)
-        .order_by()
-        .values("campaign_id")
-        .annotate(
-            dialled=Count("*"),
-            answered=Count("dialed_at", filter=call_metrics.ANSWERED),
-            conversations=Count("dialed_at", filter=call_metrics.CONVERSATION),
-            cost=Sum("cost", default=Decimal("0")),
-            active_hours=Count(TruncHour("dialed_at", tzinfo=filters.period.tz), distinct=True),
-        )
-    )
-    by_campaign = {row.pop("campaign_id"): row for row in calls}
+    by_campaign = call_metrics.per_campaign(filters)
+
     booked = appointment_metrics.booked_by_campaign(filters)
     spent = _expenses_by_campaign(filters)
     campaigns = {

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tenants.models import Branch
 
-from . import scoring
+from . import funnel, scoring
 from .models import Consent, DoNotCall, Lead, LeadTag, StageChange, Tag, Vehicle
 from .pipeline import Stage
 
@@ -164,6 +164,7 @@ def seed(tenant, stdout, count: int = 60) -> None:
                 )
             )
     StageChange.objects.bulk_create(changes)
+    funnel.backfill(Lead, StageChange, Lead.objects.filter(pk__in=[lead.pk for lead in leads]))
     LeadTag.objects.bulk_create(links, ignore_conflicts=True)
     Consent.objects.bulk_create(consents)
     for vehicle in vehicles:

@@ -2,7 +2,7 @@
 
 Both are about the leads *created* in the period (a cohort): how fast the first call went out to
 them, and how far each got along the pipeline. How far a lead got is the furthest step of its
-stage history or its stage now, so a lead parked as a no-show still counts as booked.
+stage history or its stage now (leads.funnel), so a lead parked as a no-show still counts as booked.
 """
 
 from datetime import timedelta
@@ -12,32 +12,22 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    Case,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
-    Max,
     OuterRef,
     Q,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Greatest
 
 from tenants.kpi import Filters, Period, Ratio, period_bucket, spanning
 
-from .models import Lead, StageChange
-from .pipeline import Stage
+from .funnel import reached
+from .models import Lead
+from .pipeline import FUNNEL_STEPS
 
 FAST_FIRST_CALL = timedelta(minutes=5)
-
-# The funnel's steps and the stages that show a lead got that far (a no-show was booked first).
-FUNNEL_STEPS = ["leads", "contacted", "booked", "attended", "won"]
-_STEP_OF_STAGE = {Stage.CONTACTED: 1, Stage.BOOKED: 2, Stage.NO_SHOW: 2, Stage.ATTENDED: 3, Stage.WON: 4}
 
 
 class _Median(Aggregate):
@@ -118,33 +108,15 @@ def speed_figures(counts: dict) -> dict:
     }
 
 
-def _step(field: str) -> Case:
-    return Case(
-        *[When(**{field: stage}, then=Value(step)) for stage, step in _STEP_OF_STAGE.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
 def funnels(filters: Filters, periods: list[Period]) -> list[dict[str, int]]:
     """Per period: how many leads created in it got to each step (each step counts those that went
-    further). One query: each lead's furthest step is worked out once, then counted per step."""
-    furthest_in_history = (
-        StageChange.objects.filter(lead=OuterRef("pk"), to_stage__in=list(_STEP_OF_STAGE))
-        .order_by()
-        .values("lead")
-        .annotate(step=Max(_step("to_stage")))
-        .values("step")
-    )
+    further). One query over the leads: how far each got is kept on it (leads.funnel)."""
     rows = (
         scoped(filters)
         .filter(spanning("created_at", periods))
         .order_by()
-        .values(
-            bucket=period_bucket("created_at", periods),
-            reached=Greatest(_step("stage"), Coalesce(Subquery(furthest_in_history, output_field=IntegerField()), 0)),
-        )
-        .annotate(n=Count("id"))
+        .values(bucket=period_bucket("created_at", periods), reached=reached())
+        .annotate(n=Count("*"))
     )
     result = [dict.fromkeys(FUNNEL_STEPS, 0) for _ in periods]
     for row in rows:

@@ -83,6 +83,9 @@ class Lead(TenantOwnedModel):
     updated_at = models.DateTimeField(auto_now=True)
     last_contacted_at = models.DateTimeField(null=True, blank=True)
     first_contacted_at = models.DateTimeField(null=True, blank=True, help_text="For speed to lead.")
+    funnel_step = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="The furthest funnel step its past stages reached (leads.pipeline)."
+    )
     next_action_at = models.DateTimeField(null=True, blank=True)
     source_import = models.ForeignKey(
         "LeadImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
@@ -94,6 +97,12 @@ class Lead(TenantOwnedModel):
         constraints = [models.UniqueConstraint("tenant", "phone", name="lead_phone_unique_per_tenant")]
         indexes = [
             models.Index(fields=["tenant", "-created_at", "-id"], name="lead_tenant_created"),
+            # The dashboard's cohort of new leads (speed to lead, the funnel), index-only.
+            models.Index(
+                fields=["tenant", "created_at"],
+                name="lead_tenant_created_kpi",
+                include=["stage", "funnel_step", "first_contacted_at", "branch", "owner"],
+            ),
             models.Index(fields=["tenant", "stage", "-score", "-id"], name="lead_tenant_stage_score"),
             models.Index(fields=["tenant", "-score", "-id"], name="lead_tenant_score"),
             models.Index(fields=["tenant", "source"], name="lead_tenant_source"),

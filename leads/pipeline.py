@@ -24,6 +24,17 @@ class Stage(models.TextChoices):
     LOST = "lost", "Lost"
 
 
+# The funnel's steps (leads → contacted → booked → attended → won) and the stages that show a lead got
+# that far (a no-show was booked first).
+FUNNEL_STEPS = ["leads", "contacted", "booked", "attended", "won"]
+STEP_OF_STAGE = {Stage.CONTACTED: 1, Stage.BOOKED: 2, Stage.NO_SHOW: 2, Stage.ATTENDED: 3, Stage.WON: 4}
+
+
+def funnel_step(*stages: str) -> int:
+    """The furthest funnel step of these stages (0: none past new)."""
+    return max((STEP_OF_STAGE.get(stage, 0) for stage in stages), default=0)
+
+
 ACTIVE_STAGES = [Stage.NEW, Stage.CONTACTED, Stage.BOOKED, Stage.ATTENDED, Stage.WON]
 PARKED_STAGES = [Stage.NO_SHOW, Stage.NOT_INTERESTED, Stage.UNREACHABLE, Stage.LOST]
 

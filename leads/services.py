@@ -21,7 +21,7 @@ from tenants.models import Branch, Tenant
 from tenants.roles import Role, at_least
 from tenants.scoping import current_tenant_id
 
-from . import phones, scoring
+from . import funnel, phones, scoring
 from .models import (
     Consent,
     DncSource,
@@ -278,7 +278,8 @@ def change_stage_bulk(queryset, to_stage: str, *, actor=None, lost_reason: str =
             for pk, stage in movable
         ]
     )
-    update = {"stage": to_stage, "updated_at": now}
+    # The stage they leave counts in how far along the funnel they got (set from the old values).
+    update = {"stage": to_stage, "updated_at": now, "funnel_step": funnel.furthest_step(F("funnel_step"), to_stage)}
     if to_stage == Stage.LOST:
         update["lost_reason"] = lost_reason
     Lead.objects.filter(pk__in=ids).update(**update)

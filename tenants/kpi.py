@@ -122,6 +122,18 @@ def period_bucket(field_name: str, periods: list[Period]) -> Case:
     )
 
 
+def day_bucket(field_name: str, periods: list[Period]) -> Case:
+    """``period_bucket`` for a date field (a day of the tenant's zone, as rollups keep)."""
+    return Case(
+        *[
+            When(Q(**{f"{field_name}__gte": p.first, f"{field_name}__lte": p.last}), then=Value(i))
+            for i, p in enumerate(periods)
+        ],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
 def spanning(field_name: str, periods: list[Period]) -> Q:
     """Rows inside any of ``periods`` (one range: they are given oldest or newest first, and adjacent)."""
     return Q(**{f"{field_name}__gte": min(p.start for p in periods), f"{field_name}__lt": max(p.end for p in periods)})

@@ -515,3 +515,43 @@ class WordFactory(ModelFactory):
 
     tenant = factory.SubFactory(TenantFactory)
     word = factory.Sequence(lambda n: f"word{n}")
+
+
+from calls.models import CallDayScope, CallDayState, CallDayTotal  # noqa: E402
+
+
+@registered
+class CallDayStateFactory(ModelFactory):
+    class Meta:
+        model = CallDayState
+
+    tenant = factory.SubFactory(TenantFactory)
+    day = datetime.date(2026, 11, 20)
+    zone = "America/New_York"
+
+
+@registered
+class CallDayTotalFactory(ModelFactory):
+    class Meta:
+        model = CallDayTotal
+
+    tenant = factory.SubFactory(TenantFactory)
+    day = datetime.date(2026, 11, 20)
+    outcome = "answered"
+    calls = 1
+    talk_seconds = 60
+    cost = "0.10"
+    hours = 1 << 10
+
+
+@registered
+class CallDayScopeFactory(ModelFactory):
+    class Meta:
+        model = CallDayScope
+
+    tenant = factory.SubFactory(TenantFactory)
+    day = datetime.date(2026, 11, 20)
+    scope = "all"
+    peak = 1
+    leads_worked = b""
+    leads_reached = b""

@@ -74,29 +74,25 @@ def _count(value, unit: str = COUNT) -> dict:
 
 def _figures_of(filters: Filters, periods: list[Period]) -> list[dict]:
     """Every comparable figure for each period (one query per room, all periods at once)."""
-    calls = call_metrics.summary(filters, periods)
+    leads = call_metrics.leads_called(filters, periods)
+    calls = call_metrics.summary(filters, periods, leads)
     speed = lead_metrics.speed_to_lead(filters, periods)
     booked = appointment_metrics.bookings(filters, periods)
     shows = appointment_metrics.attendance(filters, periods)
     spent = campaign_metrics.expenses(filters, periods)
     funnels = lead_metrics.funnels(filters, periods)
-    set_leads = appointment_metrics.leads_booked(
-        filters,
-        periods,
-        worked=[call_metrics.called_in(filters, period) for period in periods],
-        reached=[call_metrics.called_in(filters, period, reached=True) for period in periods],
-    )
     result = []
     for i in range(len(periods)):
         c, s, b, a, funnel = calls[i], speed[i], booked[i], shows[i], funnels[i]
+        worked, reached = leads[i]
         cost = c["cost"] + spent[i]
         figures = {k: _ratio(v, _unit(k)) for k, v in call_metrics.figures(c).items()}
         figures |= {k: _ratio(v, PERCENT) for k, v in lead_metrics.conversion(funnel).items()}
         figures |= {
             "calls_dialled": _count(c["dialled"]),
             "appointments_booked": _count(b["booked"]),
-            "appointment_set_rate": _ratio(Ratio(set_leads[i]["worked"], c["leads_worked"]), PERCENT),
-            "appointment_set_rate_of_reached": _ratio(Ratio(set_leads[i]["reached"], c["leads_reached"]), PERCENT),
+            "appointment_set_rate": _ratio(Ratio(len(b["lead_ids"] & worked), len(worked)), PERCENT),
+            "appointment_set_rate_of_reached": _ratio(Ratio(len(b["lead_ids"] & reached), len(reached)), PERCENT),
             "show_rate": _ratio(appointment_metrics.show_rate(a), PERCENT),
             "cost": _count(cost, MONEY),
             "cost_per_appointment": _ratio(Ratio(cost, b["booked"]), MONEY),
