@@ -84,7 +84,10 @@ class Lead(TenantOwnedModel):
     last_contacted_at = models.DateTimeField(null=True, blank=True)
     first_contacted_at = models.DateTimeField(null=True, blank=True, help_text="For speed to lead.")
     funnel_step = models.PositiveSmallIntegerField(
-        default=0, editable=False, help_text="The furthest funnel step its past stages reached (leads.pipeline)."
+        default=0,
+        db_default=0,  # rows copied in by the importer (COPY) name only their own columns
+        editable=False,
+        help_text="The furthest funnel step its past stages reached (leads.pipeline).",
     )
     next_action_at = models.DateTimeField(null=True, blank=True)
     source_import = models.ForeignKey(
