@@ -353,7 +353,7 @@ def main():
             return reports.report("overview", filters)
 
         from calls.models import CallDayState
-        from calls.rollups import _bump
+        from calls.rollups import bump_days
 
         CallDayState.objects.all().delete()
         first_roll_ms = median_ms(cold, 1, warm=False)
@@ -361,7 +361,7 @@ def main():
         cold_ms = median_ms(cold, runs, warm=False)
 
         def cold_while_calling():
-            _bump(tenant.pk, period.last, period.last)  # what a call of today ending does, after its commit
+            bump_days(tenant.pk, period.last, period.last)  # what a call of today ending does, after its commit
             return cold()
 
         cold_calling_ms = median_ms(cold_while_calling, runs, warm=False)

@@ -49,9 +49,14 @@ def _rolled(filters: Filters) -> bool:
     return not filters.staff_id
 
 
+def _ensure(periods: list[Period]) -> None:
+    """Make the rollups of the periods' days current."""
+    rollups.ensure([day for period in periods for day in period.dates()], periods[0].zone)
+
+
 def _totals(filters: Filters, periods: list[Period]):
     """The rollup rows of the periods' days and the filters, made current first."""
-    rollups.ensure([day for period in periods for day in period.dates()], periods[0].zone)
+    _ensure(periods)
     rows = CallDayTotal.objects.filter(day__gte=min(p.first for p in periods), day__lte=max(p.last for p in periods))
     for field in rollups.DIMENSIONS.values():
         if getattr(filters, field):
@@ -77,7 +82,7 @@ def leads_called(filters: Filters, periods: list[Period]) -> list[tuple[set, set
     result = [(set(), set()) for _ in periods]
     scope = _scope(filters)
     if scope is not None:
-        _totals(filters, periods)  # makes the days current
+        _ensure(periods)
         rows = CallDayScope.objects.filter(
             scope=scope[0],
             scope_id=scope[1],
@@ -214,7 +219,7 @@ def peak_concurrency(filters: Filters) -> int:
     period = filters.period
     scope = _scope(filters)
     if scope is not None:
-        _totals(filters, [period])  # makes the days current
+        _ensure([period])
         days = CallDayScope.objects.filter(
             scope=scope[0], scope_id=scope[1], day__gte=period.first, day__lte=period.last
         )

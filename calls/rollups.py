@@ -45,10 +45,11 @@ def mark_changed(tenant_id: int | None, *moments: datetime | None) -> None:
     if tenant_id is None or not utc_days:
         return
     first, last = min(utc_days) - timedelta(days=1), max(utc_days) + timedelta(days=1)
-    transaction.on_commit(lambda: _bump(tenant_id, first, last))
+    transaction.on_commit(lambda: bump_days(tenant_id, first, last))
 
 
-def _bump(tenant_id: int, first: date, last: date) -> None:
+def bump_days(tenant_id: int, first: date, last: date) -> None:
+    """Move the version of the tenant's days ``first`` to ``last`` on: they are rolled again when read."""
     CallDayState.all_tenants.filter(tenant_id=tenant_id, day__gte=first, day__lte=last).update(version=F("version") + 1)
 
 
@@ -88,7 +89,7 @@ def ensure(days, zone: str, now: datetime | None = None) -> None:
         ignore_conflicts=True,
     )
     with transaction.atomic():
-        # Locked in day order (as _bump updates them): a change committed meanwhile waits for this roll.
+        # Locked in day order (as bump_days updates them): a change committed meanwhile waits for this roll.
         locked = list(CallDayState.objects.select_for_update().filter(day__in=todo).order_by("day"))
         stale = [state for state in locked if not _current(state, zone, now)]
         for run in _runs(stale):
