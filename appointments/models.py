@@ -180,6 +180,17 @@ class Appointment(TenantOwnedModel):
             models.Index(fields=["lead", "start"], name="appointment_lead_start"),
             models.Index(fields=["staff", "start"], name="appointment_staff_start"),
             models.Index(fields=["status", "end"], name="appointment_status_end"),
+            # The dashboard's bookings and show rate, read from the index alone (appointments.metrics).
+            models.Index(
+                fields=["tenant", "created_at"],
+                name="appointment_tenant_created_kpi",
+                include=["lead_id", "branch_id", "staff_id"],
+            ),
+            models.Index(
+                fields=["tenant", "start"],
+                name="appointment_tenant_start_kpi",
+                include=["status", "branch_id", "staff_id"],
+            ),
         ]
         constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="appointment_ends")]
 

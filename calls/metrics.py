@@ -17,6 +17,8 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
+from tenants import idsets
+from tenants.idsets import IdSet
 from tenants.kpi import Filters, Period, Ratio, day_bucket, period_bucket, spanning
 
 from . import rollups
@@ -77,9 +79,8 @@ def _scope(filters: Filters) -> tuple[str, int] | None:
     return chosen[0] if chosen else (PeakScope.ALL, 0)
 
 
-def leads_called(filters: Filters, periods: list[Period]) -> list[tuple[set, set]]:
+def leads_called(filters: Filters, periods: list[Period]) -> list[tuple[IdSet, IdSet]]:
     """Per period: the ids of the leads called in it, and of those reached (a conversation)."""
-    result = [(set(), set()) for _ in periods]
     scope = _scope(filters)
     if scope is not None:
         _ensure(periods)
@@ -89,24 +90,23 @@ def leads_called(filters: Filters, periods: list[Period]) -> list[tuple[set, set
             day__gte=min(p.first for p in periods),
             day__lte=max(p.last for p in periods),
         ).values_list("day", "leads_worked", "leads_reached")
-        for day, worked, reached in rows:
-            for (worked_ids, reached_ids), period in zip(result, periods, strict=True):
-                if period.first <= day <= period.last:
-                    rollups.unpack_into(worked_ids, worked)
-                    rollups.unpack_into(reached_ids, reached)
-        return result
-    calls = (
-        scoped(filters)
-        .filter(spanning("dialed_at", periods), lead_id__isnull=False)
-        .order_by()
-        .values_list(period_bucket("dialed_at", periods), "lead_id", "outcome")
+        days = [(day, idsets.unpack(worked), idsets.unpack(reached)) for day, worked, reached in rows]
+        return [
+            (
+                idsets.union(worked for day, worked, _ in days if period.first <= day <= period.last),
+                idsets.union(reached for day, _, reached in days if period.first <= day <= period.last),
+            )
+            for period in periods
+        ]
+    found = idsets.grouped(
+        scoped(filters).filter(spanning("dialed_at", periods)),
+        period_bucket("dialed_at", periods),
+        "lead_id",
+        worked=None,
+        reached=CONVERSATION,
     )
-    for bucket, lead_id, outcome in calls:
-        if bucket >= 0:
-            result[bucket][0].add(lead_id)
-            if outcome in CONVERSATION_OUTCOMES:
-                result[bucket][1].add(lead_id)
-    return result
+    empty = {"worked": IdSet(), "reached": IdSet()}
+    return [(found.get(i, empty)["worked"], found.get(i, empty)["reached"]) for i in range(len(periods))]
 
 
 _COUNTS = ("dialled", "answered", "conversations", "talk_seconds", "opt_outs")

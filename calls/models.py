@@ -309,8 +309,8 @@ class PeakScope(models.TextChoices):
 class CallDayScope(TenantOwnedModel):
     """Per local day, for all the tenant's calls and for each branch, campaign and voice agent on its
     own (``scope_id`` 0 for all): the most calls on the line at once, and the leads called and the
-    leads reached (ids packed as 8-byte integers, sorted), so distinct leads over a period are a set
-    union rather than a scan of every call."""
+    leads reached (id sets packed as roaring bitmaps: tenants.idsets), so distinct leads over a
+    period are a union of bitmaps rather than a scan of every call."""
 
     audit_exempt = True  # derived rows, made again at will
 

@@ -12,7 +12,6 @@ counts in the next day too, but no further: a call left open for days (a lost we
 otherwise hold every day after it. ``peak_of_calls`` applies the same rule to calls read directly.
 """
 
-from array import array
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -22,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tenants.idsets import pack
 from tenants.scoping import current_tenant_id
 
 from .models import CONVERSATION_OUTCOMES, Call, CallDayScope, CallDayState, CallDayTotal, PeakScope
@@ -227,16 +227,6 @@ def peak_of_calls(calls, first: date, last: date, tz: ZoneInfo, now: datetime) -
 
 
 # --- reading ---------------------------------------------------------------------------------------
-
-
-def pack(ids) -> bytes:
-    return array("q", sorted(ids)).tobytes()
-
-
-def unpack_into(found: set, packed) -> None:
-    ids = array("q")
-    ids.frombytes(bytes(packed))
-    found.update(ids)
 
 
 def hours_by(rows, *keys: str) -> dict[tuple, int]:

@@ -7,7 +7,7 @@ below) and the bulk move (``leads.services.change_stage_bulk``). ``backfill`` se
 history, for rows written around both (the demo, the migration that added it).
 """
 
-from django.db.models import Case, F, IntegerField, Max, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_save
 
@@ -31,6 +31,12 @@ def furthest_step(kept, to_stage: str) -> Greatest:
 def reached() -> Greatest:
     """The furthest step a lead reached: its history's or its stage now."""
     return Greatest(F("funnel_step"), step_of("stage"), output_field=IntegerField())
+
+
+def reached_at_least(step: int) -> Q:
+    """Leads that reached ``step``: ``reached() >= step`` as a condition the database checks cheaply
+    (no CASE per row), for counting several steps in one pass."""
+    return Q(funnel_step__gte=step) | Q(stage__in=[stage for stage, n in STEP_OF_STAGE.items() if n >= step])
 
 
 def _stage_changed(sender, instance, created, **kwargs):

@@ -76,14 +76,14 @@ def _figures_of(filters: Filters, periods: list[Period]) -> list[dict]:
     """Every comparable figure for each period (one query per room, all periods at once)."""
     leads = call_metrics.leads_called(filters, periods)
     calls = call_metrics.summary(filters, periods, leads)
-    speed = lead_metrics.speed_to_lead(filters, periods)
+    cohorts = lead_metrics.cohorts(filters, periods)
     booked = appointment_metrics.bookings(filters, periods)
     shows = appointment_metrics.attendance(filters, periods)
     spent = campaign_metrics.expenses(filters, periods)
-    funnels = lead_metrics.funnels(filters, periods)
     result = []
     for i in range(len(periods)):
-        c, s, b, a, funnel = calls[i], speed[i], booked[i], shows[i], funnels[i]
+        c, b, a = calls[i], booked[i], shows[i]
+        s, funnel = cohorts[i]["speed"], cohorts[i]["funnel"]
         worked, reached = leads[i]
         cost = c["cost"] + spent[i]
         figures = {k: _ratio(v, _unit(k)) for k, v in call_metrics.figures(c).items()}
@@ -91,8 +91,10 @@ def _figures_of(filters: Filters, periods: list[Period]) -> list[dict]:
         figures |= {
             "calls_dialled": _count(c["dialled"]),
             "appointments_booked": _count(b["booked"]),
-            "appointment_set_rate": _ratio(Ratio(len(b["lead_ids"] & worked), len(worked)), PERCENT),
-            "appointment_set_rate_of_reached": _ratio(Ratio(len(b["lead_ids"] & reached), len(reached)), PERCENT),
+            "appointment_set_rate": _ratio(Ratio(b["lead_ids"].intersection_cardinality(worked), len(worked)), PERCENT),
+            "appointment_set_rate_of_reached": _ratio(
+                Ratio(b["lead_ids"].intersection_cardinality(reached), len(reached)), PERCENT
+            ),
             "show_rate": _ratio(appointment_metrics.show_rate(a), PERCENT),
             "cost": _count(cost, MONEY),
             "cost_per_appointment": _ratio(Ratio(cost, b["booked"]), MONEY),
