@@ -74,9 +74,15 @@ def send_for_tenant(tenant_id: int, now=None) -> int:
     due = Membership.objects.filter(daily_summary=True, is_active=True, role__in=MANAGER_ROLES).filter(
         Q(daily_summary_sent_on__isnull=True) | Q(daily_summary_sent_on__lt=today)
     )
+    members = list(due.select_related("user"))
+    if not members:
+        return 0
+    context = summary_for(tenant, today - timedelta(days=1))  # before any claim: a failure here claims none
+    context["admin_url"] = settings.PUBLIC_BASE_URL.rstrip("/") + "/admin/"
+    subject = render_to_string("analytics/daily_summary_subject.txt", context).strip()
+    body = render_to_string("analytics/daily_summary.txt", context)
     sent = 0
-    content = None
-    for membership in due.select_related("user"):
+    for membership in members:
         claimed = (
             Membership.objects.filter(pk=membership.pk)
             .filter(Q(daily_summary_sent_on__isnull=True) | Q(daily_summary_sent_on__lt=today))
@@ -84,18 +90,15 @@ def send_for_tenant(tenant_id: int, now=None) -> int:
         )
         if not claimed:
             continue  # another worker has it
-        if content is None:
-            context = summary_for(tenant, today - timedelta(days=1))
-            context["admin_url"] = settings.PUBLIC_BASE_URL.rstrip("/") + "/admin/"
-            content = (
-                render_to_string("analytics/daily_summary_subject.txt", context).strip(),
-                render_to_string("analytics/daily_summary.txt", context),
-            )
         try:
-            send_mail(content[0], content[1], None, [membership.user.email])
-            sent += 1
+            send_mail(subject, body, None, [membership.user.email])
         except Exception:
-            log.exception("Daily summary to membership %s failed", membership.pk)
+            log.exception("Daily summary to membership %s failed; tried again at the next tick", membership.pk)
+            Membership.objects.filter(pk=membership.pk, daily_summary_sent_on=today).update(
+                daily_summary_sent_on=membership.daily_summary_sent_on
+            )
+            continue
+        sent += 1
     return sent
 
 

@@ -162,3 +162,20 @@ def test_daily_summary_goes_once_after_seven_in_the_tenants_morning(tenant_a, te
     assert "Needs a person: 1" in body and "Asked not to be called" in body
     assert "B's flag" not in body
     assert summary.send_due(now=datetime(2026, 11, 24, 12, 5, tzinfo=UTC)) == 1  # the next morning
+
+
+def test_a_daily_summary_that_failed_to_send_goes_at_the_next_tick(tenant_a, month, clock, monkeypatch):
+    subscriber = member(tenant_a, Role.MANAGER, "sue", email="sue@alpha.test")
+    Membership.all_tenants.filter(user=subscriber).update(daily_summary=True)
+    real_send = summary.send_mail
+
+    def mail_server_down(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP")
+
+    monkeypatch.setattr(summary, "send_mail", mail_server_down)
+    assert summary.send_due(now=datetime(2026, 11, 23, 12, 5, tzinfo=UTC)) == 0
+    assert Membership.all_tenants.get(user=subscriber).daily_summary_sent_on is None  # not claimed for good
+    monkeypatch.setattr(summary, "send_mail", real_send)
+    assert summary.send_due(now=datetime(2026, 11, 23, 12, 20, tzinfo=UTC)) == 1  # the next tick
+    assert summary.send_due(now=datetime(2026, 11, 23, 12, 35, tzinfo=UTC)) == 0
+    assert [m.to for m in mail.outbox] == [["sue@alpha.test"]]
