@@ -6,6 +6,7 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self):
-        from . import funnel
+        from . import funnel, signals
 
         funnel.connect()
+        signals.connect()

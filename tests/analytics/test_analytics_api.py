@@ -17,6 +17,7 @@ from appointments import services as appointment_services
 from calls.models import Call
 from config.analytics import cache as analytics_cache
 from config.analytics.reports import report
+from leads.models import PipelineSettings
 from tenants import versioning
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
@@ -447,6 +448,18 @@ def test_every_report_of_the_tenant_misses_after_one_bump(
             assert len(queries) > 0, name
     with tenant_scope(tenant_a):
         assert report("outcomes", filters)["total"] == 6
+
+
+def test_renaming_the_pipeline_shows_in_the_cached_funnel_at_once(
+    month, tenant_a, filters, django_capture_on_commit_callbacks
+):
+    with tenant_scope(tenant_a):
+        before = {step["step"]: step["label"] for step in report("funnel", filters)["steps"]}
+        with django_capture_on_commit_callbacks(execute=True):
+            PipelineSettings.objects.update_or_create(defaults={"stage_labels": {"won": "Member"}})
+        after = {step["step"]: step["label"] for step in report("funnel", filters)["steps"]}
+    assert before["won"] != "Member"
+    assert after["won"] == "Member"
 
 
 def test_tenant_bs_call_ending_keeps_tenant_as_cache(
