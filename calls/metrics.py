@@ -105,8 +105,9 @@ def leads_called(filters: Filters, periods: list[Period]) -> list[tuple[IdSet, I
         worked=None,
         reached=CONVERSATION,
     )
-    empty = {"worked": IdSet(), "reached": IdSet()}
-    return [(found.get(i, empty)["worked"], found.get(i, empty)["reached"]) for i in range(len(periods))]
+    return [
+        (found[i]["worked"], found[i]["reached"]) if i in found else (IdSet(), IdSet()) for i in range(len(periods))
+    ]
 
 
 _COUNTS = ("dialled", "answered", "conversations", "talk_seconds", "opt_outs")

@@ -257,7 +257,8 @@ class CallingPolicy(TenantOwnedModel):
 class CallDayState(TenantOwnedModel):
     """Whether the rollup of one of the tenant's local days is current. ``version`` goes up when a call
     of the day changes (after the commit); the rows are current while ``rolled_version`` equals it and
-    they were made in the tenant's zone. A day rolled before it was over is trusted for
+    they were made in the tenant's zone by the code's rollup layout (``calls.rollups.LAYOUT``; a new
+    layout rolls every day again). A day rolled before it was over is trusted for
     ``calls.rollups.OPEN_DAY_SECONDS`` only (writes that skip the signals are caught that way)."""
 
     audit_exempt = True  # derived rows, made again at will
@@ -267,6 +268,7 @@ class CallDayState(TenantOwnedModel):
     version = models.PositiveIntegerField(default=0)
     rolled_version = models.PositiveIntegerField(null=True, blank=True)
     rolled_at = models.DateTimeField(null=True, blank=True)
+    rolled_layout = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [models.UniqueConstraint("tenant", "day", name="calldaystate_tenant_day")]

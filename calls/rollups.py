@@ -1,7 +1,7 @@
 """Calls rolled up per local day, so the dashboard reads a few thousand rows instead of every call.
 
 ``ensure(days, zone)`` makes the tenant's rollup rows of those days current: a day that is missing,
-stale (a call of it changed: ``mark_changed``), rolled in another zone, or open (today, or a call on
+stale (a call of it changed: ``mark_changed``), rolled in another zone or layout, or open (today, or a call on
 the line) is rolled again from the calls, under a lock on its state row. ``mark_changed`` bumps the
 day's version after the commit; a roll that read the calls before that bump keeps the old version, so
 the day is rolled again at the next read. The figures are the same as from the calls themselves
@@ -26,6 +26,9 @@ from tenants.scoping import current_tenant_id
 
 from .models import CONVERSATION_OUTCOMES, Call, CallDayScope, CallDayState, CallDayTotal, PeakScope
 
+# The layout of the rollup rows; raise it when they change (e.g. how lead ids are packed): every day
+# rolled in another layout is rolled again when next read. 1: lead ids as roaring bitmaps.
+LAYOUT = 1
 OPEN_DAY_SECONDS = 60  # how long a roll of a day not over yet is trusted without a change marked
 DIMENSIONS = {PeakScope.BRANCH: "branch_id", PeakScope.CAMPAIGN: "campaign_id", PeakScope.AGENT: "agent_id"}
 
@@ -64,7 +67,13 @@ def _current(state: CallDayState | None, zone: str, now: datetime) -> bool:
     """Rolled in this zone at the day's version; if it was rolled before the day was over, recently.
     (A call on the line when it was rolled cannot raise the peak later: only a new dial can, which
     marks the day.)"""
-    if state is None or state.zone != zone or state.rolled_version != state.version or state.rolled_at is None:
+    if (
+        state is None
+        or state.zone != zone
+        or state.rolled_layout != LAYOUT
+        or state.rolled_version != state.version
+        or state.rolled_at is None
+    ):
         return False
     day_end = day_window(state.day, ZoneInfo(zone))[1]
     return state.rolled_at >= day_end or (now - state.rolled_at).total_seconds() < OPEN_DAY_SECONDS
@@ -190,8 +199,8 @@ def _roll(tenant_id: int, states: list[CallDayState], zone: str, now: datetime) 
         ]
     CallDayScope.objects.bulk_create(scopes, batch_size=2000)
     for state in states:
-        state.zone, state.rolled_version, state.rolled_at = zone, state.version, now
-    CallDayState.objects.bulk_update(states, ["zone", "rolled_version", "rolled_at"])
+        state.zone, state.rolled_version, state.rolled_at, state.rolled_layout = zone, state.version, now, LAYOUT
+    CallDayState.objects.bulk_update(states, ["zone", "rolled_version", "rolled_at", "rolled_layout"])
 
 
 def _scopes(branch_id, campaign_id, agent_id) -> tuple:

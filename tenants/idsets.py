@@ -10,7 +10,7 @@ as a single bytes string rather than as rows.
 import sys
 from array import array
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Aggregate, BinaryField, Q
 from pyroaring import BitMap64 as IdSet
 
@@ -53,26 +53,29 @@ def grouped(rows, group, ids: str, counts: dict | None = None, **subsets: Q | No
     ``ids`` column's non-null values. ``{group value: {name: count or IdSet}}``.
 
     On PostgreSQL one query, the ids read as one value per set (``PackedIds``); elsewhere a query per
-    subset, row by row."""
+    subset, row by row, in one transaction."""
     key = group if isinstance(group, str) else "_group"
     rows = rows.order_by() if isinstance(group, str) else rows.order_by().annotate(_group=group)
-    counts = counts or {}
-    if connection.vendor == "postgresql":
-        packed = {name: PackedIds(ids, filter=condition) for name, condition in subsets.items()}
-        found = {}
-        for row in rows.values(key).annotate(**counts, **packed):
-            value = row.pop(key)
-            found[value] = row | {name: _from_packed(row[name]) for name in subsets}
-        return found
-    groups = rows.values(key).annotate(**counts) if counts else rows.values(key).distinct()
-    found = {row.pop(key): row for row in groups}
-    for name, condition in subsets.items():
-        subset = rows.filter(condition) if condition is not None else rows
-        for value, id_ in subset.values_list(key, ids):
-            into = found[value].setdefault(name, IdSet())
-            if id_ is not None:
-                into.add(id_)
-    for row in found.values():
-        for name in subsets:
-            row.setdefault(name, IdSet())
+    read = _packed if connection.vendor == "postgresql" else _row_by_row
+    return read(rows, key, ids, counts or {}, subsets)
+
+
+def _packed(rows, key: str, ids: str, counts: dict, subsets: dict) -> dict:
+    packed = {name: PackedIds(ids, filter=condition) for name, condition in subsets.items()}
+    found = {}
+    for row in rows.values(key).annotate(**counts, **packed):
+        value = row.pop(key)
+        found[value] = row | {name: _from_packed(row[name]) for name in subsets}
+    return found
+
+
+def _row_by_row(rows, key: str, ids: str, counts: dict, subsets: dict) -> dict:
+    with transaction.atomic():  # the groups and their ids from the same snapshot
+        groups = rows.values(key).annotate(**counts) if counts else rows.values(key).distinct()
+        found = {row.pop(key): row | {name: IdSet() for name in subsets} for row in groups}
+        for name, condition in subsets.items():
+            subset = rows.filter(condition) if condition is not None else rows
+            for value, id_ in subset.values_list(key, ids):
+                if id_ is not None:
+                    found[value][name].add(id_)
     return found

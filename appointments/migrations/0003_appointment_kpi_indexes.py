@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('appointments', '0002_reminder_channels_default'),
-        ('calls', '0007_rollup_lead_sets_as_bitmaps'),
         ('leads', '0004_lead_funnel_step'),
         ('tenants', '0004_membership_daily_summary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

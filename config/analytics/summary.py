@@ -3,7 +3,8 @@
 Beat runs ``send_due`` every 15 minutes. A tenant's summaries go out once its local clock has passed
 ``DAILY_SUMMARY_HOUR``; each membership is claimed by a conditional update of
 ``daily_summary_sent_on`` before its email is sent, so two workers (or a second tick) never send
-the same summary twice. A summary that failed to send is not retried that day (it is logged).
+the same summary twice. A send that fails releases its claim, so a later tick tries again, up to
+``SEND_TRIES`` times a day (a bad address is not tried all day long).
 """
 
 import logging
@@ -11,6 +12,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -26,6 +28,7 @@ from . import reports
 
 log = logging.getLogger(__name__)
 MANAGER_ROLES = [role for role in ROLE_ORDER if rank(role) >= rank(Role.MANAGER)]
+SEND_TRIES = 3  # per membership and day
 LINES = [
     "calls_dialled",
     "connect_rate",
@@ -93,13 +96,25 @@ def send_for_tenant(tenant_id: int, now=None) -> int:
         try:
             send_mail(subject, body, None, [membership.user.email])
         except Exception:
-            log.exception("Daily summary to membership %s failed; tried again at the next tick", membership.pk)
-            Membership.objects.filter(pk=membership.pk, daily_summary_sent_on=today).update(
-                daily_summary_sent_on=membership.daily_summary_sent_on
-            )
+            failures = _count_failure(membership.pk, today)
+            if failures < SEND_TRIES:
+                log.exception("Daily summary to membership %s failed; tried again at the next tick", membership.pk)
+                Membership.objects.filter(pk=membership.pk, daily_summary_sent_on=today).update(
+                    daily_summary_sent_on=membership.daily_summary_sent_on
+                )
+            else:
+                log.exception(
+                    "Daily summary to membership %s failed %s times; not tried again today", membership.pk, failures
+                )
             continue
         sent += 1
     return sent
+
+
+def _count_failure(membership_id: int, day) -> int:
+    key = f"daily-summary-failures:{membership_id}:{day.isoformat()}"
+    cache.add(key, 0, 2 * 24 * 3600)
+    return cache.incr(key)
 
 
 def send_due(now=None) -> int:

@@ -458,8 +458,12 @@ def test_renaming_the_pipeline_shows_in_the_cached_funnel_at_once(
         with django_capture_on_commit_callbacks(execute=True):
             PipelineSettings.objects.update_or_create(defaults={"stage_labels": {"won": "Member"}})
         after = {step["step"]: step["label"] for step in report("funnel", filters)["steps"]}
+        with django_capture_on_commit_callbacks(execute=True):
+            PipelineSettings.objects.all().delete()
+        reset = {step["step"]: step["label"] for step in report("funnel", filters)["steps"]}
     assert before["won"] != "Member"
     assert after["won"] == "Member"
+    assert reset == before
 
 
 def test_tenant_bs_call_ending_keeps_tenant_as_cache(

@@ -4,7 +4,7 @@ that need a person, today's appointments; CSV exports; the daily summary switch 
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -179,3 +179,21 @@ def test_a_daily_summary_that_failed_to_send_goes_at_the_next_tick(tenant_a, mon
     assert summary.send_due(now=datetime(2026, 11, 23, 12, 20, tzinfo=UTC)) == 1  # the next tick
     assert summary.send_due(now=datetime(2026, 11, 23, 12, 35, tzinfo=UTC)) == 0
     assert [m.to for m in mail.outbox] == [["sue@alpha.test"]]
+
+
+def test_a_daily_summary_that_keeps_failing_is_tried_three_times_a_day(tenant_a, month, clock, monkeypatch):
+    subscriber = member(tenant_a, Role.MANAGER, "sue", email="sue@alpha.test")
+    Membership.all_tenants.filter(user=subscriber).update(daily_summary=True)
+    tries = []
+
+    def address_rejected(*args, **kwargs):
+        tries.append(args)
+        raise ValueError("550 no such user")
+
+    monkeypatch.setattr(summary, "send_mail", address_rejected)
+    seven = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # 07:00 in New York
+    for tick in range(6):  # until 08:15
+        assert summary.send_due(now=seven + timedelta(minutes=15 * tick)) == 0
+    assert len(tries) == summary.SEND_TRIES
+    assert summary.send_due(now=datetime(2026, 11, 24, 12, 5, tzinfo=UTC)) == 0
+    assert len(tries) == summary.SEND_TRIES + 1  # tried again the next day

@@ -26,8 +26,15 @@ def test_union_of_several_and_of_none():
     assert len(idsets.union(s for s in [])) == 0
 
 
-@pytest.mark.django_db
-def test_grouped_collects_the_ids_and_counts_of_each_group(tenant_a, tenant_b):
+def test_ids_packed_by_postgresql_are_read_big_endian():
+    packed = b"".join(n.to_bytes(8, "big") for n in (2**40 + 3, 7, 7))  # as STRING_AGG(INT8SEND(id)) gives them
+    assert idsets._from_packed(packed) == IdSet([7, 2**40 + 3])
+    assert len(idsets._from_packed(None)) == 0  # a group whose ids were all null
+
+
+@pytest.fixture
+def calls_of_two_branches(tenant_a, tenant_b):
+    """North: ann twice (once reached), bob, and a call whose lead was erased; south: cat, reached."""
     with tenant_scope(tenant_a):
         north, south = BranchFactory(tenant=tenant_a), BranchFactory(tenant=tenant_a)
         ann, bob, cat = (LeadFactory(tenant=tenant_a) for _ in range(3))
@@ -42,20 +49,35 @@ def test_grouped_collects_the_ids_and_counts_of_each_group(tenant_a, tenant_b):
         Call.objects.filter(pk=orphan.pk).update(lead=None)  # its lead erased: counted, no id
     with tenant_scope(tenant_b):
         CallFactory(tenant=tenant_b, lead=LeadFactory(tenant=tenant_b), outcome="answered")
-
-    with tenant_scope(tenant_a):
-        found = idsets.grouped(
-            Call.objects.all(),
-            "branch_id",
-            "lead_id",
-            counts={"calls": Count("*")},
-            called=None,
-            answered=Q(outcome="answered"),
-        )
-    assert found == {
+    return {
         north.pk: {"calls": 4, "called": IdSet([ann.pk, bob.pk]), "answered": IdSet([ann.pk])},
         south.pk: {"calls": 1, "called": IdSet([cat.pk]), "answered": IdSet([cat.pk])},
     }
+
+
+def _by_branch(read=None):
+    """The calls' lead ids per branch, through ``grouped`` or one of its two ways of reading them."""
+    rows, counts, subsets = (
+        Call.objects.all(),
+        {"calls": Count("*")},
+        {"called": None, "answered": Q(outcome="answered")},
+    )
+    if read is None:
+        return idsets.grouped(rows, "branch_id", "lead_id", counts, **subsets)
+    return read(rows.order_by(), "branch_id", "lead_id", counts, subsets)
+
+
+@pytest.mark.django_db
+def test_grouped_collects_the_ids_and_counts_of_each_group(calls_of_two_branches, tenant_a):
+    with tenant_scope(tenant_a):
+        assert _by_branch() == calls_of_two_branches
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_both_ways_of_reading_the_ids_agree(calls_of_two_branches, tenant_a):
+    with tenant_scope(tenant_a):
+        assert _by_branch(idsets._packed) == _by_branch(idsets._row_by_row) == calls_of_two_branches
 
 
 @pytest.mark.django_db

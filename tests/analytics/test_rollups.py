@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from calls import metrics as call_metrics
-from calls.models import CallDayState
+from calls import rollups
+from calls.models import CallDayScope, CallDayState
 from config.analytics import reports
 from leads import funnel
 from leads import services as lead_services
@@ -150,6 +151,19 @@ def test_a_new_time_zone_rolls_the_days_again(busy, tenant_a, monkeypatch):
         direct = _from_calls(monkeypatch, lambda: call_metrics.summary(los_angeles, [los_angeles.period]))
         assert rolled == direct
         assert set(CallDayState.objects.values_list("zone", flat=True)) == {"America/Los_Angeles"}
+
+
+def test_days_rolled_in_an_older_layout_are_rolled_again(busy, tenant_a):
+    from array import array
+
+    filters = Filters(Period(date(2026, 11, 10), date(2026, 11, 12), "America/New_York"))
+    with tenant_scope(tenant_a):
+        expected = call_metrics.leads_called(filters, [filters.period])
+        # As the layout before bitmaps left them: ids packed as 8-byte integers, which bitmaps cannot read.
+        CallDayScope.objects.update(leads_worked=array("q", [1, 2, 3]).tobytes(), leads_reached=b"")
+        CallDayState.objects.update(rolled_layout=0)
+        assert call_metrics.leads_called(filters, [filters.period]) == expected
+        assert set(CallDayState.objects.values_list("rolled_layout", flat=True)) == {rollups.LAYOUT}
 
 
 def test_merging_leads_recounts_the_leads_worked(busy, tenant_a, django_capture_on_commit_callbacks):
