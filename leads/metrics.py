@@ -111,11 +111,6 @@ def _median_waits_in_python(filters: Filters, periods: list[Period]) -> dict[int
     return {bucket: median(values) for bucket, values in waits.items()}
 
 
-def speed_to_lead(filters: Filters, periods: list[Period]) -> list[dict]:
-    """Per period: new leads, how many were called, how many within 5 minutes, the median wait."""
-    return [cohort["speed"] for cohort in cohorts(filters, periods)]
-
-
 def funnels(filters: Filters, periods: list[Period]) -> list[dict[str, int]]:
     """Per period: how many leads created in it got to each step."""
     return [cohort["funnel"] for cohort in cohorts(filters, periods, speed=False)]

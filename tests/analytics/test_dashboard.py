@@ -197,3 +197,18 @@ def test_a_daily_summary_that_keeps_failing_is_tried_three_times_a_day(tenant_a,
     assert len(tries) == summary.SEND_TRIES
     assert summary.send_due(now=datetime(2026, 11, 24, 12, 5, tzinfo=UTC)) == 0
     assert len(tries) == summary.SEND_TRIES + 1  # tried again the next day
+
+
+def test_a_summary_that_cannot_be_computed_claims_nobody(tenant_a, month, clock, monkeypatch):
+    subscriber = member(tenant_a, Role.MANAGER, "sue", email="sue@alpha.test")
+    Membership.all_tenants.filter(user=subscriber).update(daily_summary=True)
+
+    def database_gone(*args, **kwargs):
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(summary, "summary_for", database_gone)
+    with pytest.raises(RuntimeError):
+        summary.send_due(now=datetime(2026, 11, 23, 12, 5, tzinfo=UTC))
+    assert Membership.all_tenants.get(user=subscriber).daily_summary_sent_on is None  # the next tick sends it
+    monkeypatch.undo()
+    assert summary.send_due(now=datetime(2026, 11, 23, 12, 20, tzinfo=UTC)) == 1
