@@ -13,7 +13,14 @@ from rest_framework.response import Response
 
 from leads.models import Lead, Vehicle
 from leads.services import resolved_time_zone
-from tenants.api.base import StrictSerializer, TenantAPIView, TenantModelSerializer, TenantModelViewSet
+from tenants.api.base import (
+    BoundedDateField,
+    StrictSerializer,
+    TenantAPIView,
+    TenantModelSerializer,
+    TenantModelViewSet,
+)
+from tenants.api.filtering import FilterSet, IsoDateTimeFilter
 from tenants.models import Branch
 
 from . import availability, services
@@ -108,8 +115,8 @@ class AvailabilityQuery(StrictSerializer):
         # ``from`` is a Python keyword, so the two day fields are added here rather than declared above.
         return {
             **super().get_fields(),
-            "from": serializers.DateField(required=False),
-            "to": serializers.DateField(required=False),
+            "from": BoundedDateField(required=False),
+            "to": BoundedDateField(required=False),
         }
 
     def validate(self, attrs):
@@ -131,10 +138,10 @@ class SlotSerializer(serializers.Serializer):
     lead_local_start = serializers.CharField(required=False, help_text="The start in the person's time zone.")
 
 
-class AppointmentFilter(django_filters.FilterSet):
+class AppointmentFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Appointment._meta.get_field("status").choices)
-    start_after = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
-    start_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    start_after = IsoDateTimeFilter(field_name="start", lookup_expr="gte")
+    start_before = IsoDateTimeFilter(field_name="start", lookup_expr="lt")
 
     class Meta:
         model = Appointment

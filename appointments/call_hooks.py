@@ -14,7 +14,7 @@ from tenants.models import Branch
 
 from . import availability
 from .models import KINDS_FOR_PURPOSE, Appointment, AvailabilityRule, Kind, Source
-from .services import SlotTaken, book, settings_for_tenant, upcoming_for
+from .services import AlreadyBooked, SlotTaken, book, settings_for_tenant, upcoming_for
 
 OFFERED_SLOTS = 6
 OFFER_DAYS = 7
@@ -92,13 +92,15 @@ def book_from_call(call: Call) -> Appointment | None:
     booking = {"source": Source.AI_CALL, "call": call, "notes": f"Agreed in call #{call.pk}."}
     try:
         return book(lead, branch, kind, wanted, **booking)
+    except AlreadyBooked as already:
+        return already.existing  # staff (or another call) booked them at that very time
     except SlotTaken:
         pass
     window = timedelta(minutes=settings_for_tenant().call_booking_window_minutes)
     for slot in availability.nearest(branch, kind, wanted, within=window):
         try:
             return book(lead, branch, kind, slot.start, **booking)
-        except SlotTaken:
+        except (SlotTaken, AlreadyBooked):
             continue
     local = wanted.astimezone(ZoneInfo(resolved_time_zone(lead)))
     _flag(call, f"Agreed {local:%a %d %b %H:%M} but it was taken, with nothing free near it: call them back.")

@@ -4,6 +4,8 @@ appointments in a data export, and scrubbing them on erasure."""
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from core.formats import timestamp
+
 from .models import Appointment, AppointmentMove, Status
 
 
@@ -65,8 +67,8 @@ def export_appointments(lead) -> list[dict]:
         {
             "id": a.pk,
             "kind": a.kind,
-            "start": a.start.isoformat(),
-            "end": a.end.isoformat(),
+            "start": timestamp(a.start),
+            "end": timestamp(a.end),
             "status": a.status,
             "branch": a.branch_id,
             "notes": a.notes,

@@ -192,7 +192,16 @@ class Appointment(TenantOwnedModel):
                 include=["status", "branch_id", "staff_id"],
             ),
         ]
-        constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="appointment_ends")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="appointment_ends"),
+            # One person holds one live booking per start time, however many doors asked at once.
+            models.UniqueConstraint(
+                fields=["lead", "start"],
+                condition=models.Q(status__in=["booked", "confirmed"], lead__isnull=False),
+                name="appointment_one_live_booking_per_lead_and_start",
+                violation_error_message="This person already has an appointment at that time.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.local_start:%a %d %b %H:%M}"
@@ -280,15 +289,17 @@ def default_offsets():
 
 
 def offsets_problem(offsets) -> str | None:
-    """What is wrong with a reminder-offsets value, if anything."""
-    if not isinstance(offsets, dict) or not all(
-        isinstance(v, list) and all(isinstance(m, int) and not isinstance(m, bool) and m > 0 for m in v)
-        for v in offsets.values()
-    ):
-        return 'Use {"default": [1440, 120]}: whole minutes before the start, per kind.'
-    if unknown := [k for k in offsets if k != "default" and k not in Kind.values]:
-        return f"Unknown kind(s): {', '.join(unknown)}."
-    return None
+    """What is wrong with a reminder-offsets value, if anything (appointments.schemas.REMINDER_OFFSETS)."""
+    from core.shapes import problems
+
+    from .schemas import REMINDER_OFFSETS
+
+    found = problems(REMINDER_OFFSETS, offsets)
+    if not found:
+        return None
+    path, message = found[0]
+    hint = ' Use {"default": [1440, 120]}: whole minutes before the start, per kind.'
+    return (f"{path}: {message}" if path else message) + hint
 
 
 def default_channels():

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.formats import timestamp
 from leads import services as lead_services
 from leads.pipeline import Stage, can_move
 from tenants import audit, versioning
@@ -35,6 +36,28 @@ ALTERNATIVES = 3
 ALTERNATIVES_WITHIN = timedelta(days=3)
 
 
+class AlreadyBooked(ValidationError):
+    """The person already holds a live booking at that time (a double submit, a retried request)."""
+
+    api_status = 409
+    api_code = "already_booked"
+
+    def __init__(self, existing: Appointment):
+        self.existing = existing
+        self.api_extra = {"existing_id": existing.pk}
+        super().__init__(
+            {"start": [f"This person already has appointment #{existing.pk} at that time."]}, code="already_booked"
+        )
+
+
+def _refuse_a_second_booking(lead, start: datetime) -> None:
+    if lead is None:
+        return
+    existing = Appointment.objects.filter(lead=lead, start=start, status__in=ACTIVE_STATUSES).first()
+    if existing is not None:
+        raise AlreadyBooked(existing)
+
+
 class SlotTaken(ValidationError):
     """That time has no free place (any more). The API answers 409 with the nearest free slots."""
 
@@ -43,7 +66,7 @@ class SlotTaken(ValidationError):
 
     def __init__(self, start: datetime, alternatives: list, zone=None):
         self.alternatives = alternatives
-        self.api_extra = {"alternatives": [slot.start.isoformat() for slot in alternatives]}
+        self.api_extra = {"alternatives": [timestamp(slot.start) for slot in alternatives]}
         local = start.astimezone(zone) if zone else timezone.localtime(start)
         super().__init__({"start": [f"{local:%a %d %b %H:%M} is not free; pick another time."]}, code="slot_taken")
 
@@ -128,6 +151,7 @@ def book(
     if staff is not None:
         staff = staff_member(staff.pk)
     branch = _lock_branch(branch)
+    _refuse_a_second_booking(lead, start)
     staff_id = staff.pk if staff is not None else None
     slot = availability.slot_at(branch, kind, start, staff_id=staff_id)
     if slot is None:

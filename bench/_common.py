@@ -30,6 +30,7 @@ BENCH_ENV = {
     "API_THROTTLE_LOGIN": "10000000/minute",
     "AXES_ENABLED": "false",
     "LOG_LEVEL": "WARNING",
+    "GUNICORN_ACCESS_LOG": "",
     # Static files are not collected for benchmarks; WhiteNoise would warn on every start.
     "PYTHONWARNINGS": "ignore:No directory at",
 }

@@ -189,8 +189,9 @@ def build(tenant, other, *, calls: int, appointments: int, leads: int) -> dict:
                     "ELSE %(call_min)s + floor(random() * (%(call_max)s - %(call_min)s + 1))::int END",
                     "kind": "'tour'",
                     "created_at": "now() - random() * make_interval(days => %(days)s)",
-                    "start": "now()",
-                    "end": "now() + interval '1 hour'",
+                    # distinct starts: one person holds one live booking per start (a database constraint)
+                    "start": "now() + make_interval(secs => g)",
+                    "end": "now() + make_interval(secs => g) + interval '1 hour'",
                     "status": "(%(statuses)s::text[])[1 + floor(random() * 7)::int]",
                     "source": "'ai_call'",
                     "updated_at": "now()",

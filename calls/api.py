@@ -6,8 +6,10 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.formats import timestamp
 from leads.models import Lead
-from tenants.api.base import StrictSerializer, TenantModelSerializer, TenantViewSetMixin
+from tenants.api.base import CurrencyField, StrictSerializer, TenantModelSerializer, TenantViewSetMixin
+from tenants.api.filtering import FilterSet, IsoDateTimeFilter
 from tenants.api.pagination import CappedCountPagination
 from voice.models import Script, VoiceAgent
 
@@ -16,6 +18,8 @@ from .models import Call, CallEvent, CallStatus, Outcome, QaReview
 
 
 class CallSerializer(TenantModelSerializer):
+    currency = CurrencyField()
+
     class Meta:
         model = Call
         fields = [
@@ -41,6 +45,7 @@ class CallSerializer(TenantModelSerializer):
             "summary",
             "sentiment",
             "cost",
+            "currency",
             "needs_attention",
             "attention_reason",
             "resolved_by",
@@ -91,11 +96,11 @@ class QaReviewSerializer(TenantModelSerializer):
         read_only_fields = ["reviewer", "created_at"]
 
 
-class CallFilter(django_filters.FilterSet):
+class CallFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=CallStatus.choices, distinct=False)
     outcome = django_filters.MultipleChoiceFilter(choices=Outcome.choices, distinct=False)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Call
@@ -149,7 +154,7 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
                     "code": decision.code,
                     "message": decision.detail,
                     "call_id": call.pk,
-                    "next_allowed_at": decision.next_allowed_at.isoformat() if decision.next_allowed_at else None,
+                    "next_allowed_at": timestamp(decision.next_allowed_at),
                 },
                 status=status.HTTP_409_CONFLICT,
             )
@@ -170,7 +175,8 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(CallSerializer(page, many=True).data)
 
-    @extend_schema(request=QaReviewSerializer, responses=QaReviewSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=QaReviewSerializer(many=True))
+    @extend_schema(methods=["POST"], request=QaReviewSerializer, responses={201: QaReviewSerializer})
     @action(detail=True, methods=["get", "post"], url_path="qa-reviews")
     def qa_reviews(self, request, pk=None):
         call = self.get_object()
@@ -181,4 +187,5 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
             data.is_valid(raise_exception=True)
             review = data.save(call=call, reviewer=request.user)
             return Response(QaReviewSerializer(review).data, status=status.HTTP_201_CREATED)
-        return Response(QaReviewSerializer(QaReview.objects.filter(call=call), many=True).data)
+        page = self.paginate_queryset(QaReview.objects.filter(call=call).order_by("-created_at", "-id"))
+        return self.get_paginated_response(QaReviewSerializer(page, many=True).data)

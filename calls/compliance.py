@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.utils import timezone
 
+from core.formats import timestamp
 from leads import phones
 from leads.location import candidate_zones
 from leads.models import Consent, ConsentKind, DoNotCall, ErasureSuppression, Lead, suppression_hash
@@ -68,7 +69,7 @@ class Decision:
             "allowed": self.allowed,
             "code": self.code,
             "detail": self.detail,
-            "next_allowed_at": self.next_allowed_at.isoformat() if self.next_allowed_at else None,
+            "next_allowed_at": timestamp(self.next_allowed_at),
         }
 
 

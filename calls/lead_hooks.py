@@ -4,6 +4,8 @@ the calls in a data export, and scrubbing calls on erasure."""
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
+from core.formats import timestamp
+
 from . import rollups
 from .models import CONNECTED_OUTCOMES, Call, CallEvent, QaReview
 
@@ -44,7 +46,7 @@ def export_calls(lead) -> list[dict]:
     return [
         {
             "id": call.pk,
-            "created_at": call.created_at.isoformat(),
+            "created_at": timestamp(call.created_at),
             "status": call.status,
             "outcome": call.outcome,
             "duration_seconds": call.duration_seconds,

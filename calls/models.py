@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.shapes import ShapeValidator
 from tenants.models import Branch, TenantOwnedModel
 
 
@@ -209,7 +210,10 @@ class QaReview(TenantOwnedModel):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     checklist = models.JSONField(
-        default=dict, blank=True, help_text='e.g. {"identified_business": true, "handled_objection": false}'
+        default=dict,
+        blank=True,
+        validators=[ShapeValidator("calls.schemas.QA_CHECKLIST")],
+        help_text='e.g. {"identified_business": true, "handled_objection": false}',
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -233,14 +237,27 @@ class CallingPolicy(TenantOwnedModel):
     restricted_window_end = models.TimeField(
         default=time(20, 0), help_text="Window end for Florida, Oklahoma and Maryland numbers."
     )
-    restricted_regions = models.JSONField(default=list, blank=True, help_text='Default ["FL", "OK", "MD"].')
+    restricted_regions = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[ShapeValidator("calls.schemas.REGIONS")],
+        help_text='Default ["FL", "OK", "MD"].',
+    )
     max_calls_per_day = models.PositiveSmallIntegerField(
         default=3, help_text="Per number and purpose, in any rolling 24 hours."
     )
     sunday_calls = models.BooleanField(default=True, help_text="Untick where state law forbids Sunday calls.")
-    closed_days = models.JSONField(default=list, blank=True, help_text='Dates never to call: ["2026-12-25", …].')
+    closed_days = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[ShapeValidator("calls.schemas.CLOSED_DAYS")],
+        help_text='Dates never to call: ["2026-12-25", …].',
+    )
     escalation_words = models.JSONField(
-        default=list, blank=True, help_text="Words that flag a call for a person (added to the built-in list)."
+        default=list,
+        blank=True,
+        validators=[ShapeValidator("calls.schemas.ESCALATION_WORDS")],
+        help_text="Words that flag a call for a person (added to the built-in list).",
     )
 
     class Meta(TenantOwnedModel.Meta):

@@ -87,10 +87,16 @@ def _caller_number(account: ProviderAccount, lead) -> str:
 
 
 def request_call(lead, agent, script, *, requested_by=None, when=None, weekdays=None, **links):
-    """Ask for a call: returns ``(call, decision)``. A refused call is kept (canceled, with the reason)."""
+    """Ask for a call: returns ``(call, decision)``. A refused call is kept (canceled, with the reason), except
+    when the person is already being called: then the call returned is that live one, and nothing is written
+    (a double tap or a retry is not an attempt)."""
     decision = compliance.check(
         lead, purpose=script.purpose, is_marketing=script.is_marketing, agent=agent, when=when, weekdays=weekdays
     )
+    if decision.code == compliance.Reason.CONCURRENCY:
+        live = Call.objects.filter(to_number=lead.phone, status__in=compliance.BUSY_STATUSES).order_by("-id").first()
+        if live is not None:
+            return live, decision
     account = agent.account
     call = Call(
         lead=lead,

@@ -9,7 +9,8 @@ from rest_framework.response import Response
 
 from leads import importing
 from leads.api.serializers import LeadImportSerializer
-from tenants.api.base import StrictSerializer, TenantModelSerializer, TenantModelViewSet
+from tenants.api.base import CurrencyField, StrictSerializer, TenantModelSerializer, TenantModelViewSet
+from tenants.api.filtering import FilterSet
 
 from . import audiences, services
 from .models import Campaign, CampaignTarget, Expense, FollowUpRule, TargetStatus
@@ -98,7 +99,7 @@ class TargetSerializer(TenantModelSerializer):
         read_only_fields = fields
 
 
-class TargetFilter(django_filters.FilterSet):
+class TargetFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=TargetStatus.choices, distinct=False)
 
     class Meta:
@@ -257,9 +258,11 @@ class FollowUpRuleViewSet(TenantModelViewSet):
 
 
 class ExpenseSerializer(TenantModelSerializer):
+    currency = CurrencyField()
+
     class Meta:
         model = Expense
-        fields = ["id", "date", "description", "amount", "campaign", "branch", "created_at"]
+        fields = ["id", "date", "description", "amount", "currency", "campaign", "branch", "created_at"]
         read_only_fields = ["created_at"]
 
 

@@ -23,50 +23,49 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from leads.models import Lead, LeadTag, Source, StageChange, Vehicle
+from core.shapes import problems
+from leads.models import Lead, LeadTag, StageChange, Tag, Vehicle
 from leads.pipeline import Stage
 
-KINDS = {"filter", "leads", "service_due", "recall", "speed_to_lead", "no_shows", "attended_not_joined", "follow_ups"}
-FILTERS = {
-    "stages",
-    "tags",
-    "sources",
-    "branch",
-    "created_after",
-    "created_before",
-    "score_min",
-    "score_max",
-    "not_contacted_days",
-}
 PREVIEW_BATCH = 2000
 SPEED_TO_LEAD_HORIZON = timedelta(days=1)
 
 
 def validate(audience: dict) -> dict:
-    """The audience, checked; raises ValidationError with a message per problem."""
-    if not isinstance(audience, dict):
-        raise ValidationError("The audience must be an object with a kind.")
-    kind = audience.get("kind", "filter")
-    errors = []
-    if kind not in KINDS:
-        errors.append(f"Unknown audience kind “{kind}”; use one of {', '.join(sorted(KINDS))}.")
-    unknown = set(audience) - FILTERS - {"kind", "lead_ids", "within_days", "vins", "within_minutes", "since_days"}
-    if unknown:
-        errors.append(f"Unknown audience field(s): {', '.join(sorted(unknown))}.")
-    if any(stage not in Stage.values for stage in audience.get("stages", [])):
-        errors.append("Unknown stage in the audience.")
-    if any(source not in Source.values for source in audience.get("sources", [])):
-        errors.append("Unknown source in the audience.")
-    if kind == "leads" and not audience.get("lead_ids"):
-        errors.append("List the leads to call (lead_ids).")
-    if kind == "recall" and not audience.get("vins"):
-        errors.append("List the VINs of the recall.")
-    for key in ("created_after", "created_before"):
-        if audience.get(key) and parse_datetime(str(audience[key])) is None:
-            errors.append(f"{key} must be a date and time (ISO 8601).")
-    if errors:
-        raise ValidationError(errors)
-    return {"kind": kind, **{k: v for k, v in audience.items() if k != "kind"}}
+    """The audience, checked against campaigns.schemas.AUDIENCE and the tenant's own rows; raises
+    ValidationError with one message per problem, each naming its path ("tags.0: No such tag.")."""
+    from .schemas import AUDIENCE
+
+    found = problems(AUDIENCE, audience)
+    if not found:
+        kind = audience.get("kind", "filter")
+        if kind == "leads" and not audience.get("lead_ids"):
+            found.append(("lead_ids", "List the leads to call."))
+        if kind == "recall" and not audience.get("vins"):
+            found.append(("vins", "List the VINs of the recall."))
+        found += _foreign_ids(audience)
+    if found:
+        raise ValidationError([f"{path}: {message}" if path else message for path, message in found])
+    return {"kind": audience.get("kind", "filter"), **{k: v for k, v in audience.items() if k != "kind"}}
+
+
+def _foreign_ids(audience: dict) -> list[tuple[str, str]]:
+    """Ids that are not rows of the tenant in scope (another tenant's are as unknown as missing ones)."""
+    from tenants.models import Branch
+
+    found = []
+    for key, model, what in (("tags", Tag, "tag"), ("lead_ids", Lead, "lead")):
+        wanted = set(audience.get(key) or [])
+        known = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
+        found += [
+            (f"{key}.{index}", f"No such {what}.")
+            for index, pk in enumerate(audience.get(key) or [])
+            if pk not in known
+        ]
+    branch = audience.get("branch")
+    if branch is not None and not Branch.objects.filter(pk=branch).exists():
+        found.append(("branch", "No such branch."))
+    return found
 
 
 def _filtered(queryset, audience: dict, now):

@@ -1,6 +1,10 @@
-"""The API router: every app's viewsets under ``/api/v1/``."""
+"""The API router: every app's viewsets under ``/api/v1/``.
 
-from django.urls import path
+One URL rule: every path answers with or without its trailing slash (the
+schema shows the slash), so no request is ever redirected and no POST body lost.
+"""
+
+from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from appointments.api import (
@@ -20,6 +24,7 @@ from config.analytics.api import (
     OutcomesView,
     OverviewView,
 )
+from config.health import ErrorProbe
 from knowledge.api import DocumentViewSet, EntryViewSet, SearchView
 from leads.api.lists import DoNotCallViewSet, LeadImportViewSet, PipelineSettingsView, TagViewSet, VehicleViewSet
 from leads.api.views import LeadViewSet
@@ -28,7 +33,16 @@ from tenants.api.branches import BranchViewSet, CurrentTenantView
 from tenants.api.users import UserViewSet
 from voice.api import ProviderAccountViewSet, ScriptViewSet, VoiceAgentViewSet
 
-router = DefaultRouter()
+
+class SlashOptionalRouter(DefaultRouter):
+    """Every route matches with or without its trailing slash (DRF itself knows only "/" or "")."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"
+
+
+router = SlashOptionalRouter()
 router.include_root_view = False
 router.register("users", UserViewSet, basename="user")
 router.register("branches", BranchViewSet, basename="branch")
@@ -51,20 +65,26 @@ router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("knowledge/entries", EntryViewSet, basename="knowledge-entry")
 router.register("knowledge/documents", DocumentViewSet, basename="knowledge-document")
 
+
+def slash_optional(route: str, view, name: str):
+    return re_path(rf"^{route}/?$", view, name=name)
+
+
 urlpatterns = [
-    path("auth/login", LoginView.as_view(), name="auth-login"),
-    path("auth/refresh", RefreshView.as_view(), name="auth-refresh"),
-    path("auth/logout", LogoutView.as_view(), name="auth-logout"),
-    path("auth/me", MeView.as_view(), name="auth-me"),
-    path("tenant/", CurrentTenantView.as_view(), name="current-tenant"),
-    path("leads/settings/", PipelineSettingsView.as_view(), name="lead-settings"),
-    path("appointments/settings/", AppointmentSettingsView.as_view(), name="appointment-settings"),
-    path("knowledge/search/", SearchView.as_view(), name="knowledge-search"),
-    path("analytics/overview/", OverviewView.as_view(), name="analytics-overview"),
-    path("analytics/calls-over-time/", CallsOverTimeView.as_view(), name="analytics-calls-over-time"),
-    path("analytics/outcomes/", OutcomesView.as_view(), name="analytics-outcomes"),
-    path("analytics/funnel/", FunnelView.as_view(), name="analytics-funnel"),
-    path("analytics/campaigns/", CampaignsView.as_view(), name="analytics-campaigns"),
-    path("analytics/needs-attention/", NeedsAttentionView.as_view(), name="analytics-needs-attention"),
+    slash_optional("auth/login", LoginView.as_view(), name="auth-login"),
+    slash_optional("auth/refresh", RefreshView.as_view(), name="auth-refresh"),
+    slash_optional("auth/logout", LogoutView.as_view(), name="auth-logout"),
+    slash_optional("auth/me", MeView.as_view(), name="auth-me"),
+    slash_optional("tenant", CurrentTenantView.as_view(), name="current-tenant"),
+    slash_optional("leads/settings", PipelineSettingsView.as_view(), name="lead-settings"),
+    slash_optional("appointments/settings", AppointmentSettingsView.as_view(), name="appointment-settings"),
+    slash_optional("knowledge/search", SearchView.as_view(), name="knowledge-search"),
+    slash_optional("analytics/overview", OverviewView.as_view(), name="analytics-overview"),
+    slash_optional("analytics/calls-over-time", CallsOverTimeView.as_view(), name="analytics-calls-over-time"),
+    slash_optional("analytics/outcomes", OutcomesView.as_view(), name="analytics-outcomes"),
+    slash_optional("analytics/funnel", FunnelView.as_view(), name="analytics-funnel"),
+    slash_optional("analytics/campaigns", CampaignsView.as_view(), name="analytics-campaigns"),
+    slash_optional("analytics/needs-attention", NeedsAttentionView.as_view(), name="analytics-needs-attention"),
+    slash_optional("ops/error-probe", ErrorProbe.as_view(), name="ops-error-probe"),
     *router.urls,
 ]

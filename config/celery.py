@@ -25,6 +25,7 @@ BEAT = {
     "send-due-reminders": ("appointments.tasks.send_due_reminders", 60),
     "mark-unmarked-no-shows": ("appointments.tasks.expire_no_shows", 600),
     "send-daily-summaries": ("config.analytics.tasks.send_daily_summaries", 900),
+    "forget-expired-idempotency-keys": ("tenants.tasks.forget_expired_idempotency_keys", 3600),
 }
 
 app.conf.beat_schedule = {

@@ -1,10 +1,15 @@
-"""``/healthz``: the process answers. ``/readyz``: the database, the cache and the broker answer too."""
+"""``/healthz``: the process answers. ``/readyz``: the database, the cache and the broker answer too.
+``/api/v1/ops/error-probe/``: a server error on purpose (platform superusers)."""
 
 import uuid
 
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAdminUser
+from rest_framework.views import APIView
 
 from .celery import app as celery_app
 
@@ -49,3 +54,20 @@ def readyz(request):
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=200 if ready else 503)
+
+
+class ErrorProbe(APIView):
+    """``POST /api/v1/ops/error-probe/`` (platform superusers): raise on purpose, so the on-call engineer can
+    see that a server error is answered in the API's JSON shape and reaches the logs and alerting."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=None, responses={500: OpenApiResponse(description="Always: the probe raises.")})
+    def post(self, request):
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only platform superusers may fire the error probe.")
+        raise ErrorProbeFired("The error probe was fired on purpose.")
+
+
+class ErrorProbeFired(RuntimeError):
+    """Raised by the error probe; the log line names it so nobody mistakes it for a real fault."""

@@ -12,6 +12,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
+from core.shapes import ShapeValidator
 from tenants.models import Branch, TenantOwnedModel
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -44,7 +45,12 @@ class KnowledgeEntry(TenantOwnedModel):
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown: ## headings, - lists, **bold**.")
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
-    tags = models.JSONField(default=list, blank=True, help_text='e.g. ["membership", "students"]')
+    tags = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[ShapeValidator("knowledge.schemas.TAGS")],
+        help_text='e.g. ["membership", "students"]',
+    )
     is_active = models.BooleanField("active", default=True, help_text="Inactive entries are never searched or said.")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

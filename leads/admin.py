@@ -371,7 +371,8 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
     @admin.action(description="Export selected as CSV")
     def export_csv(self, request, queryset):
         response = StreamingHttpResponse(
-            exporting.csv_lines(queryset.order_by("-created_at")), content_type="text/csv; charset=utf-8"
+            exporting.csv_lines(queryset.order_by("-created_at"), request.tenant.pk),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="leads-{timezone.localtime():%Y%m%d-%H%M}.csv"'
         return response

@@ -4,6 +4,8 @@ import csv
 import json
 from collections.abc import Iterator
 
+from tenants.scoping import iterate_in_scope
+
 EXPORT_COLUMNS = [
     "id",
     "first_name",
@@ -65,11 +67,11 @@ def _row(lead) -> list:
     ]
 
 
-def csv_lines(queryset) -> Iterator[str]:
-    """The CSV a line at a time. ``queryset`` must already be bound to its tenant: a streamed
-    response is read after the request's scope has closed."""
+def csv_lines(queryset, tenant_id: int) -> Iterator[str]:
+    """The CSV a line at a time. A streamed response is read after the request's scope has
+    closed, so the rows are read in the tenant's scope here."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)  # BOM: Excel then reads UTF-8
     leads = queryset.select_related("owner", "branch").prefetch_related("tags")
-    for lead in leads.iterator(chunk_size=2000):
+    for lead in iterate_in_scope(tenant_id, leads.iterator(chunk_size=2000)):
         yield writer.writerow([safe_cell(value) for value in _row(lead)])

@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from rest_framework.filters import SearchFilter
 
+from tenants.api.filtering import BooleanFilter, FilterSet, IntegerFilter, IsoDateTimeFilter
+
 from . import phones
 from .models import DoNotCall, Lead, LeadTag, Source, Tag, Vehicle
 from .pipeline import Stage
@@ -49,21 +51,24 @@ def on_dnc_expression():
     return Exists(DoNotCall.objects.unscoped().filter(tenant_id=OuterRef("tenant_id"), phone=OuterRef("phone")))
 
 
-class LeadFilter(django_filters.FilterSet):
+class LeadFilter(FilterSet):
     # distinct=False: these filter columns of the lead itself, and DISTINCT over a million rows is costly.
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, distinct=False)
     source = django_filters.MultipleChoiceFilter(choices=Source.choices, distinct=False)
     tag = django_filters.CharFilter(method="filter_tag", help_text="Tag id or name.")
-    owner = django_filters.NumberFilter(field_name="owner_id")
-    branch = django_filters.NumberFilter(field_name="branch_id")
-    score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
-    score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    dnc = django_filters.BooleanFilter(method="filter_dnc", help_text="On the do-not-call list.")
-    has_upcoming_appointment = django_filters.BooleanFilter(method="filter_upcoming_appointment")
-    service_due_within_days = django_filters.NumberFilter(
-        method="filter_service_due", help_text="Has a vehicle due for service within this many days."
+    owner = IntegerFilter(field_name="owner_id", min_value=1)
+    branch = IntegerFilter(field_name="branch_id", min_value=1)
+    score_min = IntegerFilter(field_name="score", lookup_expr="gte")
+    score_max = IntegerFilter(field_name="score", lookup_expr="lte")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    dnc = BooleanFilter(method="filter_dnc", help_text="On the do-not-call list.")
+    has_upcoming_appointment = BooleanFilter(method="filter_upcoming_appointment")
+    service_due_within_days = IntegerFilter(
+        method="filter_service_due",
+        min_value=0,
+        max_value=3660,
+        help_text="Has a vehicle due for service within this many days (0-3660).",
     )
 
     class Meta:
@@ -71,9 +76,10 @@ class LeadFilter(django_filters.FilterSet):
         fields = []
 
     def filter_tag(self, queryset, name, value):
+        by_id = value.isascii() and value.isdigit() and len(value) < 10
         tag_ids = list(
             Tag.objects.filter(pk=int(value)).values_list("pk", flat=True)
-            if value.isdigit()
+            if by_id
             else Tag.objects.filter(name__iexact=value).values_list("pk", flat=True)
         )
         return queryset.filter(Exists(LeadTag.objects.filter(lead_id=OuterRef("pk"), tag_id__in=tag_ids)))

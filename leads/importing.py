@@ -65,6 +65,7 @@ from .models import (
     suppression_hash,
 )
 from .pipeline import Stage
+from .schemas import CUSTOM_FIELDS
 from .services import clean_name, is_email, tags_named
 
 BATCH_SIZE = 2000
@@ -177,6 +178,19 @@ class Importer:
 
     # --- parsing ----------------------------------------------------------------
 
+    def _valid_custom_fields(self, number: int, custom: dict) -> dict:
+        """Extra columns kept as custom fields, each checked against leads.schemas.CUSTOM_FIELDS."""
+        kept = {}
+        for header, value in custom.items():
+            found = CUSTOM_FIELDS.entry_problems(header, value, header)
+            if not found and len(kept) >= CUSTOM_FIELDS.max_items:
+                found = [(header, f"Only {CUSTOM_FIELDS.max_items} extra columns are kept.")]
+            if found:
+                self._problem("warning", number, header, value[:200], f"{found[0][1]} Not kept.")
+            else:
+                kept[header] = value
+        return kept
+
     def parse(self, number: int, values: list[str], headers: list[str], mapping: list[str | None]) -> _Row | None:
         if len(values) > len(headers) and any(v.strip() for v in values[len(headers) :]):
             self._problem(
@@ -251,7 +265,7 @@ class Importer:
             first, _, last = full_name.partition(" ")
             lead["first_name"], lead["last_name"] = first[:100], last[:100]
         if custom:
-            lead["custom_fields"] = custom
+            lead["custom_fields"] = self._valid_custom_fields(number, custom)
         if "phone" not in lead:
             self._problem("error", number, self.phone_header, "", "No phone number.")
             return None
@@ -844,14 +858,17 @@ def queue_import(lead_import) -> None:
 
 def check_options(options: dict) -> None:
     """Refuse options that name another tenant's branch or an unknown field (ValidationError)."""
-    from .import_columns import MAPPABLE
+    from core.shapes import problems
+
+    from .schemas import CONSENT_PURPOSES, IMPORT_MAPPING
 
     errors = {}
-    if options.get("branch_id") is not None and not Branch.objects.filter(pk=options["branch_id"]).exists():
+    branch_id = options.get("branch_id")
+    if branch_id is not None and (not isinstance(branch_id, int) or not Branch.objects.filter(pk=branch_id).exists()):
         errors["branch"] = ["No such branch."]
-    unknown = sorted({v for v in (options.get("mapping") or {}).values() if v not in MAPPABLE})
-    if unknown:
-        errors["mapping"] = [f"Unknown field(s): {', '.join(unknown)}. Use one of: {', '.join(sorted(MAPPABLE))}."]
+    for name, shape in (("mapping", IMPORT_MAPPING), ("consent_purposes", CONSENT_PURPOSES)):
+        for path, message in problems(shape, options.get(name) or ([] if shape is CONSENT_PURPOSES else {})):
+            errors.setdefault(f"{name}.{path}" if path else name, []).append(message)
     if options.get("source") and options["source"] not in Source.values:
         errors["source"] = ["Unknown source."]
     unknown_options = set(options) - set(ImportOptions.__dataclass_fields__) - {"branch_id"}

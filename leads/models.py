@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from core.shapes import ShapeValidator
 from tenants.models import Branch, TenantOwnedModel
 from tenants.validators import validate_e164, validate_time_zone
 
@@ -78,7 +79,9 @@ class Lead(TenantOwnedModel):
         help_text="From the person's address, e.g. FL (not from the phone).",
     )
     notes = models.TextField(blank=True)
-    custom_fields = models.JSONField(default=dict, blank=True)
+    custom_fields = models.JSONField(
+        default=dict, blank=True, validators=[ShapeValidator("leads.schemas.CUSTOM_FIELDS")]
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     last_contacted_at = models.DateTimeField(null=True, blank=True)
@@ -249,6 +252,7 @@ class Consent(TenantOwnedModel):
     purposes = models.JSONField(
         default=list,
         blank=True,
+        validators=[ShapeValidator("leads.schemas.CONSENT_PURPOSES")],
         help_text="Script purposes covered (e.g. lead_followup, appointment_reminder); empty means all.",
     )
     phone = models.CharField(max_length=20, validators=[validate_e164], help_text="The number this consent covers.")
@@ -320,9 +324,17 @@ class ErasureSuppression(TenantOwnedModel):
 class PipelineSettings(TenantOwnedModel):
     """Per-tenant lead settings: stage names and the scoring rules (see leads.scoring)."""
 
-    stage_labels = models.JSONField(default=dict, blank=True, help_text='Rename stages, e.g. {"won": "Member"}.')
+    stage_labels = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[ShapeValidator("leads.schemas.STAGE_LABELS")],
+        help_text='Rename stages, e.g. {"won": "Member"}.',
+    )
     scoring_rules = models.JSONField(
-        default=dict, blank=True, help_text="Overrides of the default scoring rules (see the API docs)."
+        default=dict,
+        blank=True,
+        validators=[ShapeValidator("leads.schemas.SCORING_RULES")],
+        help_text="Overrides of the default scoring rules (see the API docs).",
     )
 
     class Meta(TenantOwnedModel.Meta):

@@ -8,11 +8,13 @@ the lead itself is deleted.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from core.formats import timestamp
 from tenants import audit
 from tenants.models import AuditLog
 from tenants.scoping import current_tenant_id
@@ -32,8 +34,14 @@ def register_erasure(eraser: Callable[[Lead], None]) -> None:
         _erasers.append(eraser)
 
 
+def _plain_value(value):
+    if isinstance(value, datetime):
+        return timestamp(value)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def _plain(row: dict) -> dict:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+    return {k: _plain_value(v) for k, v in row.items()}
 
 
 def export_person(lead: Lead) -> dict:
@@ -42,13 +50,13 @@ def export_person(lead: Lead) -> dict:
     record.update(
         {
             "id": lead.pk,
-            "created_at": lead.created_at.isoformat(),
-            "updated_at": lead.updated_at.isoformat(),
+            "created_at": timestamp(lead.created_at),
+            "updated_at": timestamp(lead.updated_at),
             "tags": list(lead.tags.values_list("name", flat=True)),
         }
     )
     document = {
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": timestamp(timezone.now()),
         "lead": record,
         "consents": [
             _plain(model_to_dict(c, exclude=["tenant", "lead", "recorded_by"])) | {"id": c.pk}

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -42,7 +44,22 @@ def audit_context(user, ip_address: str | None) -> Iterator[None]:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR, or behind ``TRUSTED_PROXIES`` proxies the address the outermost
+    trusted one saw (the same rule as the API's rate limits)."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if not proxies or not forwarded:
+        return remote
+    return forwarded[-min(proxies, len(forwarded))]
+
+
+def _described(obj) -> str:
+    """How the row reads in the log. A row deleted in a cascade may name relations already gone."""
+    try:
+        return str(obj)
+    except ObjectDoesNotExist:
+        return f"{obj._meta.verbose_name} #{obj.pk}"
 
 
 def record(action: str, obj=None, *, changes=None, tenant_id=None, object_type="", object_id="") -> None:
@@ -65,7 +82,7 @@ def record(action: str, obj=None, *, changes=None, tenant_id=None, object_type="
         action=action,
         object_type=object_type,
         object_id=object_id,
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=_described(obj)[:200] if obj is not None else "",
         changes=changes or {},
     )
 

@@ -2,6 +2,8 @@
 
 - The signed-in user comes from ``tenants.auth_cache`` (memory, then Redis, then
   the database) instead of a query per request.
+- An expired token is told apart from a bad one: ``token_expired`` means "refresh
+  and retry", ``token_invalid`` means "sign in again".
 - A token whose signature was checked is remembered in this process until it
   expires, so a mobile app reusing its access token for 15 minutes pays for the
   HMAC and JSON decoding once. The key is the whole token string, signature
@@ -12,8 +14,9 @@ import time
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, ExpiredTokenError, TokenError
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken
 
 from . import auth_cache
 
@@ -21,12 +24,32 @@ MAX_REMEMBERED_TOKENS = 10_000
 _validated: dict[bytes, object] = {}
 
 
+class TokenExpired(AuthenticationFailed):
+    default_detail = _("Your access token has expired: get a new one from auth/refresh.")
+    default_code = "token_expired"
+
+
+class TokenInvalid(AuthenticationFailed):
+    default_detail = _("This token is not valid: sign in again.")
+    default_code = "token_invalid"
+
+
+def access_token(raw_token) -> AccessToken:
+    """The checked access token, or ``token_expired`` / ``token_invalid``."""
+    try:
+        return AccessToken(raw_token)
+    except ExpiredTokenError:
+        raise TokenExpired() from None
+    except TokenError:
+        raise TokenInvalid() from None
+
+
 class CachedJWTAuthentication(JWTAuthentication):
     def get_validated_token(self, raw_token):
         token = _validated.get(raw_token)
         if token is not None and token.get("exp", 0) > time.time():
             return token
-        token = super().get_validated_token(raw_token)
+        token = access_token(raw_token)
         if len(_validated) >= MAX_REMEMBERED_TOKENS:
             _validated.clear()
         _validated[raw_token] = token
@@ -36,7 +59,7 @@ class CachedJWTAuthentication(JWTAuthentication):
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError as exc:
-            raise InvalidToken(_("Token contained no recognizable user identification")) from exc
+            raise TokenInvalid(_("Token contained no recognizable user identification")) from exc
         user = auth_cache.get_user(user_id)
         if user is None:
             raise AuthenticationFailed(_("User not found"), code="user_not_found")

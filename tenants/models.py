@@ -169,3 +169,36 @@ class AuditLog(TenantOwnedModel):
 
     def __str__(self):
         return f"{self.action} {self.object_type} {self.object_id}"
+
+
+class IdempotencyKey(TenantOwnedModel):
+    """A POST the API was asked to do at most once: its key, what it was, and the answer it gave.
+
+    Claimed before the work starts (``in_progress``, with a lease), settled after the work's
+    transaction: a 2xx answer is kept for a day and replayed to a retry; any other answer frees
+    the key. See tenants.api.idempotency.
+    """
+
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the request's method, path and body.")
+    state = models.CharField(max_length=12, default=IN_PROGRESS)
+    lease_until = models.DateTimeField()
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    response_location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+
+    audit_exempt = True
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint("tenant", "user", "key", name="idempotency_key_unique_per_user")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} ({self.key})"

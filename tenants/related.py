@@ -27,9 +27,8 @@ def scoped_queryset_for(model, queryset=None):
 
     tenant_id = get_current_tenant_id()
     if is_tenant_owned(model):
-        if isinstance(queryset, TenantQuerySet) and tenant_id is not None:
-            return queryset.in_current_scope()
-        return model.objects.all()
+        # A TenantQuerySet takes the tenant in scope when it runs; anything else is replaced.
+        return queryset if isinstance(queryset, TenantQuerySet) else model.objects.all()
     if model is get_user_model():
         base = queryset if queryset is not None else model._default_manager.all()
         if tenant_id is None:

@@ -66,3 +66,21 @@ def with_tenant_scope(func):
             return func(*args, **kwargs)
 
     return wrapper
+
+
+def iterate_in_scope(tenant_id: int, iterable):
+    """Yield from ``iterable``, entering the tenant's scope for each step only.
+
+    A streamed response is read by the web server after the view (and its scope)
+    has returned; its queries run here, in the tenant's scope, and the scope
+    never stays open between two items.
+    """
+    with tenant_scope(tenant_id):
+        iterator = iter(iterable)
+    while True:
+        with tenant_scope(tenant_id):
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+        yield item

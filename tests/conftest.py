@@ -5,6 +5,10 @@ configured; with ``REQUIRE_REAL_SERVICES=1`` (set by ``.ci/run``) they fail
 instead, so CI can never pass by skipping them.
 """
 
+import tests.clock  # noqa: F401  first: the suite clock's shift must be in force before anything computes a date
+
+# isort: split
+
 import os
 
 import pytest
@@ -45,6 +49,15 @@ def _celery_inline():
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Hashing a password the production way takes half a second by design; tests make thousands of users."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

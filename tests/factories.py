@@ -10,10 +10,19 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from tenants.models import AuditLog, Branch, Membership, Tenant
+from tenants.models import AuditLog, Branch, IdempotencyKey, Membership, Tenant
 from tenants.roles import Role
+from tests.clock import FRIDAY, MONDAY, moment, monday_of_next_week, next_weekday
 
 FACTORIES: dict = {}
+
+# Default dates, from the suite clock (tests/clock.py). Dated tests stand on the Monday of next week. An
+# appointment is on the Monday after it, 10:00 New York (still to come), its reminder a day earlier; rollup
+# days and expenses fall on the Friday before that Monday (the first day of the analytics period); a closure
+# is a Friday about a month away.
+APPOINTMENT_START = moment(next_weekday(MONDAY, weeks_ahead=1), 10)
+RECORD_DAY = monday_of_next_week() - datetime.timedelta(days=3)
+CLOSURE_DAY = next_weekday(FRIDAY, weeks_ahead=4)
 
 
 class ModelFactory(factory.django.DjangoModelFactory):
@@ -369,7 +378,7 @@ class ExpenseFactory(ModelFactory):
         model = Expense
 
     tenant = factory.SubFactory(TenantFactory)
-    date = datetime.date(2026, 11, 20)
+    date = RECORD_DAY
     amount = "25.00"
     description = factory.Sequence(lambda n: f"Expense {n}")
     campaign = same_tenant(CampaignFactory)
@@ -409,8 +418,8 @@ class ClosureFactory(ModelFactory):
 
     tenant = factory.SubFactory(TenantFactory)
     branch = same_tenant(BranchFactory)
-    start_date = datetime.date(2026, 12, 25)
-    reason = "Christmas"
+    start_date = CLOSURE_DAY
+    reason = "Holiday"
 
 
 @registered
@@ -422,7 +431,7 @@ class AppointmentFactory(ModelFactory):
     branch = same_tenant(BranchFactory)
     lead = same_tenant(LeadFactory)
     kind = "tour"
-    start = datetime.datetime(2026, 11, 30, 15, 0, tzinfo=datetime.UTC)
+    start = APPOINTMENT_START
     end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=1))
 
 
@@ -433,8 +442,8 @@ class AppointmentMoveFactory(ModelFactory):
 
     tenant = factory.SubFactory(TenantFactory)
     appointment = same_tenant(AppointmentFactory)
-    from_start = datetime.datetime(2026, 11, 30, 14, 0, tzinfo=datetime.UTC)
-    to_start = datetime.datetime(2026, 11, 30, 15, 0, tzinfo=datetime.UTC)
+    from_start = APPOINTMENT_START - datetime.timedelta(hours=1)
+    to_start = APPOINTMENT_START
 
 
 @registered
@@ -445,7 +454,7 @@ class ReminderFactory(ModelFactory):
     tenant = factory.SubFactory(TenantFactory)
     appointment = same_tenant(AppointmentFactory)
     channel = "sms"
-    send_at = datetime.datetime(2026, 11, 29, 15, 0, tzinfo=datetime.UTC)
+    send_at = APPOINTMENT_START - datetime.timedelta(days=1)
 
 
 @registered
@@ -526,7 +535,7 @@ class CallDayStateFactory(ModelFactory):
         model = CallDayState
 
     tenant = factory.SubFactory(TenantFactory)
-    day = datetime.date(2026, 11, 20)
+    day = RECORD_DAY
     zone = "America/New_York"
 
 
@@ -536,7 +545,7 @@ class CallDayTotalFactory(ModelFactory):
         model = CallDayTotal
 
     tenant = factory.SubFactory(TenantFactory)
-    day = datetime.date(2026, 11, 20)
+    day = RECORD_DAY
     outcome = "answered"
     calls = 1
     talk_seconds = 60
@@ -550,8 +559,23 @@ class CallDayScopeFactory(ModelFactory):
         model = CallDayScope
 
     tenant = factory.SubFactory(TenantFactory)
-    day = datetime.date(2026, 11, 20)
+    day = RECORD_DAY
     scope = "all"
     peak = 1
     leads_worked = b""
     leads_reached = b""
+
+
+@registered
+class IdempotencyKeyFactory(ModelFactory):
+    class Meta:
+        model = IdempotencyKey
+
+    tenant = factory.SubFactory(TenantFactory)
+    user = factory.SubFactory(UserFactory)
+    key = factory.Sequence(lambda n: f"key-{n}")
+    method = "POST"
+    path = "/api/v1/tags/"
+    fingerprint = "0" * 64
+    lease_until = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+    created_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))

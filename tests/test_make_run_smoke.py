@@ -72,7 +72,6 @@ def test_make_run_path_on_sqlite(embedded_env):
 def test_seed_demo_refuses_without_debug(embedded_env):
     embedded_env.update({"DEBUG": "0", "SECRET_KEY": "x" * 50})
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput"], env=embedded_env, check=True, capture_output=True)
     refused = subprocess.run([*manage, "seed_demo"], env=embedded_env, capture_output=True, text=True)
     assert refused.returncode != 0
     assert "--force" in refused.stderr

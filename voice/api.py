@@ -1,12 +1,12 @@
 """``/api/v1/voice/``: provider accounts (secrets write-only), voice agents, scripts (duplicate, preview)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from leads.models import Lead
-from tenants.api.base import TenantModelSerializer, TenantModelViewSet
+from tenants.api.base import StrictSerializer, TenantModelSerializer, TenantModelViewSet
 
 from . import prompting, services
 from .models import Provider, ProviderAccount, Script, VoiceAgent
@@ -119,6 +119,13 @@ class ScriptSerializer(TenantModelSerializer):
         read_only_fields = ["version", "created_at"]
 
 
+class PreviewQuery(StrictSerializer):
+    """``?lead=&agent=``: whose call to preview, and with which agent (default: none)."""
+
+    lead = serializers.PrimaryKeyRelatedField(queryset=Lead.objects.all(), help_text="One of your leads.")
+    agent = serializers.PrimaryKeyRelatedField(queryset=VoiceAgent.objects.all(), required=False)
+
+
 class ScriptViewSet(TenantModelViewSet):
     queryset = Script.objects.order_by("name", "-version")
     serializer_class = ScriptSerializer
@@ -148,13 +155,7 @@ class ScriptViewSet(TenantModelViewSet):
     def preview(self, request, pk=None):
         """Exactly what the agent would receive for a lead."""
         script = self.get_object()
-        lead = Lead.objects.filter(pk=request.query_params.get("lead") or 0).first()
-        if lead is None:
-            raise exceptions.ValidationError({"lead": ["Give the id of one of your leads."]})
-        agent = None
-        if request.query_params.get("agent"):
-            agent = VoiceAgent.objects.filter(pk=request.query_params["agent"]).first()
-            if agent is None:
-                raise exceptions.ValidationError({"agent": ["No such agent."]})
-        rendered = prompting.render(lead, script, agent)
+        query = PreviewQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        rendered = prompting.render(query.validated_data["lead"], script, query.validated_data.get("agent"))
         return Response(rendered.__dict__)

@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.shapes import ShapeValidator
+from leads.purposes import MARKETING_PURPOSES, Purpose
 from tenants.models import TenantOwnedModel
 
 from .crypto import EncryptedTextField
@@ -56,6 +58,7 @@ class ProviderAccount(TenantOwnedModel):
     provider_ids = models.JSONField(
         default=dict,
         blank=True,
+        validators=[ShapeValidator("voice.schemas.PROVIDER_IDS")],
         help_text=(
             'What the provider needs besides the agent: ElevenLabs {"agent_phone_number_id": …, "sip_trunk": false}, '
             'Vapi {"phone_number_id": …}. "base_url" overrides the API address (tests, proxies).'
@@ -118,21 +121,6 @@ class VoiceAgent(TenantOwnedModel):
 
     def __str__(self):
         return self.name
-
-
-class Purpose(models.TextChoices):
-    LEAD_FOLLOWUP = "lead_followup", "Lead follow-up"
-    TRIAL_BOOKING = "trial_booking", "Tour / trial booking"
-    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
-    SERVICE_REMINDER = "service_reminder", "Service reminder"
-    RECALL = "recall", "Recall notice"
-    WIN_BACK = "win_back", "Win-back"
-    CUSTOM = "custom", "Custom"
-
-
-# compliance.md: marketing and sales need prior express *written* consent; informational calls
-# need prior express consent.
-MARKETING_PURPOSES = {Purpose.LEAD_FOLLOWUP, Purpose.TRIAL_BOOKING, Purpose.WIN_BACK}
 
 
 class CollectedData(models.TextChoices):

@@ -44,12 +44,12 @@ class AnalyticsView(TenantAPIView):
         errors = {name: ["Unknown parameter."] for name in unknown}
         if not form.is_valid():
             errors |= errors_by_param(form)
-        options = self.options(request, errors)
+        options = self.report_options(request, errors)
         if errors:
             raise ValidationError(errors)
         return report(self.report_name, form.filters(), **options)
 
-    def options(self, request, errors: dict) -> dict:
+    def report_options(self, request, errors: dict) -> dict:
         return {}
 
 
@@ -124,7 +124,7 @@ class NeedsAttentionView(AnalyticsView):
     report_name = "needs-attention"
     extra_params = {"limit"}
 
-    def options(self, request, errors):
+    def report_options(self, request, errors):
         limit = LimitSerializer(data=request.query_params)
         if not limit.is_valid():
             errors |= limit.errors

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from campaigns.models import Campaign
+from tenants.api.filtering import BoundedDateField
 from tenants.kpi import Filters, Period, last_days
 from tenants.models import Branch, Membership
 from voice.models import VoiceAgent
@@ -18,8 +19,8 @@ MAX_DAYS = 366
 
 
 class AnalyticsFilterForm(forms.Form):
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_DAYS, help_text="The last N days, today included."
     )

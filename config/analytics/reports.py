@@ -15,6 +15,7 @@ from appointments import metrics as appointment_metrics
 from calls import metrics as call_metrics
 from calls.models import Outcome
 from campaigns import metrics as campaign_metrics
+from core.formats import currency, money, timestamp
 from leads import metrics as lead_metrics
 from leads.services import stage_labels
 from tenants.kpi import Filters, Period, Ratio
@@ -64,12 +65,23 @@ def _period(period: Period) -> dict:
 
 
 def _ratio(ratio: Ratio, unit: str) -> dict:
-    return {**ratio.as_dict(), "unit": unit}
+    figure = {**ratio.as_dict(), "unit": unit}
+    if unit == MONEY:  # an amount per something: a decimal string, like every amount
+        figure["value"] = None if ratio.value is None else money(Decimal(ratio.numerator) / Decimal(ratio.denominator))
+        figure["currency"] = currency()
+    return figure
 
 
 def _count(value, unit: str = COUNT) -> dict:
-    plain = str(Decimal(value).quantize(Decimal("0.01"))) if unit == MONEY else value
-    return {"value": plain, "numerator": plain, "denominator": None, "unit": unit}
+    if unit == MONEY:
+        return {
+            "value": money(value),
+            "numerator": money(value),
+            "denominator": None,
+            "unit": unit,
+            "currency": currency(),
+        }
+    return {"value": value, "numerator": value, "denominator": None, "unit": unit}
 
 
 def _figures_of(filters: Filters, periods: list[Period]) -> list[dict]:
@@ -140,14 +152,14 @@ def overview(filters: Filters) -> dict:
     for key, (label, _unit_name) in FIGURES.items():
         figure = {**current[key], "label": label}
         if key not in CURRENT_ONLY:
-            figure["previous"] = {k: before[key][k] for k in ("value", "numerator", "denominator")}
+            figure["previous"] = {k: before[key][k] for k in ("value", "numerator", "denominator") if k in before[key]}
             figure["change"] = _change(key, current[key], before[key])
         figures[key] = figure
     return {
         "period": _period(period),
         "previous_period": _period(previous),
         "figures": figures,
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": timestamp(timezone.now()),
     }
 
 
@@ -209,8 +221,9 @@ def campaigns(filters: Filters) -> dict:
                 "appointments_booked": row["appointments_booked"],
                 "appointments_attended": row["appointments_attended"],
                 "calls_per_hour": row["calls_per_hour"].as_dict(2),
-                "cost": str(row["cost"].quantize(Decimal("0.01"))),
-                "cost_per_appointment": row["cost_per_appointment"].as_dict(2),
+                "cost": money(row["cost"]),
+                "cost_per_appointment": _ratio(row["cost_per_appointment"], MONEY),
+                "currency": currency(),
             }
         )
     return {"period": _period(filters.period), "campaigns": rows}
@@ -223,7 +236,7 @@ def needs_attention(filters: Filters, limit: int = 50) -> dict:
         "calls": [
             {
                 "call_id": call.pk,
-                "created_at": call.created_at.isoformat(),
+                "created_at": timestamp(call.created_at),
                 "lead_id": call.lead_id,
                 "lead": (call.lead.full_name or call.lead.phone) if call.lead else "",
                 "to_number": call.to_number,

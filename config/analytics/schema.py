@@ -1,7 +1,15 @@
 """The analytics responses described for the OpenAPI schema (the views return the reports' dicts as
 they are; these serializers only document them), with an example of each."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+DECIMAL = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "An amount: a decimal string."}
+
+
+@extend_schema_field({"oneOf": [{"type": "number"}, DECIMAL], "nullable": True})
+class NumberOrAmount(serializers.Field):
+    """A count or rate (a number), or an amount of money (a decimal string, with ``currency`` beside it)."""
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -14,9 +22,10 @@ PeriodSerializer._declared_fields["from"] = serializers.DateField()
 
 
 class RatioSerializer(serializers.Serializer):
-    value = serializers.FloatField(allow_null=True, help_text="numerator ÷ denominator; null when there is no data.")
-    numerator = serializers.JSONField(help_text="A count, or an amount as a decimal string.")
-    denominator = serializers.JSONField(allow_null=True)
+    value = NumberOrAmount(help_text="numerator ÷ denominator; null when there is no data. Money: a decimal string.")
+    numerator = NumberOrAmount(help_text="A count, or an amount as a decimal string.")
+    denominator = NumberOrAmount()
+    currency = serializers.CharField(required=False, help_text="With amounts of money only: ISO 4217, e.g. USD.")
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -88,6 +97,7 @@ class CampaignRowSerializer(serializers.Serializer):
     calls_per_hour = RatioSerializer()
     cost = serializers.DecimalField(max_digits=12, decimal_places=2)
     cost_per_appointment = RatioSerializer()
+    currency = serializers.CharField(help_text="ISO 4217, e.g. USD.")
 
 
 class CampaignsSerializer(serializers.Serializer):
@@ -145,12 +155,13 @@ OVERVIEW_EXAMPLE = {
             "change": None,
         },
         "cost_per_appointment": {
-            "value": 4.18,
+            "value": "4.18",
             "numerator": "213.40",
             "denominator": 51,
             "unit": "money",
+            "currency": "USD",
             "label": "Cost per appointment",
-            "previous": {"value": 4.6, "numerator": "197.80", "denominator": 43},
+            "previous": {"value": "4.60", "numerator": "197.80", "denominator": 43},
             "change": {"absolute": -0.42, "relative": -0.0913, "better": True},
         },
         "peak_concurrency": {
@@ -218,7 +229,8 @@ CAMPAIGNS_EXAMPLE = {
             "appointments_attended": 21,
             "calls_per_hour": {"value": 22.07, "numerator": 640, "denominator": 29},
             "cost": "112.64",
-            "cost_per_appointment": {"value": 2.96, "numerator": "112.64", "denominator": 38},
+            "cost_per_appointment": {"value": "2.96", "numerator": "112.64", "denominator": 38, "currency": "USD"},
+            "currency": "USD",
         }
     ],
 }

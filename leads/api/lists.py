@@ -11,7 +11,7 @@ from tenants.api.base import TenantAPIView, TenantModelSerializer, TenantModelVi
 
 from .. import importing, services
 from ..models import DncSource, DoNotCall, LeadImport, PipelineSettings, Tag, Vehicle
-from ..pipeline import Stage, labels_for
+from ..pipeline import labels_for
 from .serializers import (
     DncRemoveSerializer,
     DoNotCallSerializer,
@@ -113,12 +113,6 @@ class PipelineSettingsSerializer(TenantModelSerializer):
     class Meta:
         model = PipelineSettings
         fields = ["stage_labels", "scoring_rules"]
-
-    def validate_stage_labels(self, value):
-        unknown = set(value) - set(Stage.values)
-        if unknown:
-            raise exceptions.ValidationError(f"Unknown stage(s): {', '.join(sorted(unknown))}.")
-        return value
 
 
 class PipelineSettingsView(TenantAPIView):

@@ -2,11 +2,14 @@
 
 from rest_framework import serializers
 
-from tenants.api.base import StrictSerializer, TenantModelSerializer
+from tenants.api.base import ShapedJSONField, StrictSerializer, TenantModelSerializer
+from tenants.api.filtering import MAX_INT
 
 from .. import phones
 from ..models import Consent, ConsentKind, ConsentSource, DoNotCall, Lead, LeadImport, Note, Tag, Vehicle
 from ..pipeline import Stage
+from ..purposes import Purpose
+from ..schemas import IMPORT_MAPPING
 
 
 class TagSerializer(TenantModelSerializer):
@@ -51,8 +54,14 @@ class LeadSerializer(TenantModelSerializer):
             "next_action_at",
             "on_dnc",
         ]
-        read_only_fields = ["score", "score_explanation", "updated_at", "first_contacted_at", "last_contacted_at"]
-        extra_kwargs = {"created_at": {"required": False}}
+        read_only_fields = [
+            "score",
+            "score_explanation",
+            "created_at",
+            "updated_at",
+            "first_contacted_at",
+            "last_contacted_at",
+        ]
 
     def validate_phone(self, value):
         # Checked here too, so one response lists every bad field; the service normalises again.
@@ -197,8 +206,10 @@ class LeadImportCreateSerializer(StrictSerializer):
     on_duplicate = serializers.ChoiceField(choices=["skip", "update", "merge"], default="skip")
     dry_run = serializers.BooleanField(default=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
-    branch = serializers.IntegerField(required=False)
+    branch = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
     source = serializers.ChoiceField(choices=Lead._meta.get_field("source").choices, required=False)
-    mapping = serializers.JSONField(required=False, help_text='{"CSV header": "field" or "ignore"}')
+    mapping = ShapedJSONField(
+        shape=IMPORT_MAPPING, required=False, help_text='{"CSV header": "field" or "ignore"} (a JSON object).'
+    )
     consent_disclosure_version = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    consent_purposes = serializers.ListField(child=serializers.CharField(), required=False)
+    consent_purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices), required=False)

@@ -3,14 +3,14 @@
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from core.formats import timestamp
 from tenants.api.base import TenantModelViewSet
+from tenants.api.filtering import FilterBackend, StrictOrderingFilter
 from tenants.api.pagination import CappedCountPagination
 
 from .. import exporting, privacy, services
@@ -32,7 +32,7 @@ class LeadViewSet(TenantModelViewSet):
     queryset = Lead.objects.select_related("owner", "branch").prefetch_related("tags")
     serializer_class = LeadSerializer
     filterset_class = LeadFilter
-    filter_backends = [DjangoFilterBackend, LeadSearchFilter, OrderingFilter]
+    filter_backends = [FilterBackend, LeadSearchFilter, StrictOrderingFilter]
     pagination_class = CappedCountPagination
     search_fields = ["phone", "first_name", "last_name", "email"]
     ordering_fields = ["score", "created_at", "last_contacted_at", "next_action_at", "last_name", "stage"]
@@ -116,7 +116,7 @@ class LeadViewSet(TenantModelViewSet):
     @action(detail=True)
     def timeline(self, request, pk=None):
         entries = timeline(self._lead())
-        return Response([{**entry, "at": entry["at"].isoformat()} for entry in entries])
+        return Response([{**entry, "at": timestamp(entry["at"])} for entry in entries])
 
     @extend_schema(request=MergeSerializer, responses=LeadSerializer)
     @action(detail=True, methods=["post"])
@@ -131,7 +131,8 @@ class LeadViewSet(TenantModelViewSet):
         services.merge_leads(lead, other, actor=request.user)
         return Response(LeadSerializer(self.get_queryset().get(pk=lead.pk)).data)
 
-    @extend_schema(request=ConsentSerializer, responses=ConsentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=ConsentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ConsentSerializer, responses={201: ConsentSerializer})
     @action(detail=True, methods=["get", "post"])
     def consents(self, request, pk=None):
         """The lead's consent records (GET), or record one (POST)."""
@@ -144,7 +145,8 @@ class LeadViewSet(TenantModelViewSet):
             values = dict(data.validated_data)
             consent = services.record_consent(lead, actor=request.user, **values)
             return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
-        return Response(ConsentSerializer(Consent.objects.filter(lead=lead), many=True).data)
+        page = self.paginate_queryset(Consent.objects.filter(lead=lead).order_by("-captured_at", "-id"))
+        return self.get_paginated_response(ConsentSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=ConsentSerializer)
     @action(detail=True, methods=["post"], url_path=r"consents/(?P<consent_id>\d+)/revoke")
@@ -155,7 +157,7 @@ class LeadViewSet(TenantModelViewSet):
             raise exceptions.NotFound()
         return Response(ConsentSerializer(services.revoke_consent(consent, actor=request.user)).data)
 
-    @extend_schema(request=NoteSerializer, responses=NoteSerializer)
+    @extend_schema(request=NoteSerializer, responses={201: NoteSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
         lead = self._lead()
@@ -184,7 +186,9 @@ class LeadViewSet(TenantModelViewSet):
     def export(self, request):
         """The leads matching the current filters, as a streamed CSV."""
         queryset = self.filter_queryset(self.get_queryset())
-        response = StreamingHttpResponse(exporting.csv_lines(queryset), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            exporting.csv_lines(queryset, request.tenant.pk), content_type="text/csv; charset=utf-8"
+        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="leads-{stamp}.csv"'
         return response

@@ -12,10 +12,12 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from ..authentication import TokenExpired, TokenInvalid
 from ..resolution import TenantNotAllowed, active_memberships, choose
 from .base import StrictSerializer, TenantAPIView
 from .errors import error_body
@@ -90,12 +92,16 @@ def membership_summary(membership) -> dict:
     }
 
 
+def access_lifetime_seconds() -> int:
+    return int(jwt_settings.ACCESS_TOKEN_LIFETIME.total_seconds())
+
+
 def tokens_for(user, tenant) -> dict:
     refresh = RefreshToken.for_user(user)
     if tenant is not None:
         refresh["tenant_id"] = tenant.pk
         refresh["tenant"] = tenant.slug
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+    return {"access": str(refresh.access_token), "refresh": str(refresh), "expires_in": access_lifetime_seconds()}
 
 
 class LoginView(APIView):
@@ -115,6 +121,7 @@ class LoginView(APIView):
                 {
                     "access": serializers.CharField(),
                     "refresh": serializers.CharField(),
+                    "expires_in": serializers.IntegerField(help_text="Seconds until the access token expires."),
                     "user": UserSummarySerializer(),
                     "tenant": TenantSummarySerializer(allow_null=True),
                     "memberships": MembershipSummarySerializer(many=True),
@@ -166,6 +173,31 @@ class LoginView(APIView):
 
 class RefreshView(TokenRefreshView):
     """Exchange a refresh token for a new access token (and a rotated refresh token)."""
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "RefreshResponse",
+                {
+                    "access": serializers.CharField(),
+                    "refresh": serializers.CharField(),
+                    "expires_in": serializers.IntegerField(help_text="Seconds until the access token expires."),
+                },
+            )
+        },
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except ExpiredTokenError:
+            raise TokenExpired("Your refresh token has expired: sign in again.") from None
+        except TokenError:
+            raise TokenInvalid(
+                "This refresh token is not valid (used, revoked or tampered with): sign in again."
+            ) from None
+        return Response({**serializer.validated_data, "expires_in": access_lifetime_seconds()})
 
 
 class LogoutSerializer(StrictSerializer):

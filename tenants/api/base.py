@@ -4,7 +4,9 @@
 JWT authentication it picks the tenant (``X-Tenant`` header, else the token's
 tenant, else the user's only membership), enters the tenant scope and the
 audit context, and always leaves both when the request ends, even if the view
-raised. ``TenantModelViewSet`` binds its class-level queryset to that scope, and
+raised. A class-level ``queryset`` of a tenant-owned model needs nothing more: it takes
+the tenant in scope when it runs (``tenants.managers``). Other querysets (users)
+are narrowed to the tenant's people, and
 ``TenantModelSerializer`` only accepts related ids of the same tenant and
 rejects unknown fields.
 """
@@ -12,15 +14,24 @@ rejects unknown fields.
 from collections.abc import Mapping
 from contextlib import ExitStack
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, mixins, serializers, viewsets
-from rest_framework.relations import ManyRelatedField, RelatedField
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField, RelatedField
 from rest_framework.views import APIView
+
+from core.formats import currency
+from core.shapes import ShapeValidator, problems
 
 from ..audit import audit_context, client_ip
 from ..related import scoped_queryset_for
 from ..resolution import TenantChoice, TenantNotAllowed, active_memberships, choose
 from ..scoping import tenant_scope
+from . import idempotency
 from .errors import TenantRequired
+from .filtering import EARLIEST, LATEST, MAX_INT, reject_nul_in_query, reject_unknown_query_params
 
 TENANT_HEADER = "X-Tenant"
 
@@ -56,16 +67,47 @@ def resolve_api_tenant(request, *, required: bool):
 
 
 class TenantScopedAPIMixin:
-    """Enter the tenant scope after authentication; leave it in ``finally``."""
+    """The life of every tenant-scoped API request, in order:
+
+    1. authenticate (JWT), then enter the audit context and the tenant scope;
+    2. permissions and throttles;
+    3. for a POST with an ``Idempotency-Key``, claim the key (or replay its stored answer);
+    4. a write (POST, PUT, PATCH, DELETE) runs in one transaction: an error answer rolls all of it
+       back, so a refused request leaves nothing half-done;
+    5. leave the transaction, the scope and the audit context, whatever happened;
+    6. settle the idempotency key with the answer.
+    """
 
     tenant_required = True
+    in_write_transaction = False
 
     def dispatch(self, request, *args, **kwargs):
-        self._scope_stack = ExitStack()
+        self._idempotency = None
+        self.in_write_transaction = False
+        response = None
         try:
-            return super().dispatch(request, *args, **kwargs)
+            with ExitStack() as stack:
+                self._scope_stack = stack
+                response = super().dispatch(request, *args, **kwargs)
+            return response
         finally:
-            self._scope_stack.close()
+            if self._idempotency is not None:
+                idempotency.settle(self._idempotency, response)
+
+    def initial(self, request, *args, **kwargs):
+        reject_nul_in_query(request)
+        super().initial(request, *args, **kwargs)
+        if request.method in SAFE_METHODS:
+            return
+        if getattr(request, "tenant", None) is not None:
+            self._idempotency = idempotency.claim(request)
+        self._scope_stack.enter_context(transaction.atomic())
+        self.in_write_transaction = True
+
+    def handle_exception(self, exc):
+        if isinstance(exc, idempotency.Replay):
+            return exc.response()
+        return super().handle_exception(exc)
 
     def perform_authentication(self, request):
         super().perform_authentication(request)
@@ -88,12 +130,15 @@ class TenantAPIView(TenantScopedAPIMixin, APIView):
 class TenantViewSetMixin(TenantScopedAPIMixin):
     lookup_value_regex = r"\d+"  # ids are integers; "settings", "export"… are never mistaken for one
 
+    def filter_queryset(self, queryset):
+        if self.request.method == "GET" and not self.detail:
+            reject_unknown_query_params(self, self.request)
+        return super().filter_queryset(queryset)
+
     def get_queryset(self):
         queryset = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
             return queryset  # schema generation only reads queryset.model
-        if hasattr(queryset, "in_current_scope"):
-            return queryset.in_current_scope()
         scoped = scoped_queryset_for(queryset.model, queryset)
         return scoped if scoped is not None else queryset
 
@@ -121,12 +166,92 @@ class TenantCreateListRetrieveViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-def _rebind(field) -> None:
+class BoundedPrimaryKeyRelatedField(PrimaryKeyRelatedField):
+    """An id outside what the database holds is "does not exist", not a database error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isascii():
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if str(data).strip().lstrip("-").isdigit() and not -MAX_INT <= int(data) <= MAX_INT:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class BoundedDateField(serializers.DateField):
+    """A day between 1900 and 2199: later days overflow date arithmetic and are no real bookings."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not EARLIEST <= day <= LATEST:
+            raise serializers.ValidationError(f"Pick a date between {EARLIEST:%Y} and {LATEST:%Y}.")
+        return day
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A moment between 1900 and 2199 whose offset converts to UTC (a far one would overflow)."""
+
+    def to_internal_value(self, value):
+        try:
+            moment = super().to_internal_value(value)
+        except OverflowError:
+            moment = None
+        if moment is None or not EARLIEST <= moment.date() <= LATEST:
+            raise serializers.ValidationError(f"Pick a moment between {EARLIEST:%Y} and {LATEST:%Y}.")
+        return moment
+
+
+def _harden(field) -> None:
+    """What every writable field of the API gets, declared or generated: related ids only of the tenant
+    in scope and within the database's range; whole numbers within the database's range."""
     target = field.child_relation if isinstance(field, ManyRelatedField) else field
     if isinstance(target, RelatedField) and getattr(target, "queryset", None) is not None:
         scoped = scoped_queryset_for(target.queryset.model, target.queryset)
         if scoped is not None:
             target.queryset = scoped
+    # Same state, one more check: the declared field keeps every option it was given.
+    if type(target) is PrimaryKeyRelatedField:
+        target.__class__ = BoundedPrimaryKeyRelatedField
+    if type(field) is serializers.DateField:
+        field.__class__ = BoundedDateField
+    if type(field) is serializers.DateTimeField:
+        field.__class__ = BoundedDateTimeField
+    if isinstance(field, serializers.IntegerField) and not field.read_only:
+        if field.max_value is None:
+            field.validators.append(MaxValueValidator(MAX_INT))
+        if field.min_value is None:
+            field.validators.append(MinValueValidator(-MAX_INT))
+
+
+@extend_schema_field({"type": "string", "example": "USD", "description": "The currency of the amounts (ISO 4217)."})
+class CurrencyField(serializers.Field):
+    """``currency`` beside an amount: amounts are decimal strings in the installation's currency."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value):
+        return currency()
+
+
+class ShapedJSONField(serializers.JSONField):
+    """A JSON value with a declared shape (core.shapes): each problem is reported at its path."""
+
+    def __init__(self, *args, shape, **kwargs):
+        self.shape = shape
+        super().__init__(*args, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        found = problems(self.shape, value)
+        if found:
+            top = [message for path, message in found if not path]
+            if top:
+                raise serializers.ValidationError(top)
+            detail: dict[str, list[str]] = {}
+            for path, message in found:
+                detail.setdefault(path, []).append(message)
+            raise serializers.ValidationError(detail)
+        return value
 
 
 class _Strict:
@@ -135,7 +260,7 @@ class _Strict:
     def get_fields(self):
         fields = super().get_fields()
         for field in fields.values():
-            _rebind(field)
+            _harden(field)
         return fields
 
     def to_internal_value(self, data):
@@ -156,6 +281,27 @@ class TenantModelSerializer(_Strict, serializers.ModelSerializer):
 
     def get_field_names(self, declared_fields, info):
         return [name for name in super().get_field_names(declared_fields, info) if name != "tenant"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model_fields = {f.name: f for f in self.Meta.model._meta.get_fields() if hasattr(f, "blank")}
+        for name, field in fields.items():
+            model_field = model_fields.get(field.source or name)  # source is set when fields bind, later
+            if (
+                model_field is not None
+                and model_field.blank
+                and isinstance(field, serializers.CharField | serializers.ChoiceField)
+            ):
+                field.allow_blank = True  # read-only fields too: the schema must admit the "" they answer
+        return fields
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        shaped = [v for v in kwargs.get("validators", []) if isinstance(v, ShapeValidator)]
+        if shaped:
+            kwargs["validators"] = [v for v in kwargs["validators"] if not isinstance(v, ShapeValidator)]
+            return ShapedJSONField, {**kwargs, "shape": shaped[0].shape}
+        return field_class, kwargs
 
 
 class StrictSerializer(_Strict, serializers.Serializer):

@@ -7,9 +7,13 @@ same shape is used for 404s and 500s under ``/api/`` (see ``json_error_view``).
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.db_errors import still_used_by, unique_violation
 
 GENERIC_MESSAGES = {
     "invalid": "Some fields are not valid.",
@@ -41,7 +45,15 @@ def error_body(code: str, message: str, fields: dict | None = None, **extra) -> 
     return body
 
 
-def _from_django(exc):
+def _subject(context) -> str:
+    """'This branch' for a view over branches; 'It' when the view names no model."""
+    view = (context or {}).get("view")
+    queryset = getattr(view, "queryset", None)
+    model = getattr(queryset, "model", None) or getattr(view, "permission_model", None)
+    return f"This {model._meta.verbose_name}" if model is not None else "It"
+
+
+def _from_django(exc, context=None):
     """Services raise Django's errors; the API answers them in its own shape.
 
     A ValidationError may carry ``api_status`` (409 for conflicts), ``api_code`` and
@@ -56,12 +68,25 @@ def _from_django(exc):
         return exceptions.PermissionDenied(str(exc) or None), {}
     if isinstance(exc, Http404):
         return exceptions.NotFound(), {}
+    if isinstance(exc, ProtectedError | RestrictedError):
+        used_by, words = still_used_by(exc)
+        message = f"{_subject(context)} is still used by {words}: change or delete those first."
+        return Conflict(message, code="in_use"), {"used_by": used_by}
+    if isinstance(exc, IntegrityError):
+        violation = unique_violation(exc)
+        if violation is not None:
+            return exceptions.ValidationError(
+                {name: [violation.message] for name in violation.fields or ["non_field_errors"]}
+            ), {}
+        return Conflict("The change conflicts with data already stored.", code="conflict"), {}
     return exc, {}
 
 
 def exception_handler(exc, context):
-    exc, extra_body = _from_django(exc)
+    exc, extra_body = _from_django(exc, context)
     response = drf_exception_handler(exc, context)
+    if response is not None and getattr(context.get("view"), "in_write_transaction", False):
+        transaction.set_rollback(True)  # an answered error undoes the whole write (tenants.api.base)
     if response is None:
         return None  # an unexpected error: json_error_view answers it as a 500
     if isinstance(exc, exceptions.ValidationError):

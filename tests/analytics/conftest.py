@@ -1,17 +1,19 @@
-"""A hand-built month for tenant A (New York, UTC−5 in November) with answers worked out by hand.
+"""A hand-built month for tenant A (New York) with answers worked out by hand.
 
-The period under test is Friday 20 – Sunday 22 November 2026 (New York days); the clock stands at
-Monday 23 November, 11:00 New York. Calls close to midnight sit on the New York day they were
-dialled, not the UTC one. Tenant B has calls and appointments in the same days that must never show.
+The month is laid out around the suite clock's Monday of next week, which is called day 23 (``day(n)`` lies
+``n − 23`` days from it). The period under test is Friday to Sunday, days 20–22 (New York days); the clock stands at
+Monday, day 23, 11:00 New York. Calls close to midnight sit on the New York day they were dialled, not the
+UTC one. Tenant B has calls and appointments in the same days that must never show.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 
 from tenants.kpi import Filters, Period
+from tests.clock import moment, monday_of_next_week
 from tests.factories import (
     AppointmentFactory,
     BranchFactory,
@@ -22,12 +24,18 @@ from tests.factories import (
     VoiceAgentFactory,
 )
 
-NOW = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)  # Monday 11:00 New York
+MONDAY = monday_of_next_week()  # day 23
+NOW = moment(MONDAY, 11)  # Monday 11:00 New York
 
 
-def ny(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
-    """A New York wall-clock time in November 2026 (UTC−5)."""
-    return datetime(2026, 11, day, hour, minute, second, tzinfo=UTC) + timedelta(hours=5)
+def day(n: int) -> date:
+    """Day ``n`` of the month: day 23 is the clock's Monday, days 20–22 the period (Friday to Sunday)."""
+    return MONDAY + timedelta(days=n - 23)
+
+
+def ny(n: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
+    """A New York wall-clock time on day ``n`` of the month, aware UTC."""
+    return moment(day(n), hour, minute, second)
 
 
 @pytest.fixture
@@ -38,7 +46,7 @@ def clock():
 
 @pytest.fixture
 def period():
-    return Period(date(2026, 11, 20), date(2026, 11, 22), "America/New_York")
+    return Period(day(20), day(22), "America/New_York")
 
 
 @pytest.fixture
@@ -87,7 +95,7 @@ def month(tenant_a, tenant_b, clock):
     m.l3 = lead("Cat", ny(21, 23, 50), ny(22, 0, 0, 10), "booked", "contacted", "booked")
     m.l4 = lead("Dan", ny(21, 11, 0), ny(21, 12, 0), "lost", "contacted", "lost")
     m.l5 = lead("Eve", ny(22, 8, 0), None, "new")
-    # The previous period's lead (17–19 November), called after 30 seconds.
+    # The previous period's lead (days 17–19), called after 30 seconds.
     m.l0 = lead("Old", ny(19, 12, 0), ny(19, 12, 0, 30), "contacted", "contacted")
 
     def call(lead, dialled, outcome, seconds, cost, campaign=None, ended=None, **fields):
@@ -108,7 +116,7 @@ def month(tenant_a, tenant_b, clock):
 
     m.c1 = call(m.l1, ny(20, 10, 0), "answered", 120, "0.50", m.campaign)  # on the line 10:00–10:02
     m.c2 = call(m.l2, ny(20, 10, 1), "no_answer", 0, "0.10", m.campaign, ended=ny(20, 10, 1, 30))  # overlaps c1
-    m.c3 = call(m.l2, ny(21, 23, 59, 30), "voicemail", 30, "0.20", m.campaign)  # 04:59:30 UTC on the 22nd
+    m.c3 = call(m.l2, ny(21, 23, 59, 30), "voicemail", 30, "0.20", m.campaign)  # the 22nd in UTC
     m.c4 = call(m.l3, ny(22, 0, 0, 10), "appointment_booked", 200, "0.60", m.other_campaign)  # just after midnight
     m.c7 = call(
         m.l4,

@@ -24,13 +24,13 @@ from tenants.scoping import tenant_scope
 from tests.conftest import api_client, member
 from tests.factories import CallFactory, LeadFactory, UserFactory
 
-from .conftest import ny
+from .conftest import day, ny
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/analytics/"
 ENDPOINTS = ["overview", "calls-over-time", "outcomes", "funnel", "campaigns", "needs-attention"]
-PERIOD = {"from": "2026-11-20", "to": "2026-11-22"}
+PERIOD = {"from": day(20), "to": day(22)}
 
 
 def get(client, endpoint, **params):
@@ -65,8 +65,8 @@ def invalid(response) -> dict:
 
 def test_overview_has_the_hand_worked_figures(client_a):
     body = ok(get(client_a, "overview", **PERIOD))
-    assert body["period"] == {"from": "2026-11-20", "to": "2026-11-22", "time_zone": "America/New_York"}
-    assert body["previous_period"] == {"from": "2026-11-17", "to": "2026-11-19", "time_zone": "America/New_York"}
+    assert body["period"] == {"from": str(day(20)), "to": str(day(22)), "time_zone": "America/New_York"}
+    assert body["previous_period"] == {"from": str(day(17)), "to": str(day(19)), "time_zone": "America/New_York"}
     figures = body["figures"]
     assert figures["calls_dialled"]["value"] == 5
     assert figures["calls_dialled"]["previous"]["value"] == 1
@@ -91,7 +91,7 @@ def test_overview_has_the_hand_worked_figures(client_a):
 
 def test_calls_over_time_counts_each_outcome_on_its_new_york_day(client_a):
     body = ok(get(client_a, "calls-over-time", **PERIOD))
-    assert body["days"] == ["2026-11-20", "2026-11-21", "2026-11-22"]
+    assert body["days"] == [str(day(20)), str(day(21)), str(day(22))]
     series = {s["outcome"]: s for s in body["series"]}
     assert {outcome: s["counts"] for outcome, s in series.items()} == {
         "answered": [1, 0, 0],
@@ -161,7 +161,8 @@ def test_needs_attention_lists_the_one_open_flag(client_a, month):
 
 
 def test_needs_attention_ignores_the_dates_and_honours_the_limit(client_a, month):
-    long_ago = ok(get(client_a, "needs-attention", **{"from": "2026-01-01", "to": "2026-01-02"}))
+    months_ago = day(1) - timedelta(days=300)
+    long_ago = ok(get(client_a, "needs-attention", **{"from": months_ago, "to": months_ago + timedelta(days=1)}))
     assert [c["call_id"] for c in long_ago["calls"]] == [month.c7.pk]
     newer = CallFactory(
         tenant=month.c7.tenant,
@@ -193,7 +194,7 @@ def test_filters_narrow_the_reports(client_a, month):
 
 
 def test_a_range_that_ends_before_it_starts_is_refused(client_a):
-    fields = invalid(get(client_a, "overview", **{"from": "2026-11-22", "to": "2026-11-20"}))
+    fields = invalid(get(client_a, "overview", **{"from": day(22), "to": day(20)}))
     assert set(fields) == {"to"}
     assert fields["to"] == ["The range must end on or after its first day."]
 
@@ -224,10 +225,12 @@ def test_unknown_parameters_are_reported_with_the_other_errors(client_a, endpoin
 
 
 def test_at_most_366_days(client_a):
-    fields = invalid(get(client_a, "overview", **{"from": "2025-11-21", "to": "2026-11-22"}))  # 367 days
+    last = day(22)
+    too_long = last - timedelta(days=366)  # 367 days, both ends included
+    fields = invalid(get(client_a, "overview", **{"from": too_long, "to": last}))
     assert fields == {"to": ["Pick at most 366 days."]}
-    longest = ok(get(client_a, "overview", **{"from": "2025-11-22", "to": "2026-11-22"}))  # 366 days
-    assert longest["period"]["from"] == "2025-11-22"
+    longest = ok(get(client_a, "overview", **{"from": too_long + timedelta(days=1), "to": last}))  # 366 days
+    assert longest["period"]["from"] == str(too_long + timedelta(days=1))
 
 
 @pytest.mark.parametrize("limit", ["0", "501", "many"])
@@ -524,7 +527,7 @@ def test_a_call_stopped_by_the_gate_at_dial_time_is_not_a_call_dialled(clock, te
     assert Call.all_tenants.get(pk=call.pk).status == "canceled"
 
     client = api_client(owner_a, tenant_a)
-    today = {"from": "2026-11-23", "to": "2026-11-23"}
+    today = {"from": day(23), "to": day(23)}
     assert ok(get(client, "outcomes", **today))["total"] == 0  # is 1, "in_progress"
     assert ok(get(client, "overview", **today))["figures"]["calls_dialled"]["value"] == 0
 

@@ -4,7 +4,7 @@ that need a person, today's appointments; CSV exports; the daily summary switch 
 import csv
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -15,8 +15,10 @@ from tenants.models import Membership
 from tenants.roles import Role
 from tests.conftest import member
 
+from .conftest import day, ny
+
 pytestmark = pytest.mark.django_db
-MONTH = {"from": "2026-11-20", "to": "2026-11-22"}
+MONTH = {"from": day(20), "to": day(22)}
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def test_the_dashboard_shows_the_months_figures(manager, month):
     assert cards["calls_dialled"]["change"] == "+400%"  # 1 the three days before
     assert d["peak"] == 2
     chart = json.loads(d["calls_chart"])
-    assert chart["labels"] == ["11-20", "11-21", "11-22"]
+    assert chart["labels"] == [f"{day(n):%m-%d}" for n in (20, 21, 22)]  # e.g. "11-20"
     assert {s["label"]: s["data"] for s in chart["datasets"]}["Voicemail"] == [0, 1, 0]
     assert [s["count"] for s in d["funnel"]["steps"]] == [5, 4, 3, 1, 1]
     html = page.content.decode()
@@ -56,7 +58,8 @@ def test_the_dashboard_shows_the_months_figures(manager, month):
 
 
 def test_no_data_is_shown_as_such(manager):
-    page = dashboard(manager, **{"from": "2026-10-01", "to": "2026-10-03"})
+    quiet = day(20) - timedelta(days=50)
+    page = dashboard(manager, **{"from": quiet, "to": quiet + timedelta(days=2)})
     cards = {c["key"]: c for c in page.context["dashboard"]["cards"]}
     assert cards["show_rate"]["value"] == "no data"
     assert cards["calls_dialled"]["value"] == "0"
@@ -65,7 +68,7 @@ def test_no_data_is_shown_as_such(manager):
 def test_bad_filters_say_what_is_wrong(manager, tenant_b):
     from tests.factories import BranchFactory
 
-    page = dashboard(manager, **{"from": "2026-11-22", "to": "2026-11-20"})
+    page = dashboard(manager, **{"from": day(22), "to": day(20)})
     assert "The range must end on or after its first day." in page.content.decode()
     other = BranchFactory(tenant=tenant_b)
     page = dashboard(manager, branch=other.pk)
@@ -98,7 +101,7 @@ def test_every_table_exports_as_csv(manager, month):
         response = manager.get(reverse("admin:dashboard_export", args=[table]), MONTH)
         assert response.status_code == 200, table
         assert response["Content-Type"].startswith("text/csv")
-        assert f"tenant-a-{table}-2026-11-20-2026-11-22.csv" in response["Content-Disposition"]
+        assert f"tenant-a-{table}-{day(20)}-{day(22)}.csv" in response["Content-Disposition"]
         rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
         assert len(rows) >= 2, table
     campaigns = manager.get(reverse("admin:dashboard_export", args=["campaigns"]), MONTH).content.decode()
@@ -152,16 +155,17 @@ def test_daily_summary_goes_once_after_seven_in_the_tenants_morning(tenant_a, te
     Membership.all_tenants.filter(user=agent).update(daily_summary=True)  # agents get none
     member(tenant_a, Role.OWNER, "olga", email="olga@alpha.test")  # did not ask
 
-    assert summary.send_due(now=datetime(2026, 11, 23, 11, 59, tzinfo=UTC)) == 0  # 06:59 in New York
-    assert summary.send_due(now=datetime(2026, 11, 23, 12, 5, tzinfo=UTC)) == 1  # 07:05
-    assert summary.send_due(now=datetime(2026, 11, 23, 12, 20, tzinfo=UTC)) == 0  # already sent today
+    assert summary.send_due(now=ny(23, 6, 59)) == 0
+    assert summary.send_due(now=ny(23, 7, 5)) == 1
+    assert summary.send_due(now=ny(23, 7, 20)) == 0  # already sent today
     assert [m.to for m in mail.outbox] == [["sue@alpha.test"]]
     body = mail.outbox[0].body
-    assert mail.outbox[0].subject == "Alpha Gym: Sun 22 Nov in figures"
+    sunday = day(22)
+    assert mail.outbox[0].subject == f"Alpha Gym: {sunday:%a} {sunday.day} {sunday:%b} in figures"  # "Sun 22 Nov"
     assert "Calls dialled: 1 (the day before: 2)" in body  # c4 on the 22nd; c3 and c7 on the 21st
     assert "Needs a person: 1" in body and "Asked not to be called" in body
     assert "B's flag" not in body
-    assert summary.send_due(now=datetime(2026, 11, 24, 12, 5, tzinfo=UTC)) == 1  # the next morning
+    assert summary.send_due(now=ny(24, 7, 5)) == 1  # the next morning
 
 
 def test_a_daily_summary_that_failed_to_send_goes_at_the_next_tick(tenant_a, month, clock, monkeypatch):
@@ -173,11 +177,11 @@ def test_a_daily_summary_that_failed_to_send_goes_at_the_next_tick(tenant_a, mon
         raise ConnectionRefusedError("SMTP")
 
     monkeypatch.setattr(summary, "send_mail", mail_server_down)
-    assert summary.send_due(now=datetime(2026, 11, 23, 12, 5, tzinfo=UTC)) == 0
+    assert summary.send_due(now=ny(23, 7, 5)) == 0
     assert Membership.all_tenants.get(user=subscriber).daily_summary_sent_on is None  # not claimed for good
     monkeypatch.setattr(summary, "send_mail", real_send)
-    assert summary.send_due(now=datetime(2026, 11, 23, 12, 20, tzinfo=UTC)) == 1  # the next tick
-    assert summary.send_due(now=datetime(2026, 11, 23, 12, 35, tzinfo=UTC)) == 0
+    assert summary.send_due(now=ny(23, 7, 20)) == 1  # the next tick
+    assert summary.send_due(now=ny(23, 7, 35)) == 0
     assert [m.to for m in mail.outbox] == [["sue@alpha.test"]]
 
 
@@ -191,11 +195,11 @@ def test_a_daily_summary_that_keeps_failing_is_tried_three_times_a_day(tenant_a,
         raise ValueError("550 no such user")
 
     monkeypatch.setattr(summary, "send_mail", address_rejected)
-    seven = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # 07:00 in New York
+    seven = ny(23, 7)  # 07:00 in New York
     for tick in range(6):  # until 08:15
         assert summary.send_due(now=seven + timedelta(minutes=15 * tick)) == 0
     assert len(tries) == summary.SEND_TRIES
-    assert summary.send_due(now=datetime(2026, 11, 24, 12, 5, tzinfo=UTC)) == 0
+    assert summary.send_due(now=ny(24, 7, 5)) == 0
     assert len(tries) == summary.SEND_TRIES + 1  # tried again the next day
 
 
@@ -208,7 +212,7 @@ def test_a_summary_that_cannot_be_computed_claims_nobody(tenant_a, month, clock,
 
     monkeypatch.setattr(summary, "summary_for", database_gone)
     with pytest.raises(RuntimeError):
-        summary.send_due(now=datetime(2026, 11, 23, 12, 5, tzinfo=UTC))
+        summary.send_due(now=ny(23, 7, 5))
     assert Membership.all_tenants.get(user=subscriber).daily_summary_sent_on is None  # the next tick sends it
     monkeypatch.undo()
-    assert summary.send_due(now=datetime(2026, 11, 23, 12, 20, tzinfo=UTC)) == 1
+    assert summary.send_due(now=ny(23, 7, 20)) == 1

@@ -1,6 +1,6 @@
 """Each KPI of kpis.md on the hand-built month (tests/analytics/conftest.py), answers worked out by hand."""
 
-from datetime import UTC, date
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,10 @@ from config.analytics import reports
 from leads import metrics as lead_metrics
 from tenants.kpi import Filters, Period, Ratio
 from tenants.scoping import TenantScopeError, tenant_scope
+from tests.clock import dst_switches, local
 from tests.factories import LeadFactory
+
+from .conftest import day
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +35,12 @@ def test_ratio_with_no_denominator_is_no_data_not_zero():
 
 
 def test_period_days_are_the_tenants_days():
-    period = Period(date(2026, 11, 20), date(2026, 11, 22), "America/New_York")
-    assert period.start.isoformat() == "2026-11-20T00:00:00-05:00"
-    assert period.end.isoformat() == "2026-11-23T00:00:00-05:00"
-    assert period.previous() == Period(date(2026, 11, 17), date(2026, 11, 19), "America/New_York")
-    spring = Period(date(2026, 3, 8), date(2026, 3, 8), "America/New_York")  # 23 hours long
+    period = Period(day(20), day(22), "America/New_York")
+    assert period.start.isoformat() == local(day(20), 0).isoformat()  # midnight, with New York's offset
+    assert period.end.isoformat() == local(day(23), 0).isoformat()
+    assert period.previous() == Period(day(17), day(19), "America/New_York")
+    spring_day = dst_switches()[0]  # this year's, by the suite clock
+    spring = Period(spring_day, spring_day, "America/New_York")  # 23 hours long
     assert (spring.end.astimezone(UTC) - spring.start.astimezone(UTC)).total_seconds() == 23 * 3600
 
 
@@ -83,8 +87,9 @@ def test_appointment_kpis(overview):
     # a2 came, a3 did not
     assert overview["show_rate"].items() >= {"value": 0.5, "numerator": 1, "denominator": 2}.items()
     assert overview["cost"]["value"] == "1.45"
-    assert overview["cost_per_appointment"].items() >= {"value": 0.29, "numerator": "1.45", "denominator": 5}.items()
-    assert overview["cost_per_show"]["value"] == 1.45
+    expected = {"value": "0.29", "numerator": "1.45", "denominator": 5, "currency": "USD"}
+    assert overview["cost_per_appointment"].items() >= expected.items()
+    assert overview["cost_per_show"]["value"] == "1.45"
 
 
 def test_funnel_and_conversion(month, tenant_a, filters, overview):
@@ -108,7 +113,7 @@ def test_changes_against_the_previous_period(overview):
 
 
 def test_zero_denominators_are_no_data(tenant_a, clock):
-    empty = Filters(Period(date(2026, 11, 1), date(2026, 11, 7), "America/New_York"))
+    empty = Filters(Period(day(1), day(7), "America/New_York"))
     with tenant_scope(tenant_a):
         figures = reports.overview(empty)["figures"]
     for key in ("connect_rate", "show_rate", "cost_per_appointment", "average_handle_time", "conversion"):
@@ -124,7 +129,7 @@ def test_outcome_mix_and_calls_over_time(month, tenant_a, filters):
         mix = call_metrics.outcome_mix(filters)
         days = call_metrics.over_time(filters)
     assert mix == {"answered": 1, "appointment_booked": 1, "dnc_requested": 1, "no_answer": 1, "voicemail": 1}
-    assert days["days"] == [date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)]
+    assert days["days"] == [day(20), day(21), day(22)]
     assert days["outcomes"]["answered"] == [1, 0, 0]
     assert days["outcomes"]["no_answer"] == [1, 0, 0]
     assert days["outcomes"]["voicemail"] == [0, 1, 0]  # 23:59:30 on the 21st in New York
@@ -150,11 +155,9 @@ def test_recorded_expenses_count_in_cost_per_appointment(month, tenant_a, filter
     from campaigns.models import Expense
 
     with tenant_scope(tenant_a):
-        Expense.objects.create(date=date(2026, 11, 21), amount=Decimal("10.00"), description="Lead list")
-        Expense.objects.create(
-            date=date(2026, 11, 21), amount=Decimal("3.00"), description="Ads", campaign=month.campaign
-        )
-        Expense.objects.create(date=date(2026, 11, 23), amount=Decimal("99.00"), description="Tomorrow's")
+        Expense.objects.create(date=day(21), amount=Decimal("10.00"), description="Lead list")
+        Expense.objects.create(date=day(21), amount=Decimal("3.00"), description="Ads", campaign=month.campaign)
+        Expense.objects.create(date=day(23), amount=Decimal("99.00"), description="Tomorrow's")
         figures = reports.overview(filters)["figures"]
         rows = {row["name"]: row for row in campaign_metrics.leaderboard(filters)}
     assert figures["cost"]["value"] == "14.45"
@@ -205,7 +208,7 @@ def test_overview_takes_a_bounded_number_of_queries(month, tenant_a, filters, dj
     # The first read rolls up the days (in one run however many there are), later ones only read.
     # Elsewhere than PostgreSQL, sets of ids and the median take a query more each (and a savepoint).
     more = 0 if connection.vendor == "postgresql" else 6
-    ninety_days = filters.with_period(Period(date(2026, 8, 25), date(2026, 11, 22), "America/New_York"))
+    ninety_days = filters.with_period(Period(day(22) - timedelta(days=89), day(22), "America/New_York"))
     with tenant_scope(tenant_a), django_assert_max_num_queries(22 + more):
         reports.overview(ninety_days)
     with tenant_scope(tenant_a), django_assert_max_num_queries(12 + more):

@@ -3,7 +3,7 @@ a call that ends, a lead merged or erased, a new time zone. And how far leads go
 is kept on the lead (leads.funnel) as the stage history says."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,7 @@ from tenants.kpi import Filters, Period
 from tenants.scoping import tenant_scope
 from tests.factories import BranchFactory, CallFactory, CampaignFactory, LeadFactory, VoiceAgentFactory
 
-from .conftest import ny
+from .conftest import day, ny
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def _filter_sets(busy, period):
 
 @pytest.mark.parametrize("days", [(10, 16), (14, 14), (9, 22)])
 def test_rolled_up_figures_equal_those_from_the_calls(busy, tenant_a, monkeypatch, days):
-    period = Period(date(2026, 11, days[0]), date(2026, 11, days[1]), "America/New_York")
+    period = Period(day(days[0]), day(days[1]), "America/New_York")
     periods = [period, period.previous()]
     with tenant_scope(tenant_a):
         for filters in _filter_sets(busy, period):
@@ -106,7 +106,7 @@ def test_rolled_up_figures_equal_those_from_the_calls(busy, tenant_a, monkeypatc
 
 
 def test_a_call_that_ends_later_changes_the_rolled_figures(busy, tenant_a, django_capture_on_commit_callbacks):
-    filters = Filters(Period(date(2026, 11, 10), date(2026, 11, 12), "America/New_York"))
+    filters = Filters(Period(day(10), day(12), "America/New_York"))
     with tenant_scope(tenant_a):
         before = reports.overview(filters)["figures"]
         with django_capture_on_commit_callbacks(execute=True):
@@ -126,15 +126,15 @@ def test_a_call_that_ends_later_changes_the_rolled_figures(busy, tenant_a, djang
 
 
 def test_a_change_marked_while_a_day_is_rolled_leaves_it_stale(busy, tenant_a):
-    period = Period(date(2026, 11, 10), date(2026, 11, 10), "America/New_York")
+    period = Period(day(10), day(10), "America/New_York")
     with tenant_scope(tenant_a):
         call_metrics.outcome_mix(Filters(period))
-        state = CallDayState.objects.get(day=date(2026, 11, 10))
+        state = CallDayState.objects.get(day=day(10))
         assert state.rolled_version == state.version
         # What mark_changed does after a commit: the version moves on, so the rows are made again.
         from calls.rollups import bump_days
 
-        bump_days(tenant_a.pk, date(2026, 11, 10), date(2026, 11, 10))
+        bump_days(tenant_a.pk, day(10), day(10))
         state.refresh_from_db()
         assert state.rolled_version != state.version
         call_metrics.outcome_mix(Filters(period))
@@ -143,8 +143,8 @@ def test_a_change_marked_while_a_day_is_rolled_leaves_it_stale(busy, tenant_a):
 
 
 def test_a_new_time_zone_rolls_the_days_again(busy, tenant_a, monkeypatch):
-    new_york = Filters(Period(date(2026, 11, 10), date(2026, 11, 12), "America/New_York"))
-    los_angeles = Filters(Period(date(2026, 11, 10), date(2026, 11, 12), "America/Los_Angeles"))
+    new_york = Filters(Period(day(10), day(12), "America/New_York"))
+    los_angeles = Filters(Period(day(10), day(12), "America/Los_Angeles"))
     with tenant_scope(tenant_a):
         call_metrics.summary(new_york, [new_york.period])
         rolled = call_metrics.summary(los_angeles, [los_angeles.period])
@@ -156,7 +156,7 @@ def test_a_new_time_zone_rolls_the_days_again(busy, tenant_a, monkeypatch):
 def test_days_rolled_in_an_older_layout_are_rolled_again(busy, tenant_a):
     from array import array
 
-    filters = Filters(Period(date(2026, 11, 10), date(2026, 11, 12), "America/New_York"))
+    filters = Filters(Period(day(10), day(12), "America/New_York"))
     with tenant_scope(tenant_a):
         expected = call_metrics.leads_called(filters, [filters.period])
         # As the layout before bitmaps left them: ids packed as 8-byte integers, which bitmaps cannot read.
@@ -167,7 +167,7 @@ def test_days_rolled_in_an_older_layout_are_rolled_again(busy, tenant_a):
 
 
 def test_merging_leads_recounts_the_leads_worked(busy, tenant_a, django_capture_on_commit_callbacks):
-    filters = Filters(Period(date(2026, 11, 9), date(2026, 11, 22), "America/New_York"))
+    filters = Filters(Period(day(9), day(22), "America/New_York"))
     survivor, duplicate = busy["leads"][0], busy["leads"][1]
     with tenant_scope(tenant_a):
         before = call_metrics.summary(filters, [filters.period])[0]["leads_worked"]
@@ -178,7 +178,7 @@ def test_merging_leads_recounts_the_leads_worked(busy, tenant_a, django_capture_
 
 
 def test_the_rollups_of_one_tenant_are_not_another_s(busy, tenant_a, tenant_b):
-    filters = Filters(Period(date(2026, 11, 9), date(2026, 11, 22), "America/New_York"))
+    filters = Filters(Period(day(9), day(22), "America/New_York"))
     with tenant_scope(tenant_a):
         mine = call_metrics.summary(filters, [filters.period])[0]
     with tenant_scope(tenant_b):
@@ -223,7 +223,7 @@ def test_backfill_sets_the_funnel_step_from_the_history(tenant_a):
 def test_reroll_calls_forgets_the_rollups_of_the_tenant_named(busy, tenant_a, tenant_b):
     from django.core.management import call_command
 
-    filters = Filters(Period(date(2026, 11, 9), date(2026, 11, 10), "America/New_York"))
+    filters = Filters(Period(day(9), day(10), "America/New_York"))
     for tenant in (tenant_a, tenant_b):
         with tenant_scope(tenant):
             call_metrics.outcome_mix(filters)
@@ -233,7 +233,7 @@ def test_reroll_calls_forgets_the_rollups_of_the_tenant_named(busy, tenant_a, te
 
 def test_a_day_not_over_is_trusted_for_a_minute_only(busy, tenant_a, clock):
     # A write that skipped the signals (no version bump) shows once the open day's roll is a minute old.
-    today = Filters(Period(date(2026, 11, 23), date(2026, 11, 23), "America/New_York"))
+    today = Filters(Period(day(23), day(23), "America/New_York"))
     with tenant_scope(tenant_a):
         before = sum(call_metrics.outcome_mix(today).values())
         CallFactory(  # its on-commit bump never runs here: as if written around the ORM

@@ -1,16 +1,21 @@
-from datetime import UTC, datetime, time
+"""Appointments' fixtures. The ``clock`` stands on the Monday of next week (from the suite clock), 11:00 New York;
+``MON`` to ``SUN`` are the days of that week and ``at(day, hour)`` a New York wall-clock time on one of them."""
+
+from datetime import time, timedelta
 
 import pytest
 import time_machine
 
+from tests.clock import moment, monday_of_next_week
 from tests.factories import AvailabilityRuleFactory, BranchFactory, ConsentFactory, LeadFactory
 
-MONDAY_11_NEW_YORK = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+MON, TUE, WED, THU, FRI, SAT, SUN = (monday_of_next_week() + timedelta(days=n) for n in range(7))
+MONDAY_11_NEW_YORK = moment(MON, 11)
 
 
-def at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026) -> datetime:
-    """A New York wall-clock time in late November 2026 (UTC−5)."""
-    return datetime(year, month, day, hour + 5, minute, tzinfo=UTC)
+def at(day, hour: int, minute: int = 0):
+    """``hour:minute`` on ``day`` in New York, aware UTC."""
+    return moment(day, hour, minute)
 
 
 @pytest.fixture

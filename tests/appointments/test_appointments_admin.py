@@ -2,6 +2,8 @@
 appointment in its day and hour; move, cancel, confirm, check-in and no-show from the appointment page, with
 only the buttons its status allows; today's first in the list; another tenant's rows are out of reach."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -11,7 +13,7 @@ from tenants.roles import Role
 from tests.conftest import member
 from tests.factories import AppointmentFactory, BranchFactory, LeadFactory
 
-from .conftest import at
+from .conftest import MON, THU, TUE, WED, at
 
 pytestmark = pytest.mark.django_db
 
@@ -31,28 +33,28 @@ def slot_values(response):
 
 
 def test_the_booking_form_offers_only_free_slots_then_books(staff, tenant_a, branch, tours, lead):
-    AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(24, 10), end=at(24, 11))
-    page = staff.get(url("book"), {"branch": branch.pk, "kind": "tour", "day": "2026-11-24"})
+    AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(TUE, 10), end=at(TUE, 11))
+    page = staff.get(url("book"), {"branch": branch.pk, "kind": "tour", "day": TUE})
     assert page.status_code == 200
     offered = slot_values(page)
-    assert at(24, 9).isoformat() in offered and at(24, 11).isoformat() in offered
-    assert at(24, 10).isoformat() not in offered  # the one place is taken
-    assert at(23, 12).isoformat() not in offered  # before the day asked for
-    assert "Tue 24 Nov 09:00 (1 free)" in page.content.decode()
+    assert at(TUE, 9).isoformat() in offered and at(TUE, 11).isoformat() in offered
+    assert at(TUE, 10).isoformat() not in offered  # the one place is taken
+    assert at(MON, 12).isoformat() not in offered  # before the day asked for
+    assert f"{TUE:%a %d %b} 09:00 (1 free)" in page.content.decode()  # e.g. "Tue 24 Nov 09:00 (1 free)"
 
     booked = staff.post(
         url("book"),
-        {"lead": lead.pk, "branch": branch.pk, "kind": "tour", "slot": at(24, 11).isoformat(), "notes": "Pool"},
+        {"lead": lead.pk, "branch": branch.pk, "kind": "tour", "slot": at(TUE, 11).isoformat(), "notes": "Pool"},
     )
     appointment = Appointment.all_tenants.get(lead=lead)
     assert booked.status_code == 302 and booked["Location"] == url("change", appointment.pk)
-    assert (appointment.start, appointment.source, appointment.notes) == (at(24, 11), "staff", "Pool")
+    assert (appointment.start, appointment.source, appointment.notes) == (at(TUE, 11), "staff", "Pool")
     assert Lead.all_tenants.get(pk=lead.pk).stage == "booked"
 
 
 def test_a_slot_taken_meanwhile_is_a_form_error_not_a_double_booking(staff, tenant_a, branch, tours, lead):
-    form = {"lead": lead.pk, "branch": branch.pk, "kind": "tour", "slot": at(24, 11).isoformat()}
-    AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(24, 11), end=at(24, 12))
+    form = {"lead": lead.pk, "branch": branch.pk, "kind": "tour", "slot": at(TUE, 11).isoformat()}
+    AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(TUE, 11), end=at(TUE, 12))
     response = staff.post(url("book"), form)
     assert response.status_code == 200
     assert "slot" in response.context["form"].errors
@@ -76,15 +78,15 @@ def test_add_goes_to_the_booking_form(staff):
 
 
 def test_the_week_calendar_places_appointments_by_day_and_hour(staff, tenant_a, tenant_b, branch, tours, lead):
-    tour = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, kind="tour", start=at(25, 14))
-    AppointmentFactory(tenant=tenant_a, branch=branch, kind="service", start=at(25, 14), status="canceled")
-    AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(30, 9))  # next week
-    foreign = AppointmentFactory(tenant=tenant_b, kind="tour", start=at(25, 14))
+    tour = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, kind="tour", start=at(WED, 14))
+    AppointmentFactory(tenant=tenant_a, branch=branch, kind="service", start=at(WED, 14), status="canceled")
+    AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(MON + timedelta(days=7), 9))  # next week
+    foreign = AppointmentFactory(tenant=tenant_b, kind="tour", start=at(WED, 14))
 
-    response = staff.get(url("calendar"), {"branch": branch.pk, "week": "2026-11-25"})
+    response = staff.get(url("calendar"), {"branch": branch.pk, "week": WED})
     assert response.status_code == 200
     grid = response.context["grid"]
-    assert [str(day["date"]) for day in grid["days"]][:2] == ["2026-11-23", "2026-11-24"]
+    assert [day["date"] for day in grid["days"]][:2] == [MON, TUE]
     assert grid["hours"][0] == "09:00" and grid["hours"][-1] == "16:00"
     wednesday = grid["days"][2]["items"]
     assert [item["url"] for item in wednesday] == [url("change", tour.pk), wednesday[1]["url"]]
@@ -102,20 +104,20 @@ def test_the_week_calendar_places_appointments_by_day_and_hour(staff, tenant_a, 
 
 def test_the_calendar_never_shows_another_tenants_branch(staff, tenant_b, branch):
     foreign_branch = BranchFactory(tenant=tenant_b, name="Their gym")
-    AppointmentFactory(tenant=tenant_b, branch=foreign_branch, start=at(25, 14))
+    AppointmentFactory(tenant=tenant_b, branch=foreign_branch, start=at(WED, 14))
     response = staff.get(url("calendar"), {"branch": foreign_branch.pk})
     assert response.context["branch"] == branch
     assert "Their gym" not in response.content.decode()
 
 
 def test_move_then_cancel_from_the_appointment_page(staff, tenant_a, branch, tours, lead):
-    appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, kind="tour", start=at(24, 10))
+    appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, kind="tour", start=at(TUE, 10))
     page = staff.get(url("detail_reschedule", appointment.pk))
-    assert {at(24, 9).isoformat(), at(25, 15).isoformat()} <= set(slot_values(page))
+    assert {at(TUE, 9).isoformat(), at(WED, 15).isoformat()} <= set(slot_values(page))
 
-    staff.post(url("detail_reschedule", appointment.pk), {"slot": at(25, 15).isoformat(), "reason": "Car trouble"})
+    staff.post(url("detail_reschedule", appointment.pk), {"slot": at(WED, 15).isoformat(), "reason": "Car trouble"})
     appointment.refresh_from_db()
-    assert appointment.start == at(25, 15)
+    assert appointment.start == at(WED, 15)
     assert list(appointment.moves.values_list("reason", flat=True)) == ["Car trouble"]
 
     staff.post(url("detail_cancel", appointment.pk), {"reason": "Moved away"})
@@ -124,18 +126,18 @@ def test_move_then_cancel_from_the_appointment_page(staff, tenant_a, branch, tou
 
 
 def test_only_the_buttons_the_status_allows(staff, tenant_a, branch, lead):
-    booked = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(24, 10))
+    booked = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(TUE, 10))
     html = staff.get(url("change", booked.pk)).content.decode()
     for name in ("detail_confirm", "detail_check_in", "detail_reschedule", "detail_cancel"):
         assert url(name, booked.pk) in html, name
 
-    attended = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(23, 9), status="attended")
+    attended = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(MON, 9), status="attended")
     html = staff.get(url("change", attended.pk)).content.decode()
     assert url("detail_cancel", attended.pk) not in html and url("detail_check_in", attended.pk) not in html
 
 
 def test_confirm_check_in_and_a_stale_click(staff, tenant_a, branch, lead):
-    appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(23, 10))
+    appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(MON, 10))
     staff.post(url("detail_confirm", appointment.pk))
     staff.post(url("detail_check_in", appointment.pk))
     appointment.refresh_from_db()
@@ -146,8 +148,8 @@ def test_confirm_check_in_and_a_stale_click(staff, tenant_a, branch, lead):
 
 
 def test_bulk_confirm_reports_what_could_not_be(staff, tenant_a, branch, lead):
-    booked = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(24, 10))
-    canceled = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(24, 11), status="canceled")
+    booked = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(TUE, 10))
+    canceled = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(TUE, 11), status="canceled")
     response = staff.post(
         url("changelist"),
         {"action": "confirm_selected", "_selected_action": [booked.pk, canceled.pk]},
@@ -158,9 +160,9 @@ def test_bulk_confirm_reports_what_could_not_be(staff, tenant_a, branch, lead):
 
 
 def test_the_list_starts_today_soonest_first(staff, tenant_a, branch, lead):
-    yesterday = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(22, 10))
-    later = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(26, 10))
-    this_morning = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(23, 9))
+    yesterday = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(MON - timedelta(days=1), 10))
+    later = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(THU, 10))
+    this_morning = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(MON, 9))
     shown = [a.pk for a in staff.get(url("changelist")).context["cl"].result_list]
     assert shown == [this_morning.pk, later.pk]
     past = staff.get(url("changelist"), {"when": "past"}).context["cl"].result_list
@@ -168,7 +170,7 @@ def test_the_list_starts_today_soonest_first(staff, tenant_a, branch, lead):
 
 
 def test_another_tenants_appointment_cannot_be_moved(staff, tenant_b):
-    foreign = AppointmentFactory(tenant=tenant_b, start=at(24, 10))
+    foreign = AppointmentFactory(tenant=tenant_b, start=at(TUE, 10))
     for name in ("detail_confirm", "detail_cancel", "detail_reschedule", "row_check_in"):
         assert staff.post(url(name, foreign.pk), {"reason": "x"}).status_code == 404, name
     assert Appointment.all_tenants.get(pk=foreign.pk).status == "booked"

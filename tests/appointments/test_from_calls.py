@@ -1,7 +1,7 @@
 """Booking from calls: free slots in the prompt, the simulator agreeing to a real slot, the agreed time booked
 in the person's time zone, a taken slot falling back to the nearest or flagging the call."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
@@ -11,10 +11,13 @@ from calls import services as call_services
 from calls.models import Call
 from leads.models import Lead
 from tenants.scoping import tenant_scope
+from tests.clock import moment
 from tests.factories import CallFactory, LeadFactory, ProviderAccountFactory, ScriptFactory, VoiceAgentFactory
 
+from .conftest import MON, TUE, at
+
 pytestmark = pytest.mark.django_db
-TUESDAY_10 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 10:00 New York, 07:00 Los Angeles
+TUESDAY_10 = at(TUE, 10)  # 10:00 New York, 07:00 Los Angeles
 
 
 @pytest.fixture
@@ -48,7 +51,8 @@ def test_the_simulator_agrees_to_a_real_slot_and_the_call_books_it(
         call, _ = call_services.request_call(lead, agent, script)
     call = Call.all_tenants.get(pk=call.pk)
     assert call.outcome == "appointment_booked"
-    assert call.prompt_variables["free_slots"].startswith("Monday 23 November at 11:00")  # the first free tour
+    first_free_tour = f"{MON:%A %d %B} at 11:00"  # e.g. "Monday 23 November at 11:00"
+    assert call.prompt_variables["free_slots"].startswith(first_free_tour)
     (appointment,) = Appointment.all_tenants.filter(lead=lead)
     assert (appointment.source, appointment.call_id, appointment.kind) == ("ai_call", call.pk, "tour")
     assert appointment.start == datetime.fromisoformat(call.collected_data["appointment_time"])
@@ -57,11 +61,11 @@ def test_the_simulator_agrees_to_a_real_slot_and_the_call_books_it(
 
 def test_a_naive_agreed_time_is_the_persons_local_time(tenant_a, branch, tours, clock):
     west = LeadFactory(tenant=tenant_a, branch=branch, phone="+14155550123")  # San Francisco
-    call = agreed_call(tenant_a, west, "2026-11-24T10:00:00")
+    call = agreed_call(tenant_a, west, f"{TUE}T10:00:00")
     with tenant_scope(tenant_a.pk):
         appointment = call_hooks.book_from_call(call)
         assert call_hooks.book_from_call(call) == appointment  # a handler that runs twice books once
-    assert appointment.start == datetime(2026, 11, 24, 18, 0, tzinfo=UTC)  # 10:00 Pacific = 13:00 New York
+    assert appointment.start == moment(TUE, 10, zone="America/Los_Angeles") == at(TUE, 13)  # 10:00 Pacific
     assert Appointment.all_tenants.filter(call=call).count() == 1
 
 
@@ -70,20 +74,20 @@ def test_a_taken_slot_falls_back_to_the_nearest_free_one(tenant_a, branch, tours
     with tenant_scope(tenant_a.pk):
         services.book(other, branch, "tour", TUESDAY_10)
         appointment = call_hooks.book_from_call(agreed_call(tenant_a, lead, TUESDAY_10.isoformat()))
-    assert appointment.start in (datetime(2026, 11, 24, 14, tzinfo=UTC), datetime(2026, 11, 24, 16, tzinfo=UTC))
-    assert appointment.start == datetime(2026, 11, 24, 14, tzinfo=UTC)  # 09:00: as near as 11:00, and earlier
+    assert appointment.start in (at(TUE, 9), at(TUE, 11))
+    assert appointment.start == at(TUE, 9)  # 09:00: as near as 11:00, and earlier
 
 
 def test_nothing_free_near_the_agreed_time_flags_the_call(tenant_a, branch, tours, lead, clock):
-    for hour in range(14, 22):  # every tour on Tuesday 09:00–17:00 New York
+    for hour in range(9, 17):  # every tour on Tuesday 09:00–17:00 New York
         with tenant_scope(tenant_a.pk):
             taker = LeadFactory(tenant=tenant_a, branch=branch, phone=f"+121255509{hour:02d}")
-            services.book(taker, branch, "tour", datetime(2026, 11, 24, hour, tzinfo=UTC))
+            services.book(taker, branch, "tour", at(TUE, hour))
     call = agreed_call(tenant_a, lead, TUESDAY_10.isoformat())
     with tenant_scope(tenant_a.pk):
         assert call_hooks.book_from_call(call) is None
     call.refresh_from_db()
-    assert call.needs_attention and "Agreed Tue 24 Nov 10:00 but it was taken" in call.attention_reason
+    assert call.needs_attention and f"Agreed {TUE:%a %d %b} 10:00 but it was taken" in call.attention_reason
 
 
 def test_an_unreadable_time_flags_the_call(tenant_a, branch, tours, lead, clock):
@@ -99,5 +103,5 @@ def test_prompt_variables_in_the_persons_zone(tenant_a, branch, tours, lead, scr
     with tenant_scope(tenant_a.pk):
         services.book(west, branch, "tour", TUESDAY_10)
         variables = call_hooks.prompt_variables(west, script)
-    assert variables["free_slots"].split(", ")[0] == "Monday 23 November at 08:00"  # 11:00 New York
-    assert variables["upcoming_appointment"] == "tour at Downtown on Tuesday 24 November at 07:00"
+    assert variables["free_slots"].split(", ")[0] == f"{MON:%A %d %B} at 08:00"  # 11:00 New York
+    assert variables["upcoming_appointment"] == f"tour at Downtown on {TUE:%A %d %B} at 07:00"

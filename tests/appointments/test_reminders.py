@@ -5,7 +5,7 @@ request checked on the wire and against Twilio's own SDK; a reminder call passes
 import base64
 import json
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import parse_qs
 
 import icalendar
@@ -15,6 +15,7 @@ from django.db import connection
 from appointments import notify, reminders, services
 from appointments.models import AppointmentSettings, Reminder
 from tenants.scoping import tenant_scope
+from tests.clock import now
 from tests.factories import (
     AppointmentFactory,
     DoNotCallFactory,
@@ -25,10 +26,11 @@ from tests.factories import (
     VoiceAgentFactory,
 )
 
-from .conftest import weekday_rules
+from .conftest import MON, TUE, at, weekday_rules
 
 pytestmark = pytest.mark.django_db
-TUESDAY_10 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 10:00 New York
+TUESDAY_10 = at(TUE, 10)  # 10:00 New York
+WHEN = f"{TUE:%a %d %b} at 10:00"  # how the reminder says it, e.g. "Tue 24 Nov at 10:00"
 
 
 @pytest.fixture(autouse=True)
@@ -56,9 +58,9 @@ def test_due_reminders_go_out_once_by_sms_and_email_with_an_ics(tenant_a, booked
     assert report["sent"] == 2
     (sms,) = notify.outbox
     assert sms.to == "+12125551234" and sms.sender == "+13055550100"
-    assert sms.body.startswith("Hi Ana, a reminder of your tour at Downtown on Tue 24 Nov at 10:00.")
+    assert sms.body.startswith(f"Hi Ana, a reminder of your tour at Downtown on {WHEN}.")
     (email,) = mailoutbox
-    assert email.to == ["ana@example.test"] and email.subject == "Your tour at Downtown, Tue 24 Nov at 10:00"
+    assert email.to == ["ana@example.test"] and email.subject == f"Your tour at Downtown, {WHEN}"
     (_name, content, mimetype) = email.attachments[0]
     calendar = icalendar.Calendar.from_ical(content)
     (event,) = calendar.walk("VEVENT")
@@ -110,7 +112,7 @@ def test_tenant_templates_and_offsets(tenant_a, branch, tours, lead, clock):
         TUESDAY_10 - timedelta(minutes=30),
     ]
     send(tenant_a, TUESDAY_10 - timedelta(minutes=180))
-    assert notify.outbox[0].body == "Ana: tour Tue 24 Nov at 10:00 @ Downtown. {unknown}"
+    assert notify.outbox[0].body == f"Ana: tour {WHEN} @ Downtown. {{unknown}}"
 
 
 @pytest.mark.postgres
@@ -121,11 +123,11 @@ def test_two_workers_ticking_at_once_send_each_reminder_once(tenant_a, branch):
             tenant=tenant_a,
             branch=branch,
             lead=LeadFactory(tenant=tenant_a, phone=f"+1212555{8000 + i}"),
-            start=datetime.now(UTC) + timedelta(days=1),
+            start=now() + timedelta(days=1),
         )
         for i in range(120)
     ]
-    due = datetime.now(UTC) - timedelta(minutes=1)
+    due = now() - timedelta(minutes=1)
     Reminder.all_tenants.bulk_create(
         [Reminder(tenant=tenant_a, appointment=a, channel="sms", send_at=due) for a in appointments]
     )
@@ -136,8 +138,8 @@ def test_two_workers_ticking_at_once_send_each_reminder_once(tenant_a, branch):
             barrier.wait(timeout=10)
             with tenant_scope(tenant_a.pk):
                 for _ in range(20):  # small batches, so the two interleave
-                    ids = reminders.claim(datetime.now(UTC), limit=10)
-                    reminders.send_batch(ids, datetime.now(UTC))
+                    ids = reminders.claim(now(), limit=10)
+                    reminders.send_batch(ids, now())
         finally:
             connection.close()
 
@@ -247,10 +249,10 @@ def test_a_reminder_call_passes_the_gate_and_waits_for_calling_hours(tenant_a, b
     with tenant_scope(tenant_a.pk):
         appointment = services.book(lead, branch, "tour", TUESDAY_10)
     (reminder,) = Reminder.all_tenants.filter(appointment=appointment)
-    assert reminder.send_at == datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 21:00 Monday: too late to call
+    assert reminder.send_at == at(MON, 21)  # too late to call
     send(tenant_a, reminder.send_at)
     reminder.refresh_from_db()
-    assert (reminder.status, reminder.send_at) == ("pending", datetime(2026, 11, 24, 13, 0, tzinfo=UTC))  # 08:00
+    assert (reminder.status, reminder.send_at) == ("pending", at(TUE, 8))
     send(tenant_a, reminder.send_at)
     reminder.refresh_from_db()
     from calls.models import Call

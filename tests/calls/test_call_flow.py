@@ -1,6 +1,6 @@
 """From "Call now" to a finished call: the gate, place_call, the simulator's signed events, the outcome."""
 
-from datetime import UTC, datetime
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -13,11 +13,13 @@ from calls.tasks import place_call
 from leads.models import DoNotCall, Lead
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
+from tests.clock import moment, monday_of_next_week
 from tests.conftest import api_client, member
 from tests.factories import DoNotCallFactory, ProviderAccountFactory, VoiceAgentFactory
 
 pytestmark = pytest.mark.django_db
-DAYTIME = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)  # 11:00 in New York
+MONDAY = monday_of_next_week()
+DAYTIME = moment(MONDAY, 11)  # 11:00 in New York
 
 
 @pytest.fixture(autouse=True)
@@ -77,9 +79,9 @@ def test_a_lead_on_the_dnc_list_is_refused_with_dnc(tenant_a, lead, agent, scrip
 
 def test_a_call_at_21_30_is_deferred_with_the_next_allowed_moment(tenant_a, lead, agent, script):
     with tenant_scope(tenant_a.pk):
-        call, decision = services.request_call(lead, agent, script, when=datetime(2026, 11, 24, 2, 30, tzinfo=UTC))
+        call, decision = services.request_call(lead, agent, script, when=moment(MONDAY, 21, 30))
     assert decision.code == "calling_hours"
-    assert decision.next_allowed_at == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 New York
+    assert decision.next_allowed_at == moment(MONDAY + timedelta(days=1), 8)  # 08:00 New York
     assert Call.all_tenants.get(pk=call.pk).next_allowed_at == decision.next_allowed_at
 
 
@@ -176,7 +178,7 @@ def test_stale_dialing_calls_are_failed_not_redialled(tenant_a, lead, agent):
         account=agent.account,
         status="dialing",
         outcome="",
-        dialed_at=datetime(2026, 11, 23, 15, 0, tzinfo=UTC),
+        dialed_at=DAYTIME - timedelta(hours=1),
     )
     assert expire_stale_calls() == 1
     old.refresh_from_db()

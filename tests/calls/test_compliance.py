@@ -1,20 +1,24 @@
 """The compliance gate, rule by rule (compliance.md), including daylight-saving changes and special states."""
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from calls.compliance import Reason, check
 from calls.models import CallingPolicy
 from leads.models import ErasureSuppression, suppression_hash
+from tests.clock import dst_switches, local, moment, monday_of_next_week
 from tests.factories import CallFactory, ConsentFactory, DoNotCallFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
+MONDAY = monday_of_next_week()
+TUESDAY = MONDAY + timedelta(days=1)
 
 
-def at(local: str, zone: str) -> datetime:
-    return datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone))
+def at(day, hh_mm: str, zone: str) -> datetime:
+    """``hh_mm`` on ``day`` on the wall clocks of ``zone``."""
+    hour, minute = (int(part) for part in hh_mm.split(":"))
+    return local(day, hour, minute, zone=zone)
 
 
 def gate(lead, when, *, marketing=True, purpose="lead_followup", agent=None, weekdays=None):
@@ -22,7 +26,7 @@ def gate(lead, when, *, marketing=True, purpose="lead_followup", agent=None, wee
 
 
 def test_allowed_inside_hours_with_consent(scoped, lead):
-    assert gate(lead, at("2026-11-23 10:00", "America/New_York")).allowed
+    assert gate(lead, at(MONDAY, "10:00", "America/New_York")).allowed
 
 
 @pytest.mark.parametrize(
@@ -47,7 +51,7 @@ def test_hard_rules_skip_with_a_reason(scoped, lead, setup, code):
         scoped.save()
     elif setup == "invalid":
         lead.phone = "+15555550100"
-    decision = gate(lead, at("2026-11-23 10:00", "America/New_York"))
+    decision = gate(lead, at(MONDAY, "10:00", "America/New_York"))
     assert (decision.allowed, decision.code, decision.deferred) == (False, code, False)
     assert decision.next_allowed_at is None
 
@@ -55,13 +59,13 @@ def test_hard_rules_skip_with_a_reason(scoped, lead, setup, code):
 def test_switched_off_agent_is_tenant_paused(scoped, lead, agent):
     agent.is_active = False
     agent.save()
-    assert gate(lead, at("2026-11-23 10:00", "America/New_York"), agent=agent).code == Reason.TENANT_PAUSED
+    assert gate(lead, at(MONDAY, "10:00", "America/New_York"), agent=agent).code == Reason.TENANT_PAUSED
 
 
 def test_informational_calls_need_only_express_consent(scoped, lead):
     lead.consents.all().delete()
     ConsentFactory(tenant=scoped, lead=lead, kind="express")
-    when = at("2026-11-23 10:00", "America/New_York")
+    when = at(MONDAY, "10:00", "America/New_York")
     assert gate(lead, when, marketing=False, purpose="appointment_reminder").allowed
     assert gate(lead, when, marketing=True).code == Reason.NO_CONSENT
 
@@ -70,21 +74,21 @@ def test_consent_limited_to_other_purposes_or_another_number_does_not_count(scop
     consent = lead.consents.get()
     consent.purposes = ["recall"]
     consent.save()
-    assert gate(lead, at("2026-11-23 10:00", "America/New_York")).code == Reason.NO_CONSENT
+    assert gate(lead, at(MONDAY, "10:00", "America/New_York")).code == Reason.NO_CONSENT
     consent.purposes, consent.phone = [], "+12125550999"
     consent.save()
-    assert gate(lead, at("2026-11-23 10:00", "America/New_York")).code == Reason.NO_CONSENT
+    assert gate(lead, at(MONDAY, "10:00", "America/New_York")).code == Reason.NO_CONSENT
 
 
 def test_21_30_is_deferred_to_8_the_next_morning(scoped, lead):
-    decision = gate(lead, at("2026-11-23 21:30", "America/New_York"))
+    decision = gate(lead, at(MONDAY, "21:30", "America/New_York"))
     assert (decision.allowed, decision.code) == (False, Reason.CALLING_HOURS)
-    assert decision.next_allowed_at == at("2026-11-24 08:00", "America/New_York")
+    assert decision.next_allowed_at == at(TUESDAY, "08:00", "America/New_York")
 
 
 def test_before_8_waits_until_8_the_same_day(scoped, lead):
-    decision = gate(lead, at("2026-11-23 07:59", "America/New_York"))
-    assert decision.next_allowed_at == at("2026-11-23 08:00", "America/New_York")
+    decision = gate(lead, at(MONDAY, "07:59", "America/New_York"))
+    assert decision.next_allowed_at == at(MONDAY, "08:00", "America/New_York")
 
 
 @pytest.mark.parametrize("phone", ["+13055550123", "+14055550123", "+14105550123"])  # FL, OK, MD area codes
@@ -92,17 +96,17 @@ def test_florida_oklahoma_maryland_end_at_20(scoped, phone):
     lead = LeadFactory(tenant=scoped, phone=phone, branch=None)
     ConsentFactory(tenant=scoped, lead=lead)
     zone = "America/Chicago" if phone.startswith("+1405") else "America/New_York"
-    assert gate(lead, at("2026-11-23 19:59", zone)).allowed
-    late = gate(lead, at("2026-11-23 20:00", zone))
+    assert gate(lead, at(MONDAY, "19:59", zone)).allowed
+    late = gate(lead, at(MONDAY, "20:00", zone))
     assert late.code == Reason.CALLING_HOURS
-    assert late.next_allowed_at == at("2026-11-24 08:00", zone)
+    assert late.next_allowed_at == at(TUESDAY, "08:00", zone)
 
 
 def test_deferred_at_20_59_florida_goes_out_at_8_next_day_not_before(scoped):
     lead = LeadFactory(tenant=scoped, phone="+13055550123", branch=None)
     ConsentFactory(tenant=scoped, lead=lead)
-    decision = gate(lead, at("2026-11-23 20:59", "America/New_York"))
-    assert decision.next_allowed_at == at("2026-11-24 08:00", "America/New_York")
+    decision = gate(lead, at(MONDAY, "20:59", "America/New_York"))
+    assert decision.next_allowed_at == at(TUESDAY, "08:00", "America/New_York")
     assert not gate(lead, decision.next_allowed_at - timedelta(seconds=1)).allowed
     assert gate(lead, decision.next_allowed_at).allowed
 
@@ -110,34 +114,37 @@ def test_deferred_at_20_59_florida_goes_out_at_8_next_day_not_before(scoped):
 def test_florida_by_address_too(scoped):
     lead = LeadFactory(tenant=scoped, phone="+12125550123", region="MD", branch=None)
     ConsentFactory(tenant=scoped, lead=lead)
-    assert gate(lead, at("2026-11-23 20:30", "America/New_York")).code == Reason.CALLING_HOURS
+    assert gate(lead, at(MONDAY, "20:30", "America/New_York")).code == Reason.CALLING_HOURS
 
 
 def test_arizona_has_no_daylight_saving(scoped):
     lead = LeadFactory(tenant=scoped, phone="+16025550123", branch=None)
     ConsentFactory(tenant=scoped, lead=lead)
-    # 14:59 UTC is 07:59 in Phoenix all year (UTC-7), summer and winter alike.
-    for day in ("2026-07-15", "2026-12-15"):
-        decision = gate(lead, datetime.fromisoformat(f"{day} 14:59").replace(tzinfo=UTC))
-        assert decision.next_allowed_at == datetime.fromisoformat(f"{day} 15:00").replace(tzinfo=UTC)
+    # 14:59 UTC is 07:59 in Phoenix all year (UTC-7), summer and winter alike (New York's, this year).
+    spring, autumn = dst_switches()
+    for day in (spring + timedelta(days=60), autumn + timedelta(days=30)):
+        decision = gate(lead, moment(day, 14, 59, zone="UTC"))
+        assert decision.next_allowed_at == moment(day, 15, zone="UTC")
 
 
 def test_hawaii(scoped):
     lead = LeadFactory(tenant=scoped, phone="+18085550123", branch=None)
     ConsentFactory(tenant=scoped, lead=lead)
-    assert gate(lead, at("2026-11-23 20:59", "Pacific/Honolulu")).allowed
-    assert gate(lead, at("2026-11-23 21:00", "Pacific/Honolulu")).next_allowed_at == at(
-        "2026-11-24 08:00", "Pacific/Honolulu"
+    assert gate(lead, at(MONDAY, "20:59", "Pacific/Honolulu")).allowed
+    assert gate(lead, at(MONDAY, "21:00", "Pacific/Honolulu")).next_allowed_at == at(
+        TUESDAY, "08:00", "Pacific/Honolulu"
     )
 
 
 def test_window_holds_across_the_spring_and_autumn_daylight_saving_changes(scoped, lead):
-    # New York springs forward on 8 March 2026 and falls back on 1 November 2026.
-    spring = gate(lead, at("2026-03-07 22:00", "America/New_York"))
-    assert spring.next_allowed_at == at("2026-03-08 08:00", "America/New_York")
+    # The days New York springs forward and falls back this year (by the suite clock).
+    spring_day, autumn_day = dst_switches()
+    eve = timedelta(days=1)
+    spring = gate(lead, at(spring_day - eve, "22:00", "America/New_York"))
+    assert spring.next_allowed_at == at(spring_day, "08:00", "America/New_York")
     assert spring.next_allowed_at.astimezone(UTC).hour == 12  # EDT: UTC-4
-    autumn = gate(lead, at("2026-10-31 22:00", "America/New_York"))
-    assert autumn.next_allowed_at == at("2026-11-01 08:00", "America/New_York")
+    autumn = gate(lead, at(autumn_day - eve, "22:00", "America/New_York"))
+    assert autumn.next_allowed_at == at(autumn_day, "08:00", "America/New_York")
     assert autumn.next_allowed_at.astimezone(UTC).hour == 13  # EST: UTC-5
 
 
@@ -145,66 +152,68 @@ def test_uncertain_zone_needs_every_candidate_zone_inside(scoped, branch):
     # A Los Angeles number in a New York gym: 09:00 New York is 06:00 Los Angeles.
     lead = LeadFactory(tenant=scoped, phone="+13105550123", branch=branch)
     ConsentFactory(tenant=scoped, lead=lead)
-    decision = gate(lead, at("2026-11-23 09:00", "America/New_York"))
+    decision = gate(lead, at(MONDAY, "09:00", "America/New_York"))
     assert decision.code == Reason.UNCERTAIN_ZONE
-    assert decision.next_allowed_at == at("2026-11-23 08:00", "America/Los_Angeles")
-    late = gate(lead, at("2026-11-23 20:30", "America/New_York"))  # 17:30 in LA but 20:30 in NY: fine
+    assert decision.next_allowed_at == at(MONDAY, "08:00", "America/Los_Angeles")
+    late = gate(lead, at(MONDAY, "20:30", "America/New_York"))  # 17:30 in LA but 20:30 in NY: fine
     assert late.allowed
     # 21:00 in New York, 18:00 in Los Angeles: allowed if they are in LA, so deferred for the uncertainty.
-    assert gate(lead, at("2026-11-23 21:00", "America/New_York")).code == Reason.UNCERTAIN_ZONE
+    assert gate(lead, at(MONDAY, "21:00", "America/New_York")).code == Reason.UNCERTAIN_ZONE
 
 
 def test_explicit_time_zone_settles_it(scoped, branch):
     lead = LeadFactory(tenant=scoped, phone="+13105550123", branch=branch, time_zone="America/New_York")
     ConsentFactory(tenant=scoped, lead=lead)
-    assert gate(lead, at("2026-11-23 09:00", "America/New_York")).allowed
+    assert gate(lead, at(MONDAY, "09:00", "America/New_York")).allowed
 
 
 def test_three_calls_in_24_hours_per_number_and_purpose_across_campaigns(scoped, lead):
-    first = at("2026-11-23 09:00", "America/New_York")
+    first = at(MONDAY, "09:00", "America/New_York")
     for hours in (0, 1, 2):
         CallFactory(tenant=scoped, lead=lead, purpose="lead_followup", dialed_at=first + timedelta(hours=hours))
-    decision = gate(lead, at("2026-11-23 15:00", "America/New_York"))
+    decision = gate(lead, at(MONDAY, "15:00", "America/New_York"))
     assert decision.code == Reason.FREQUENCY
     assert decision.next_allowed_at == first + timedelta(hours=24)
     assert (
-        gate(lead, at("2026-11-23 15:00", "America/New_York"), marketing=False, purpose="appointment_reminder").code
+        gate(lead, at(MONDAY, "15:00", "America/New_York"), marketing=False, purpose="appointment_reminder").code
         != Reason.FREQUENCY
     )
 
 
 def test_frequency_release_outside_hours_moves_to_the_next_window(scoped, lead):
-    first = at("2026-11-23 20:30", "America/New_York")
+    first = at(MONDAY, "20:30", "America/New_York")
     for minutes in (0, 5, 10):
         CallFactory(tenant=scoped, lead=lead, purpose="lead_followup", dialed_at=first + timedelta(minutes=minutes))
-    decision = gate(lead, at("2026-11-24 10:00", "America/New_York"))
-    # The first of the three leaves the rolling 24 hours at 20:30 on the 24th, still inside 08:00–21:00.
+    decision = gate(lead, at(TUESDAY, "10:00", "America/New_York"))
+    # The first of the three leaves the rolling 24 hours at 20:30 on Tuesday, still inside 08:00–21:00.
     assert decision.next_allowed_at == first + timedelta(hours=24)
-    late = gate(lead, at("2026-11-24 20:55", "America/New_York"))
+    late = gate(lead, at(TUESDAY, "20:55", "America/New_York"))
     assert late.allowed
 
 
 def test_closed_days_and_sundays(scoped, lead):
-    CallingPolicy.objects.create(closed_days=["2026-12-25"], sunday_calls=False)
-    xmas = gate(lead, at("2026-12-25 10:00", "America/New_York"))
-    assert (xmas.code, xmas.next_allowed_at) == (Reason.HOLIDAY, at("2026-12-26 08:00", "America/New_York"))
-    sunday = gate(lead, at("2026-11-29 10:00", "America/New_York"))
-    assert (sunday.code, sunday.next_allowed_at) == (Reason.HOLIDAY, at("2026-11-30 08:00", "America/New_York"))
+    holiday, saturday = MONDAY + timedelta(days=4), MONDAY + timedelta(days=5)  # a Friday closed, and the next day
+    sunday, next_monday = MONDAY + timedelta(days=6), MONDAY + timedelta(days=7)
+    CallingPolicy.objects.create(closed_days=[holiday.isoformat()], sunday_calls=False)
+    closed = gate(lead, at(holiday, "10:00", "America/New_York"))
+    assert (closed.code, closed.next_allowed_at) == (Reason.HOLIDAY, at(saturday, "08:00", "America/New_York"))
+    on_sunday = gate(lead, at(sunday, "10:00", "America/New_York"))
+    assert (on_sunday.code, on_sunday.next_allowed_at) == (Reason.HOLIDAY, at(next_monday, "08:00", "America/New_York"))
 
 
 def test_campaign_windows_narrow_never_widen(scoped, lead):
     from datetime import time
 
     weekdays = {0: [(time(7, 0), time(23, 0))], 1: [(time(10, 0), time(12, 0))]}
-    monday_early = gate(lead, at("2026-11-23 07:30", "America/New_York"), weekdays=weekdays)
-    assert monday_early.next_allowed_at == at("2026-11-23 08:00", "America/New_York")  # not 07:00
-    tuesday = gate(lead, at("2026-11-24 12:30", "America/New_York"), weekdays=weekdays)
-    assert tuesday.next_allowed_at == at("2026-11-30 08:00", "America/New_York")  # next Monday
+    monday_early = gate(lead, at(MONDAY, "07:30", "America/New_York"), weekdays=weekdays)
+    assert monday_early.next_allowed_at == at(MONDAY, "08:00", "America/New_York")  # not 07:00
+    tuesday = gate(lead, at(TUESDAY, "12:30", "America/New_York"), weekdays=weekdays)
+    assert tuesday.next_allowed_at == at(MONDAY + timedelta(days=7), "08:00", "America/New_York")  # next Monday
 
 
 def test_concurrency_of_the_provider_account(scoped, lead, agent):
     agent.account.concurrency_limit = 1
     agent.account.save()
     CallFactory(tenant=scoped, agent=agent, account=agent.account, status="in_progress")
-    decision = gate(lead, at("2026-11-23 10:00", "America/New_York"), agent=agent)
+    decision = gate(lead, at(MONDAY, "10:00", "America/New_York"), agent=agent)
     assert decision.code == Reason.CONCURRENCY and decision.deferred

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from calls.models import Call, CallEvent
+from tests.clock import MONDAY, moment, next_weekday
 from tests.factories import CallFactory, ProviderAccountFactory
 from voice.clients.retell import sign
 
@@ -114,7 +115,7 @@ def test_analyzed_before_ended_and_late_events_never_move_a_call_back(client, ac
     analysis = {
         "call_summary": "Booked.",
         "user_sentiment": "Positive",
-        "custom_analysis_data": {"appointment_time": "2026-11-30T15:00:00+00:00"},
+        "custom_analysis_data": {"appointment_time": moment(next_weekday(MONDAY, weeks_ahead=1), 10).isoformat()},
     }
     analyzed = retell_body("call_analyzed", dialing_call.pk, disconnection_reason="user_hangup", call_analysis=analysis)
     post(client, account, analyzed)

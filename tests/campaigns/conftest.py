@@ -1,8 +1,11 @@
-from datetime import UTC, datetime
+"""Campaigns' fixtures. The ``clock`` stands on the Monday of next week (from the suite clock), 11:00 New York."""
+
+from datetime import timedelta
 
 import pytest
 import time_machine
 
+from tests.clock import moment, monday_of_next_week
 from tests.factories import (
     BranchFactory,
     CampaignFactory,
@@ -13,7 +16,9 @@ from tests.factories import (
     VoiceAgentFactory,
 )
 
-MONDAY_11_NEW_YORK = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+MON = monday_of_next_week()
+TUE = MON + timedelta(days=1)
+MONDAY_11_NEW_YORK = moment(MON, 11)
 
 
 @pytest.fixture

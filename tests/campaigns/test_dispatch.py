@@ -2,7 +2,7 @@
 calling hours, frequency caps, retries at their time, do-not-call mid-campaign, completion."""
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -13,16 +13,17 @@ from campaigns import dispatch, services
 from campaigns.models import Campaign, CampaignTarget
 from leads.models import DoNotCall
 from tenants.scoping import tenant_scope
+from tests.clock import dst_switches, moment, now
 from tests.factories import CallFactory, CampaignFactory, LeadFactory, ScriptFactory
 
-from .conftest import MONDAY_11_NEW_YORK, make_agent, make_leads
+from .conftest import MON, MONDAY_11_NEW_YORK, TUE, make_agent, make_leads
 
 pytestmark = pytest.mark.django_db
 
 
 def tick(tenant, when=None):
     with tenant_scope(tenant.pk):
-        return dispatch.dispatch_tenant(when or datetime.now(UTC))
+        return dispatch.dispatch_tenant(when or now())
 
 
 def targets(campaign):
@@ -154,14 +155,14 @@ def test_a_lost_claim_is_requeued_by_the_sweeper_and_the_target_is_called_once(
 
 def test_deferred_at_20_59_in_florida_goes_out_at_8_the_next_day_not_before(tenant_a, campaign, clock):
     lead = make_leads(tenant_a, None, 1, prefix="+1305555")[0]
-    late = datetime(2026, 11, 24, 1, 59, tzinfo=UTC)  # 20:59 in Miami
+    late = moment(MON, 20, 59)  # 20:59 in Miami (New York's zone)
     with tenant_scope(tenant_a.pk):
         services.start(campaign, now=late)
     with mock.patch("campaigns.dispatch.queue_dials"):
         tick(tenant_a, late)
         (target,) = targets(campaign)
         assert target.status == "pending"
-        assert target.next_attempt_at == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)  # 08:00 Miami
+        assert target.next_attempt_at == moment(TUE, 8)  # 08:00 Miami
         tick(tenant_a, target.next_attempt_at - timedelta(minutes=1))
         assert Call.all_tenants.filter(lead=lead).count() == 0
         tick(tenant_a, target.next_attempt_at)
@@ -181,7 +182,7 @@ def test_campaign_windows_narrow_the_hours(tenant_a, agent, branch, clock):
     with mock.patch("campaigns.dispatch.queue_dials"):
         tick(tenant_a)
     (target,) = targets(campaign)
-    assert target.next_attempt_at == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 New York
+    assert target.next_attempt_at == moment(TUE, 10)  # Tuesday 10:00 New York
 
 
 def test_three_calls_a_day_hold_across_campaigns(tenant_a, campaign, branch, clock):
@@ -382,11 +383,12 @@ def test_dispatch_due_fans_out_over_tenants(tenant_a, tenant_b, campaign, branch
 
 
 def test_the_dialer_keeps_each_zones_hours_the_day_after_daylight_saving_starts(tenant_a, campaign):
-    """Monday 15 March 2027, the day after clocks went forward (Arizona and Hawaii did not)."""
+    """The Monday after clocks went forward this year (by the suite clock); Arizona and Hawaii did not."""
     new_york, phoenix, honolulu = (
         make_leads(tenant_a, None, 1, prefix=p)[0] for p in ("+1212555", "+1602555", "+1808555")
     )
-    morning = datetime(2027, 3, 15, 12, 30, tzinfo=UTC)  # 08:30 EDT, 05:30 MST, 02:30 HST
+    monday = dst_switches()[0] + timedelta(days=1)
+    morning = moment(monday, 12, 30, zone="UTC")  # 08:30 EDT, 05:30 MST, 02:30 HST
     with tenant_scope(tenant_a.pk):
         services.start(campaign, now=morning)
     with mock.patch("campaigns.dispatch.queue_dials"):
@@ -394,8 +396,8 @@ def test_the_dialer_keeps_each_zones_hours_the_day_after_daylight_saving_starts(
     assert list(Call.all_tenants.filter(campaign=campaign).values_list("lead_id", flat=True)) == [new_york.pk]
     due = {t.lead_id: t.next_attempt_at for t in targets(campaign) if t.status == "pending"}
     assert due == {
-        phoenix.pk: datetime(2027, 3, 15, 15, 0, tzinfo=UTC),  # 08:00 MST
-        honolulu.pk: datetime(2027, 3, 15, 18, 0, tzinfo=UTC),  # 08:00 HST
+        phoenix.pk: moment(monday, 15, zone="UTC"),  # 08:00 MST
+        honolulu.pk: moment(monday, 18, zone="UTC"),  # 08:00 HST
     }
 
 
@@ -405,7 +407,8 @@ def test_the_dialer_keeps_each_zones_hours_the_day_after_daylight_saving_starts(
 )
 def test_oklahoma_and_maryland_stop_at_20(tenant_a, campaign, prefix, allowed):
     (lead,) = make_leads(tenant_a, None, 1, prefix=prefix)
-    evening = datetime(2027, 3, 16, 0, 30, tzinfo=UTC)  # 20:30 EDT, 19:30 CDT
+    monday = dst_switches()[0] + timedelta(days=1)  # the day after clocks went forward this year
+    evening = moment(monday + timedelta(days=1), 0, 30, zone="UTC")  # Monday 20:30 EDT, 19:30 CDT
     with tenant_scope(tenant_a.pk):
         services.start(campaign, now=evening)
     with mock.patch("campaigns.dispatch.queue_dials"):
@@ -413,7 +416,7 @@ def test_oklahoma_and_maryland_stop_at_20(tenant_a, campaign, prefix, allowed):
     assert Call.all_tenants.filter(lead=lead).exists() is allowed
     if not allowed:
         (target,) = targets(campaign)
-        assert target.next_attempt_at == datetime(2027, 3, 16, 12, 0, tzinfo=UTC)  # 08:00 EDT
+        assert target.next_attempt_at == moment(monday + timedelta(days=1), 12, zone="UTC")  # Tuesday 08:00 EDT
 
 
 def test_one_call_at_a_time_per_person_across_campaigns(tenant_a, campaign, branch, clock):

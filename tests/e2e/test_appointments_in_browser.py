@@ -2,17 +2,20 @@
 move it, and cancel it, in a real browser."""
 
 import os
-from datetime import UTC, datetime, time
+from datetime import time, timedelta
 
 import pytest
 import time_machine
 
 from appointments.models import Appointment
+from tests.clock import moment, monday_of_next_week
 from tests.factories import AppointmentFactory, AvailabilityRuleFactory, BranchFactory, LeadFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SCREENSHOT_DIR")
-MONDAY_11_NEW_YORK = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+MON = monday_of_next_week()
+TUE, WED, THU = (MON + timedelta(days=n) for n in (1, 2, 3))
+MONDAY_11_NEW_YORK = moment(MON, 11)
 
 
 def shot(page, name):
@@ -28,14 +31,14 @@ def test_book_move_and_cancel_from_the_calendar(login, live_server, owner_a, ten
         )
     lead = LeadFactory(tenant=tenant_a, branch=branch, first_name="Ana", last_name="Silva", phone="+12125551234")
     for hour, kind, status in ((14, "tour", "booked"), (14, "service", "confirmed"), (16, "trial_class", "attended")):
-        start = datetime(2026, 11, 24, hour + 5, tzinfo=UTC)
+        start = moment(TUE, hour)
         other = LeadFactory(tenant=tenant_a, branch=branch, first_name=f"Walk-in {hour}{kind[0]}")
         AppointmentFactory(tenant=tenant_a, branch=branch, lead=other, kind=kind, start=start, status=status)
 
     with time_machine.travel(MONDAY_11_NEW_YORK, tick=True):
         page = login(owner_a)
         page.goto(f"{live_server.url}/admin/appointments/appointment/calendar/")
-        assert "Week of Mon 23 Nov 2026 · 3 appointments" in page.inner_text("body")
+        assert f"Week of Mon {MON.day} {MON:%b %Y} · 3 appointments" in page.inner_text("body")
         page.click("a[title='Book on this day'] >> nth=2")  # Wednesday
         page.wait_for_load_state("networkidle")
 
@@ -43,8 +46,8 @@ def test_book_move_and_cancel_from_the_calendar(login, live_server, owner_a, ten
         page.click("button:text-is('Show free times')")
         page.wait_for_load_state("networkidle")
         options = page.locator("select[name=slot] option").all_inner_texts()
-        assert options[0] == "Wed 25 Nov 09:00 (1 free)"
-        page.select_option("select[name=slot]", label="Wed 25 Nov 10:00 (1 free)")
+        assert options[0] == f"{WED:%a %d %b} 09:00 (1 free)"  # e.g. "Wed 25 Nov 09:00 (1 free)"
+        page.select_option("select[name=slot]", label=f"{WED:%a %d %b} 10:00 (1 free)")
         page.evaluate(
             "([id, text]) => { const s = document.querySelector('select[name=lead]');"
             " s.add(new Option(text, id, true, true)); }",
@@ -64,7 +67,7 @@ def test_book_move_and_cancel_from_the_calendar(login, live_server, owner_a, ten
         page.wait_for_load_state("networkidle")
         page.click("text=Move")
         page.wait_for_load_state("networkidle")
-        page.select_option("select[name=slot]", label="Thu 26 Nov 15:00 (1 free)")
+        page.select_option("select[name=slot]", label=f"{THU:%a %d %b} 15:00 (1 free)")
         page.fill("input[name=reason]", "Asked for the afternoon")
         page.click("button:text-is('Move')")
         page.wait_for_load_state("networkidle")
@@ -79,4 +82,4 @@ def test_book_move_and_cancel_from_the_calendar(login, live_server, owner_a, ten
 
     appointment = Appointment.all_tenants.get(lead=lead)
     assert appointment.status == "canceled" and appointment.cancel_reason == "Found another gym"
-    assert appointment.start == datetime(2026, 11, 26, 20, tzinfo=UTC)
+    assert appointment.start == moment(THU, 15)

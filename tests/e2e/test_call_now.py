@@ -1,10 +1,9 @@
 """Call now, in a browser: from the lead page to a finished simulated call with its conversation."""
 
-from datetime import UTC, datetime
-
 import pytest
 import time_machine
 
+from tests.clock import moment, monday_of_next_week
 from tests.factories import ConsentFactory, LeadFactory, ProviderAccountFactory, ScriptFactory, VoiceAgentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,7 +20,7 @@ def test_call_now_from_the_lead_page(login, live_server, owner_a, tenant_a):
     )
     VoiceAgentFactory(tenant=tenant_a, account=account, name="Front desk")
     ScriptFactory(tenant=tenant_a, name="Follow-up")
-    with time_machine.travel(datetime(2026, 11, 23, 16, 0, tzinfo=UTC), tick=True):
+    with time_machine.travel(moment(monday_of_next_week(), 11), tick=True):
         page = login(owner_a)
         page.goto(f"{live_server.url}/admin/leads/lead/{lead.pk}/change/")
         page.click("text=Call now")

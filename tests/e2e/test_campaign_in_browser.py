@@ -1,12 +1,12 @@
 """A manager builds a campaign in the browser, reads the preview, starts it (confirmed), and pauses it."""
 
 import os
-from datetime import UTC, datetime
 
 import pytest
 import time_machine
 
 from campaigns.models import Campaign
+from tests.clock import moment, monday_of_next_week
 from tests.factories import (
     ConsentFactory,
     DoNotCallFactory,
@@ -37,7 +37,7 @@ def test_build_preview_start_and_pause_a_campaign(login, live_server, owner_a, t
     VoiceAgentFactory(tenant=tenant_a, account=account, name="Front desk")
     ScriptFactory(tenant=tenant_a, name="Tour follow-up", purpose="lead_followup")
 
-    with time_machine.travel(datetime(2026, 11, 23, 16, 0, tzinfo=UTC), tick=True):
+    with time_machine.travel(moment(monday_of_next_week(), 11), tick=True):
         page = login(owner_a)
         page.goto(f"{live_server.url}/admin/campaigns/campaign/add/")
         page.fill("input[name=name]", "New leads: book a tour")

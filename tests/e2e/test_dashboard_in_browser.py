@@ -6,7 +6,7 @@ import os
 import pytest
 
 from tenants.roles import Role
-from tests.analytics.conftest import clock, month  # noqa: F401 (fixtures)
+from tests.analytics.conftest import clock, day, month  # noqa: F401 (fixtures)
 from tests.conftest import member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ SHOTS = os.environ.get("SCREENSHOT_DIR")
 def test_the_dashboard_in_a_browser(login, live_server, tenant_a, request):
     built = request.getfixturevalue("month")  # the hand-built month of tests/analytics
     page = login(member(tenant_a, Role.MANAGER, "maria"))
-    page.goto(f"{live_server.url}/admin/?from=2026-11-20&to=2026-11-22")
+    page.goto(f"{live_server.url}/admin/?from={day(20)}&to={day(22)}")
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-kpi=calls_dialled] [data-value]").inner_text() == "5"
     assert page.locator("[data-kpi=connect_rate] [data-value]").inner_text() == "80.0%"

@@ -105,7 +105,7 @@ def test_api_upload_refuses_bad_options(owner_a, gym, tenant_b, branch_b):
     response = client.post(
         "/api/v1/leads/imports/", {"file": upload(), "mapping": '{"Phone": "shoe size"}'}, format="multipart"
     )
-    assert response.status_code == 400 and "mapping" in response.json()["fields"]
+    assert response.status_code == 400 and "mapping.Phone" in response.json()["fields"]
 
 
 def test_agents_may_not_import(gym):

@@ -2,12 +2,14 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
 from leads.importing import ImportOptions, import_csv
 from leads.models import Consent, Lead, LeadImport, Tag, Vehicle
 from tenants.scoping import tenant_scope
+from tests.clock import today
 
 from .conftest import sample
 
@@ -108,7 +110,8 @@ def test_same_email_is_the_same_person(gym):
 
 
 def test_tags_branch_source_and_consent_options(gym, branch_a):
-    csv_text = "Phone,Tags,Consent\n3055550123,vip; student,yes\n3055550124,,no\n3055550125,,2026-03-01\n"
+    consented = today() - timedelta(days=90)
+    csv_text = f"Phone,Tags,Consent\n3055550123,vip; student,yes\n3055550124,,no\n3055550125,,{consented}\n"
     with tenant_scope(gym.pk):
         import_csv(
             io.BytesIO(csv_text.encode()),
@@ -121,7 +124,7 @@ def test_tags_branch_source_and_consent_options(gym, branch_a):
         consents = Consent.objects.order_by("phone")
         assert [c.phone for c in consents] == ["+13055550123", "+13055550125"]
         assert {c.disclosure_version for c in consents} == {"v3"}
-        assert consents[1].captured_at.date().isoformat() == "2026-03-01"
+        assert consents[1].captured_at.date() == consented
 
 
 def test_unknown_columns_become_custom_fields_and_mapping_can_override(gym):

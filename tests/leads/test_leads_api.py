@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,6 +11,7 @@ from leads.models import DoNotCall, Lead
 from leads.pipeline import Stage
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
+from tests.clock import today
 from tests.conftest import api_client, member
 from tests.factories import DoNotCallFactory, LeadFactory, TagFactory, VehicleFactory
 
@@ -97,7 +98,7 @@ def test_filters(client, tenant_a, branch_a, owner_a):
     b = LeadFactory(tenant=tenant_a, stage="contacted", score=30, created_at=now - timedelta(days=40))
     c = LeadFactory(tenant=tenant_a, stage="new", score=10)
     DoNotCallFactory(tenant=tenant_a, phone=c.phone)
-    VehicleFactory(tenant=tenant_a, lead=b, last_service_date=date.today() - timedelta(days=170), mileage=None)
+    VehicleFactory(tenant=tenant_a, lead=b, last_service_date=today() - timedelta(days=170), mileage=None)
 
     def found(**params):
         return set(ids(client.get("/api/v1/leads/", params)))
@@ -173,7 +174,8 @@ def test_consents_endpoint(client, tenant_a):
     consent_id = created.json()["id"]
     revoked = client.post(f"/api/v1/leads/{lead.pk}/consents/{consent_id}/revoke/")
     assert revoked.json()["revoked_at"] is not None
-    assert len(client.get(f"/api/v1/leads/{lead.pk}/consents/").json()) == 1
+    listed = client.get(f"/api/v1/leads/{lead.pk}/consents/").json()
+    assert listed["count"] == 1 and [c["id"] for c in listed["results"]] == [consent_id]
 
 
 def test_timeline_in_time_order(client, tenant_a):

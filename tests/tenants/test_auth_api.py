@@ -56,7 +56,7 @@ def test_logout_blacklists_the_refresh_token(owner_a):
     assert client.post("/api/v1/auth/logout", {"refresh": tokens["refresh"]}, format="json").status_code == 204
     again = APIClient().post("/api/v1/auth/refresh", {"refresh": tokens["refresh"]}, format="json")
     assert again.status_code == 401
-    assert again.json()["code"] == "token_not_valid"
+    assert again.json()["code"] == "token_invalid"
 
 
 def test_cannot_log_out_someone_elses_token(owner_a, owner_b):

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery
 
 from tenants.models import Branch
 from tenants.scoping import TenantScopeError, get_current_tenant_id, tenant_scope, with_tenant_scope
@@ -62,17 +63,67 @@ def test_unscoped_sees_all(rows):
     assert set(Branch.objects.unscoped()) == set(rows)
 
 
-def test_declared_queryset_binds_when_used_in_a_scope(rows, tenant_a):
+def test_declared_queryset_runs_for_the_tenant_in_scope_when_run(rows, tenant_a, tenant_b):
     declared = Branch.objects.order_by("name")  # e.g. a viewset's class attribute
     with tenant_scope(tenant_a.pk):
-        assert list(declared.in_current_scope()) == [rows[0]]
+        assert list(declared.all()) == [rows[0]]
+    with tenant_scope(tenant_b.pk):
+        assert list(declared.all()) == [rows[1]]
 
 
-def test_queryset_of_one_tenant_cannot_be_rebound_to_another(rows, tenant_a, tenant_b):
+def test_a_queryset_built_inside_one_tenants_scope_binds_nobody(rows, tenant_a, tenant_b):
+    """A module imported lazily during tenant A's request must not serve A's rows to tenant B."""
     with tenant_scope(tenant_a.pk):
-        of_a = Branch.objects.all()
+        imported = Branch.objects.filter(name__isnull=False)
+        names = Branch.objects.values("name")
+    with tenant_scope(tenant_b.pk):
+        assert list(imported.all()) == [rows[1]]
+        assert imported.count() == 1 and imported.exists()
+        assert list(Branch.objects.filter(name__in=names)) == [rows[1]]
+        assert Branch.objects.filter(name__in=names.all()).update(address="B street") == 1
+    rows[0].refresh_from_db()
+    assert rows[0].address == ""
+
+
+def test_rows_fetched_for_one_tenant_are_not_read_again_for_another(rows, tenant_a, tenant_b):
+    with tenant_scope(tenant_a.pk):
+        fetched = Branch.objects.all()
+        assert list(fetched) == [rows[0]]
     with tenant_scope(tenant_b.pk), pytest.raises(TenantScopeError):
-        of_a.in_current_scope()
+        list(fetched)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Subquery(Branch.objects.values("pk")[:1]),
+        lambda: Exists(Branch.objects.filter(pk=OuterRef("pk"))),
+    ],
+    ids=["Subquery", "Exists"],
+)
+def test_expressions_built_in_scope_take_the_scope_of_the_query_that_runs_them(rows, tenant_a, tenant_b, build):
+    with tenant_scope(tenant_a.pk):
+        expression = build()
+    with tenant_scope(tenant_b.pk):
+        annotated = Branch.objects.unscoped().annotate(found=expression).order_by("pk")
+        assert [bool(found) for found in annotated.values_list("found", flat=True)] == [
+            isinstance(expression, Subquery) and not isinstance(expression, Exists),
+            True,
+        ]
+    with pytest.raises(TenantScopeError):
+        list(Branch.objects.unscoped().annotate(found=expression))
+
+
+def test_union_parts_run_in_scope(rows, tenant_a):
+    with tenant_scope(tenant_a.pk):
+        union = Branch.objects.filter(pk=rows[0].pk).order_by().union(Branch.objects.order_by())
+        assert list(union) == [rows[0]]
+
+
+def test_raw_delete_runs_in_scope(rows, tenant_a):
+    with tenant_scope(tenant_a.pk):
+        assert Branch.objects.all()._raw_delete("default") == 1
+    assert set(Branch.all_tenants.all()) == {rows[1]}
 
 
 def test_new_rows_take_the_tenant_in_scope(tenant_a):

@@ -1,13 +1,12 @@
 """Rate limits: counted per client and window, shared through the cache, exact near the limit."""
 
-from datetime import UTC, datetime
-
 import pytest
 import time_machine
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from tenants.api import throttling
+from tests.clock import moment, monday_of_next_week
 from tests.conftest import api_client
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def one_window():
     """Windows are fixed minutes: a test whose requests straddle a minute boundary would see two windows."""
-    with time_machine.travel(datetime(2026, 11, 23, 16, 0, 10, tzinfo=UTC), tick=False):
+    with time_machine.travel(moment(monday_of_next_week(), 11, 0, 10), tick=False):
         yield
 
 
