@@ -8,6 +8,8 @@ its model year), else the US average of about 13,500 miles a year.
 import calendar
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 AVERAGE_MILES_PER_DAY = 13_500 / 365
 
 
@@ -53,7 +55,7 @@ def _due_by_mileage(vehicle, today: date) -> date | None:
 
 def next_service_due(vehicle, today: date | None = None) -> date | None:
     """The earlier of the time-based and the mileage-based due dates; None if nothing is known."""
-    today = today or date.today()
+    today = today or timezone.localdate()  # the day in the active time zone, not the server's
     by_time = None
     if vehicle.last_service_date and vehicle.service_interval_months:
         by_time = add_months(vehicle.last_service_date, vehicle.service_interval_months)

@@ -32,6 +32,7 @@ from ..scoping import tenant_scope
 from . import idempotency
 from .errors import TenantRequired
 from .filtering import EARLIEST, LATEST, MAX_INT, reject_nul_in_query, reject_unknown_query_params
+from .negotiation import JSONOnly
 
 TENANT_HEADER = "X-Tenant"
 
@@ -80,6 +81,7 @@ class TenantScopedAPIMixin:
 
     tenant_required = True
     in_write_transaction = False
+    content_negotiation_class = JSONOnly
 
     def dispatch(self, request, *args, **kwargs):
         self._idempotency = None
