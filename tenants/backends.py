@@ -40,6 +40,19 @@ def role_permissions(role: str) -> frozenset[str]:
     return perms
 
 
+_sorted: dict[frozenset[str], list[str]] = {}
+
+
+def sorted_role_permissions(role: str) -> list[str]:
+    """A role's permissions, sorted (what ``auth/me`` lists); sorted once per set the memo holds."""
+    perms = role_permissions(role)
+    if perms not in _sorted:
+        if len(_sorted) > 64:
+            _sorted.clear()
+        _sorted[perms] = sorted(perms)
+    return _sorted[perms]
+
+
 def forget_role_permissions() -> None:
     from .roles import ROLE_ORDER
 

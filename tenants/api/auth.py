@@ -18,6 +18,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from ..authentication import TokenExpired, TokenInvalid
+from ..backends import sorted_role_permissions
 from ..resolution import TenantNotAllowed, active_memberships, choose
 from .base import StrictSerializer, TenantAPIView
 from .errors import error_body
@@ -247,9 +248,18 @@ class MeView(TenantAPIView):
                 "memberships": [membership_summary(m) for m in active_memberships(user)],
                 "tenant": tenant_summary(tenant),
                 "role": request.membership.role if request.membership else ("platform" if tenant else None),
-                "permissions": sorted(user.get_all_permissions()) if tenant else [],
+                "permissions": _permissions(request),
             }
         )
+
+
+def _permissions(request) -> list[str]:
+    """What the user may do in the tenant in use: their role's permissions (one rule, tenants.backends)."""
+    if request.tenant is None:
+        return []
+    if request.membership is not None:
+        return sorted_role_permissions(request.membership.role)
+    return sorted(request.user.get_all_permissions())  # platform staff: every permission
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -40,7 +40,7 @@ TENANT_HEADER = "X-Tenant"
 def resolve_api_tenant(request, *, required: bool):
     """The TenantChoice for an authenticated API request, or None; raises API errors."""
     user = request.user
-    slug = request.headers.get(TENANT_HEADER)
+    slug = request.META.get("HTTP_X_TENANT")  # request.headers would parse every header on each request
     if slug:
         try:
             return choose(user, slug=slug.strip())
@@ -65,6 +65,25 @@ def resolve_api_tenant(request, *, required: bool):
         raise exceptions.PermissionDenied("You are not a member of any tenant.", code="no_membership")
     slugs = ", ".join(m.tenant.slug for m in memberships)
     raise TenantRequired(f"You belong to several tenants; send the {TENANT_HEADER} header with one of: {slugs}.")
+
+
+_instances: dict[tuple, list] = {}
+
+
+_CLASSES = {
+    "parsers": "parser_classes",
+    "authenticators": "authentication_classes",
+    "permissions": "permission_classes",
+    "renderers": "renderer_classes",
+}
+
+
+def _shared(view, kind: str, make) -> list:
+    """One list of instances per view class and configured classes (an action may configure its own)."""
+    key = (type(view), kind, tuple(getattr(view, _CLASSES[kind])))
+    if key not in _instances:
+        _instances[key] = make()
+    return _instances[key]
 
 
 class TenantScopedAPIMixin:
@@ -105,6 +124,19 @@ class TenantScopedAPIMixin:
             self._idempotency = idempotency.claim(request)
         self._scope_stack.enter_context(transaction.atomic())
         self.in_write_transaction = True
+
+    # Parsers, authenticators, permissions and renderers hold no per-request state: made once per view class.
+    def get_parsers(self):
+        return _shared(self, "parsers", super().get_parsers)
+
+    def get_authenticators(self):
+        return _shared(self, "authenticators", super().get_authenticators)
+
+    def get_permissions(self):
+        return _shared(self, "permissions", super().get_permissions)
+
+    def get_renderers(self):
+        return _shared(self, "renderers", super().get_renderers)
 
     def handle_exception(self, exc):
         if isinstance(exc, idempotency.Replay):

@@ -78,6 +78,6 @@ class ApiErrorMiddleware:
 
 class ApiGzipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
-        if not _is_api(request) or not _is_json(response):
+        if "gzip" not in request.META.get("HTTP_ACCEPT_ENCODING", "") or not _is_api(request) or not _is_json(response):
             return response
         return super().process_response(request, response)

@@ -8,6 +8,7 @@ is counted at once. The count is exact to within a batch per process, which is
 plenty for limits of hundreds a minute.
 """
 
+import functools
 import threading
 
 from django.core.cache import cache as default_cache
@@ -44,8 +45,16 @@ def forget_local_counts() -> None:
         _local.clear()
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(rate: str | None):
+    return throttling.SimpleRateThrottle.parse_rate(None, rate)
+
+
 class WindowCounterMixin:
     cache = default_cache
+
+    def parse_rate(self, rate):
+        return _parsed(rate)  # "1200/minute" is read once per process, not on every request
 
     def allow_request(self, request, view):
         if self.rate is None:
