@@ -35,7 +35,10 @@ from voice.api import ProviderAccountViewSet, ScriptViewSet, VoiceAgentViewSet
 
 
 class SlashOptionalRouter(DefaultRouter):
-    """Every route matches with or without its trailing slash (DRF itself knows only "/" or "")."""
+    """Every route matches with or without its trailing slash (DRF itself knows only "/" or ""). No format
+    suffixes: the API speaks JSON, and ``leads.exe`` is not a list of leads."""
+
+    include_format_suffixes = False
 
     def __init__(self):
         super().__init__()

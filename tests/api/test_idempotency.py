@@ -1,12 +1,13 @@
 """``Idempotency-Key``: a POST sent again with the same key and body is answered as the first time and done
 once; the same key with another body is a 422; an error frees the key."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from leads.models import Tag
+from leads.models import LeadImport, Tag
 from tenants.models import IdempotencyKey
 from tenants.scoping import tenant_scope
 from tests.conftest import api_client, member
@@ -100,3 +101,20 @@ def test_old_keys_are_forgotten_by_the_hourly_task(owner, tenant_a):
     owner.post("/api/v1/tags/", {"name": "y"}, format="json", HTTP_IDEMPOTENCY_KEY="new")
     assert forget_expired_idempotency_keys() == 1
     assert list(IdempotencyKey.all_tenants.values_list("key", flat=True)) == ["new"]
+
+
+def test_an_upload_retried_with_its_key_is_imported_once(owner, tenant_a):
+    """A multipart body is compared by its fields and its files' content (the boundary differs per try)."""
+
+    def upload(content: bytes):
+        file = io.BytesIO(content)
+        file.name = "leads.csv"
+        return owner.post("/api/v1/leads/imports/", {"file": file}, format="multipart", HTTP_IDEMPOTENCY_KEY="up-1")
+
+    csv = b"first_name,phone\nAna,+13055550123\n"
+    first, again = upload(csv), upload(csv)
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.json()["id"] == first.json()["id"]
+    assert LeadImport.all_tenants.count() == 1
+    other = upload(b"first_name,phone\nBen,+13055550124\n")
+    assert other.status_code == 422

@@ -53,3 +53,9 @@ def test_a_post_without_its_slash_keeps_its_body(owner):
     assert response.json()["name"] == "no-slash"
     login = owner.post("/api/v1/auth/login/", {"username": "alice", "password": "pw-123-secret"}, format="json")
     assert login.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/leads.json", "/api/v1/appointments/.exe/", "/api/v1/voice/accounts/.exe"])
+def test_there_are_no_format_suffixes(owner, path):
+    response = owner.delete(path)
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
