@@ -153,7 +153,8 @@ def main():
     from django.core.files.base import ContentFile
     from django.db import connection
 
-    from knowledge import demo, search, services
+    from demo import knowledge as demo_knowledge
+    from knowledge import search, services
     from knowledge.models import Chunk, Document
     from tenants.models import Branch, Tenant
     from tenants.scoping import tenant_scope
@@ -168,7 +169,7 @@ def main():
         with tenant_scope(tenant.pk):
             for name in branches:
                 Branch.objects.create(name=name, time_zone="America/New_York")
-            tenants[vertical] = (tenant, demo.load(demo.content_for(vertical)))
+            tenants[vertical] = (tenant, demo_knowledge.load(vertical))
 
     gym, _ = tenants["gym"]
     rng = random.Random(42)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "campaigns",
     "appointments",
     "knowledge",
+    "demo",  # the demo data and seed_demo: may import every app above, none of them imports it
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge import demo
+from demo import knowledge as demo_knowledge
 from tenants.scoping import tenant_scope
 
 
@@ -36,7 +36,7 @@ def gym_knowledge(tenant_a):
     BranchFactory(tenant=tenant_a, name="Downtown", time_zone="America/New_York")
     BranchFactory(tenant=tenant_a, name="Riverside", time_zone="America/Chicago")
     with tenant_scope(tenant_a.pk):
-        return demo.load(demo.content_for("gym"))
+        return demo_knowledge.load("gym")
 
 
 @pytest.fixture
@@ -45,4 +45,4 @@ def dealership_knowledge(tenant_b):
 
     BranchFactory(tenant=tenant_b, name="Main Rooftop", time_zone="America/New_York")
     with tenant_scope(tenant_b.pk):
-        return demo.load(demo.content_for("dealership"))
+        return demo_knowledge.load("dealership")

@@ -1,8 +1,9 @@
-"""Relevance set for knowledge search over the demo content in ``knowledge/demo_content.py``.
+"""Relevance set for knowledge search over the demo content in ``demo/knowledge_base/``.
 
-Each item of ``QUERIES`` is ``(vertical, query, expected_key)``: ``vertical`` is "gym" (``GYM_ENTRIES``) or
-"dealership" (``DEALERSHIP_ENTRIES``), ``query`` is what a staff member or the AI agent would type, and
-``expected_key`` is the ``key`` of the entry that should rank in the top 3 for that query. A few queries contain
+Each item of ``QUERIES`` is ``(vertical, query, expected_key)``: ``vertical`` is "gym" (``knowledge_base/gym/``)
+or "dealership" (``knowledge_base/dealership/``), ``query`` is what a staff member or the AI agent would type,
+and ``expected_key`` is the ``key`` of the entry that should rank in the top 3 for that query (a file
+``NN-key.md``). A few queries contain
 realistic typos on purpose.
 """
 

@@ -145,7 +145,7 @@ def test_admin_script_preview_and_test_connection(client, owner_a, tenant_a):
 
 
 def test_seeded_demo_scripts_are_valid(db):
-    from voice.demo import OPENING
+    from demo.voice import OPENING
     from voice.models import validate_opening_line
 
     validate_opening_line(OPENING)

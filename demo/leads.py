@@ -5,11 +5,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from leads import funnel, scoring
+from leads.models import Consent, DoNotCall, Lead, LeadTag, StageChange, Tag, Vehicle
+from leads.pipeline import Stage
 from tenants.models import Branch
-
-from . import funnel, scoring
-from .models import Consent, DoNotCall, Lead, LeadTag, StageChange, Tag, Vehicle
-from .pipeline import Stage
 
 FIRST = [
     "Ana",

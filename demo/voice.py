@@ -1,7 +1,7 @@
 """Demo voice setup for seed_demo: the simulator account and agent, and scripts for the tenant's vertical."""
 
-from .models import Purpose, Script
-from .services import ensure_simulator
+from voice.models import Purpose, Script
+from voice.services import ensure_simulator
 
 OPENING = "Hi {lead_first_name}, this is an automated assistant calling from {business_name}."
 SCRIPTS = {

@@ -1,12 +1,12 @@
 """Demo campaigns for seed_demo: drafts a manager can preview and start, a follow-up into a second try,
 and, for the gym, a standing speed-to-lead campaign that calls new leads as they arrive (on the simulator)."""
 
+from campaigns.models import Campaign, FollowUpRule
+from campaigns.services import start
 from leads.models import Vehicle
 from voice.models import Purpose, Script, VoiceAgent
 
-from . import demo_history
-from .models import Campaign, FollowUpRule
-from .services import start
+from . import history
 
 
 def _script(purpose):
@@ -61,5 +61,5 @@ def seed(tenant, stdout) -> None:
             script=recall,
             audience={"kind": "recall", "vins": vins},
         )
-    history = demo_history.seed(tenant)
-    stdout.write(f"  {tenant.name}: {Campaign.objects.count()} campaigns, {history} past calls")
+    calls = history.seed(tenant)
+    stdout.write(f"  {tenant.name}: {Campaign.objects.count()} campaigns, {calls} past calls")

@@ -5,11 +5,10 @@ the dealership's service lane (capacity 4) and test drives; the coming holidays;
 import random
 from datetime import date, datetime, time, timedelta
 
+from appointments import availability, services
+from appointments.models import Appointment, AppointmentSettings, AvailabilityRule, Closure, Status
 from leads.models import Lead, Stage, Vehicle
 from tenants.models import Branch, Membership
-
-from . import availability, services
-from .models import Appointment, AppointmentSettings, AvailabilityRule, Closure, Status
 
 WEEKDAYS, SATURDAY = range(5), 5
 

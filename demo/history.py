@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from calls.models import Call, CallStatus, Outcome
+from campaigns.models import Campaign, Expense
 from leads.models import Lead
-
-from .models import Campaign, Expense
 
 DAYS = 42
 OUTCOME_WEIGHTS = {
