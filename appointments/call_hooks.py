@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from calls.models import Call, Outcome
+from core import versioning
 from leads.services import resolved_time_zone
-from tenants import versioning
 from tenants.models import Branch
 
 from . import availability

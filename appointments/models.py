@@ -180,7 +180,7 @@ class Appointment(TenantOwnedModel):
             models.Index(fields=["lead", "start"], name="appointment_lead_start"),
             models.Index(fields=["staff", "start"], name="appointment_staff_start"),
             models.Index(fields=["status", "end"], name="appointment_status_end"),
-            # The dashboard's bookings and show rate, read from the index alone (appointments.metrics).
+            # The dashboard's bookings and show rate, read from the index alone (analytics.metrics.appointments).
             models.Index(
                 fields=["tenant", "created_at"],
                 name="appointment_tenant_created_kpi",

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core import versioning
 from core.formats import timestamp
 from leads import services as lead_services
 from leads.pipeline import Stage, can_move
-from tenants import audit, versioning
+from tenants import audit
 from tenants.models import Branch
 
 from . import availability, hooks

@@ -3,7 +3,7 @@ status moves of ``services`` are compare-and-swap updates, so they bump too; see
 
 from django.db.models.signals import post_delete, post_save
 
-from tenants import versioning
+from core import versioning
 
 from .models import Appointment
 

@@ -312,11 +312,11 @@ def main():
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
+    from analytics import reports
+    from analytics.kpi import Filters, last_days
     from calls.models import CONNECTED_OUTCOMES, CONVERSATION_OUTCOMES
-    from config.analytics import reports
-    from tenants import versioning
+    from core import versioning
     from tenants.api.auth import tokens_for
-    from tenants.kpi import Filters, last_days
     from tenants.models import Membership, Tenant, User
     from tenants.scoping import tenant_scope
 

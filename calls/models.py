@@ -328,7 +328,7 @@ class PeakScope(models.TextChoices):
 class CallDayScope(TenantOwnedModel):
     """Per local day, for all the tenant's calls and for each branch, campaign and voice agent on its
     own (``scope_id`` 0 for all): the most calls on the line at once, and the leads called and the
-    leads reached (id sets packed as roaring bitmaps: tenants.idsets), so distinct leads over a
+    leads reached (id sets packed as roaring bitmaps: core.idsets), so distinct leads over a
     period are a union of bitmaps rather than a scan of every call."""
 
     audit_exempt = True  # derived rows, made again at will

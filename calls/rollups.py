@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tenants.idsets import pack
+from core.idsets import pack
 from tenants.scoping import current_tenant_id
 
 from .models import CONVERSATION_OUTCOMES, Call, CallDayScope, CallDayState, CallDayTotal, PeakScope

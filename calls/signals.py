@@ -1,10 +1,10 @@
 """After a call changes: the tenant's cached reports go stale when it ended (or changed after it
 ended: its analysis came, a person resolved it), and the day rollups of its days whenever it was
-dialled. Both after the commit (tenants.versioning, calls.rollups)."""
+dialled. Both after the commit (core.versioning, calls.rollups)."""
 
 from django.db.models.signals import post_delete, post_save
 
-from tenants import versioning
+from core import versioning
 
 from . import rollups
 from .models import FINAL_STATUSES, Call

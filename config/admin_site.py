@@ -10,9 +10,8 @@ class CrmAdminSite(UnfoldAdminSite):
     index_title = "Dashboard"
 
     def extra_urls(self):
+        from analytics.dashboard import daily_summary_view, export_view
         from tenants.admin_views import switch_tenant
-
-        from .dashboard import daily_summary_view, export_view
 
         return [
             path("tenant/switch/", self.admin_view(switch_tenant), name="switch_tenant"),

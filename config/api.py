@@ -7,6 +7,14 @@ schema shows the slash), so no request is ever redirected and no POST body lost.
 from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
+from analytics.api import (
+    CallsOverTimeView,
+    CampaignsView,
+    FunnelView,
+    NeedsAttentionView,
+    OutcomesView,
+    OverviewView,
+)
 from appointments.api import (
     AppointmentSettingsView,
     AppointmentViewSet,
@@ -16,14 +24,6 @@ from appointments.api import (
 )
 from calls.api import CallViewSet
 from campaigns.api import CampaignViewSet, ExpenseViewSet, FollowUpRuleViewSet
-from config.analytics.api import (
-    CallsOverTimeView,
-    CampaignsView,
-    FunnelView,
-    NeedsAttentionView,
-    OutcomesView,
-    OverviewView,
-)
 from config.health import ErrorProbe
 from knowledge.api import DocumentViewSet, EntryViewSet, SearchView
 from leads.api.lists import DoNotCallViewSet, LeadImportViewSet, PipelineSettingsView, TagViewSet, VehicleViewSet

@@ -15,7 +15,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["config.analytics"])  # not an installed app of its own
 
 # name -> (task, seconds between runs). Each expires before the next run is due.
 BEAT = {
@@ -24,7 +23,7 @@ BEAT = {
     "expire-stale-calls": ("calls.tasks.expire_stale_calls", 300),
     "send-due-reminders": ("appointments.tasks.send_due_reminders", 60),
     "mark-unmarked-no-shows": ("appointments.tasks.expire_no_shows", 600),
-    "send-daily-summaries": ("config.analytics.tasks.send_daily_summaries", 900),
+    "send-daily-summaries": ("analytics.tasks.send_daily_summaries", 900),
     "forget-expired-idempotency-keys": ("tenants.tasks.forget_expired_idempotency_keys", 3600),
 }
 

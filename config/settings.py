@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "campaigns",
     "appointments",
     "knowledge",
+    "analytics",
     "demo",  # the demo data and seed_demo: may import every app above, none of them imports it
 ]
 
@@ -153,7 +154,7 @@ if REDIS_URL and env.str("PYTEST_XDIST_WORKER", default=""):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="crm"),
             "TIMEOUT": 300,
@@ -255,8 +256,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "tenants.api.throttling.AnonRateThrottle",
-        "tenants.api.throttling.UserRateThrottle",
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
@@ -379,7 +380,7 @@ UNFOLD = {
     "SITE_SUBHEADER": "tenants.admin_site.site_subheader",
     "SITE_DROPDOWN": "tenants.admin_site.tenant_dropdown",
     "ENVIRONMENT": "tenants.admin_site.environment_badge",
-    "DASHBOARD_CALLBACK": "config.dashboard.dashboard_callback",
+    "DASHBOARD_CALLBACK": "analytics.dashboard.dashboard_callback",
     "SHOW_VIEW_ON_SITE": False,
     # No explicit navigation: the sidebar lists each app's models the user may see.
     "SIDEBAR": {"show_search": True, "show_all_applications": False},

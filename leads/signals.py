@@ -1,10 +1,10 @@
 """After the pipeline is renamed (its stage labels saved, or deleted back to the vertical's): the
 tenant's cached reports go stale, so the dashboard's funnel shows the new names at once
-(tenants.versioning, after the commit)."""
+(core.versioning, after the commit)."""
 
 from django.db.models.signals import post_delete, post_save
 
-from tenants import versioning
+from core import versioning
 
 from .models import PipelineSettings
 

@@ -8,7 +8,9 @@ class TenantsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import audit, db, signals  # noqa: F401  (signals connects receivers; db registers __any)
+        import core.db  # noqa: F401  (registers the __any lookup)
+
+        from . import audit, signals  # noqa: F401  (signals connects receivers)
         from .api import schema  # noqa: F401  (registers the OpenAPI auth extension)
         from .roles import sync_roles_after_migrate
 

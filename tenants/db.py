@@ -1,46 +1,11 @@
-"""Database helpers every room may use."""
-
-from django.db.models import Field, ForeignKey, Lookup
+"""Database helpers about tenants: the tenants a beat task fans out over, and one statement that writes
+many rows of the tenant in scope."""
 
 
 def tenant_ids(queryset) -> list[int]:
     """The distinct tenants of an unscoped queryset (a beat task fanning out over tenants). The model's
     default ordering is cleared first: ``DISTINCT`` would otherwise count its columns, one id per row."""
     return sorted(queryset.order_by().values_list("tenant_id", flat=True).distinct())
-
-
-def padded(values) -> list:
-    """The values padded (with repeats) to a power of two, so a query built from them takes one of
-    a few shapes and the driver's statement cache does not fill with one shape per call."""
-    values = list(values)
-    if not values:
-        return values
-    size = 1 << (len(values) - 1).bit_length()
-    return values + [values[0]] * (size - len(values))
-
-
-@ForeignKey.register_lookup  # ForeignKey keeps its own lookups, so it is registered twice
-@Field.register_lookup
-class AnyOf(Lookup):
-    """``field__any=[...]``: membership with one array parameter on PostgreSQL (``= ANY(%s)``), so a
-    batch of 2,000 values is not a statement of 2,000 placeholders; ``IN (...)`` elsewhere."""
-
-    lookup_name = "any"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return ("%s", [list(value)])
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
-
-    def as_sql(self, compiler, connection):
-        values = padded(self.rhs)
-        if not values:
-            return "1 = 0", []
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
 
 
 def bulk_set(objs, fields: list[str]) -> int:

@@ -73,7 +73,7 @@ def _media_in_a_temporary_folder(tmp_path_factory):
 def _fresh_cache():
     from django.core.cache import cache
 
-    from tenants.api.throttling import forget_local_counts
+    from core.throttling import forget_local_counts
     from tenants.auth_cache import forget_everything_local
     from tenants.backends import forget_role_permissions
 

@@ -17,12 +17,13 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from core.throttling import ScopedRateThrottle
+
 from ..authentication import TokenExpired, TokenInvalid
 from ..backends import sorted_role_permissions
 from ..resolution import TenantNotAllowed, active_memberships, choose
 from .base import StrictSerializer, TenantAPIView
 from .errors import error_body
-from .throttling import ScopedRateThrottle
 
 
 class LockedOut(exceptions.APIException):

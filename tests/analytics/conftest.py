@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from tenants.kpi import Filters, Period
+from analytics.kpi import Filters, Period
 from tests.clock import moment, monday_of_next_week
 from tests.factories import (
     AppointmentFactory,

@@ -13,12 +13,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from analytics import cache as analytics_cache
+from analytics.reports import report
 from appointments import services as appointment_services
 from calls.models import Call
-from config.analytics import cache as analytics_cache
-from config.analytics.reports import report
+from core import versioning
 from leads.models import PipelineSettings
-from tenants import versioning
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
 from tests.conftest import api_client, member

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from config.analytics import summary
+from analytics import summary
 from tenants.models import Membership
 from tenants.roles import Role
 from tests.conftest import member

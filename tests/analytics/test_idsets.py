@@ -1,14 +1,14 @@
-"""Sets of ids for the KPIs (tenants.idsets): stored and read back, and collected per group from the
+"""Sets of ids for the KPIs (core.idsets): stored and read back, and collected per group from the
 database (in one value per group on PostgreSQL, row by row elsewhere) with the same answer."""
 
 import pytest
 from django.db.models import Count, Q
 
 from calls.models import Call
+from core import idsets
+from core.idsets import IdSet
 from leads.funnel import reached, reached_at_least
 from leads.models import Lead
-from tenants import idsets
-from tenants.idsets import IdSet
 from tenants.scoping import tenant_scope
 from tests.factories import BranchFactory, CallFactory, LeadFactory
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from appointments import metrics as appointment_metrics
-from calls import metrics as call_metrics
-from campaigns import metrics as campaign_metrics
-from config.analytics import reports
-from leads import metrics as lead_metrics
-from tenants.kpi import Filters, Period, Ratio
+from analytics import reports
+from analytics.kpi import Filters, Period, Ratio
+from analytics.metrics import appointments as appointment_metrics
+from analytics.metrics import calls as call_metrics
+from analytics.metrics import campaigns as campaign_metrics
+from analytics.metrics import leads as lead_metrics
 from tenants.scoping import TenantScopeError, tenant_scope
 from tests.clock import dst_switches, local
 from tests.factories import LeadFactory

@@ -8,14 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from calls import metrics as call_metrics
+from analytics import reports
+from analytics.kpi import Filters, Period
+from analytics.metrics import calls as call_metrics
 from calls import rollups
 from calls.models import CallDayScope, CallDayState
-from config.analytics import reports
 from leads import funnel
 from leads import services as lead_services
 from leads.models import Lead, StageChange
-from tenants.kpi import Filters, Period
 from tenants.scoping import tenant_scope
 from tests.factories import BranchFactory, CallFactory, CampaignFactory, LeadFactory, VoiceAgentFactory
 

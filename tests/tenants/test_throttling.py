@@ -5,7 +5,7 @@ import time_machine
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from tenants.api import throttling
+from core import throttling
 from tests.clock import moment, monday_of_next_week
 from tests.conftest import api_client
 

@@ -17,12 +17,11 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
-from tenants import idsets
-from tenants.idsets import IdSet
-from tenants.kpi import Filters, Period, Ratio, day_bucket, period_bucket, spanning
-
-from . import rollups
-from .models import CONNECTED_OUTCOMES, CONVERSATION_OUTCOMES, Call, CallDayScope, CallDayTotal, Outcome, PeakScope
+from analytics.kpi import Filters, Period, Ratio, day_bucket, period_bucket, spanning
+from calls import rollups
+from calls.models import CONNECTED_OUTCOMES, CONVERSATION_OUTCOMES, Call, CallDayScope, CallDayTotal, Outcome, PeakScope
+from core import idsets
+from core.idsets import IdSet
 
 NO_OUTCOME = "in_progress"  # the outcome mix's name for calls dialled that have not ended yet
 ANSWERED = Q(outcome__in=CONNECTED_OUTCOMES)

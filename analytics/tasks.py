@@ -5,6 +5,6 @@ from celery import shared_task
 from . import summary
 
 
-@shared_task(name="config.analytics.tasks.send_daily_summaries")
+@shared_task(name="analytics.tasks.send_daily_summaries")
 def send_daily_summaries() -> int:
     return summary.send_due()

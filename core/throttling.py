@@ -14,7 +14,7 @@ import threading
 from django.core.cache import cache as default_cache
 from rest_framework import throttling
 
-from config.cache import incr_with_expiry
+from core.cache import incr_with_expiry
 
 BATCH = 10  # requests a process may count locally before telling the cache
 _local: dict[str, list[int]] = {}  # window key -> [unsent, last known total]

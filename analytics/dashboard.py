@@ -1,4 +1,4 @@
-"""The admin index: the KPI dashboard, composed from the analytics reports (config/analytics).
+"""The admin index: the KPI dashboard, composed from the analytics reports (analytics).
 
 ``dashboard_callback`` (Unfold's hook) fills the context of ``templates/admin/index.html``: filters,
 KPI cards with the change against the previous period, calls per day stacked by outcome (Chart.js,
@@ -17,8 +17,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.analytics import export, reports
-from config.analytics.filters import AnalyticsFilterForm
+from analytics import export, reports
+from analytics.filters import AnalyticsFilterForm
 from tenants.models import Membership
 from tenants.roles import Role, at_least
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import get_user_model
 
+from analytics.kpi import Filters, Period, last_days
 from campaigns.models import Campaign
 from tenants.api.filtering import BoundedDateField
-from tenants.kpi import Filters, Period, last_days
 from tenants.models import Branch, Membership
 from voice.models import VoiceAgent
 

@@ -9,11 +9,10 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from appointments import metrics as appointment_metrics
-from calls import metrics as call_metrics
-from tenants.kpi import Filters, Period, Ratio
-
-from .models import Campaign, Expense
+from analytics.kpi import Filters, Period, Ratio
+from analytics.metrics import appointments as appointment_metrics
+from analytics.metrics import calls as call_metrics
+from campaigns.models import Campaign, Expense
 
 
 def expenses(filters: Filters, periods: list[Period]) -> list[Decimal]:

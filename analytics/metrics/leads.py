@@ -8,7 +8,6 @@ stage history or its stage now (leads.funnel), so a lead parked as a no-show sti
 from datetime import timedelta
 from statistics import median
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -21,11 +20,11 @@ from django.db.models import (
     Q,
 )
 
-from tenants.kpi import Filters, Period, Ratio, period_bucket, spanning
-
-from .funnel import reached_at_least
-from .models import Lead
-from .pipeline import FUNNEL_STEPS
+from analytics.kpi import Filters, Period, Ratio, period_bucket, spanning
+from calls.models import Call
+from leads.funnel import reached_at_least
+from leads.models import Lead
+from leads.pipeline import FUNNEL_STEPS
 
 FAST_FIRST_CALL = timedelta(minutes=5)
 
@@ -48,7 +47,6 @@ def scoped(filters: Filters):
     if filters.campaign_id:
         leads = leads.filter(campaign_targets__campaign_id=filters.campaign_id)
     if filters.agent_id:
-        Call = apps.get_model("calls", "Call")
         leads = leads.filter(Exists(Call.objects.filter(lead=OuterRef("pk"), agent_id=filters.agent_id)))
     return leads
 

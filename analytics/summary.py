@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from analytics.kpi import Filters, Period
 from tenants.db import tenant_ids
-from tenants.kpi import Filters, Period
 from tenants.models import Membership, Tenant
 from tenants.roles import ROLE_ORDER, Role, rank
 from tenants.scoping import tenant_scope
@@ -47,7 +47,7 @@ def tenants_with_subscribers() -> list[int]:
 
 def summary_for(tenant: Tenant, day) -> dict:
     """What the email says about ``day`` (inside the tenant's scope)."""
-    from config.dashboard import show
+    from analytics.dashboard import show
 
     filters = Filters(Period(day, day, tenant.time_zone))
     overview = reports.report("overview", filters)

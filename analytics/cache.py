@@ -1,13 +1,13 @@
 """Reports cached per tenant and filter set for a short time, dropped as soon as a call of the tenant
-ends or one of its appointments changes (``tenants.versioning``: the version is part of the key)."""
+ends or one of its appointments changes (``core.versioning``: the version is part of the key)."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 
-from tenants import versioning
-from tenants.kpi import Filters
+from analytics.kpi import Filters
+from core import versioning
 from tenants.scoping import current_tenant_id
 
 

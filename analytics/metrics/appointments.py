@@ -9,11 +9,10 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from tenants import idsets
-from tenants.idsets import IdSet
-from tenants.kpi import Filters, Period, Ratio, period_bucket, spanning
-
-from .models import Appointment, Status
+from analytics.kpi import Filters, Period, Ratio, period_bucket, spanning
+from appointments.models import Appointment, Status
+from core import idsets
+from core.idsets import IdSet
 
 
 def scoped(filters: Filters):

@@ -11,14 +11,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from appointments import metrics as appointment_metrics
-from calls import metrics as call_metrics
+from analytics.kpi import Filters, Period, Ratio
+from analytics.metrics import appointments as appointment_metrics
+from analytics.metrics import calls as call_metrics
+from analytics.metrics import campaigns as campaign_metrics
+from analytics.metrics import leads as lead_metrics
 from calls.models import Outcome
-from campaigns import metrics as campaign_metrics
 from core.formats import currency, money, timestamp
-from leads import metrics as lead_metrics
 from leads.services import stage_labels
-from tenants.kpi import Filters, Period, Ratio
 
 from .cache import cached
 

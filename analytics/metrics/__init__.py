@@ -1,0 +1,1 @@
+"""The KPI queries, one module per room they read (docs/kpis.md)."""
