@@ -3,7 +3,7 @@
 Every call passes here, whether staff pressed "Call now" or the dialer claimed a
 campaign target. The answer is "allowed", or a reason code: hard rules skip the
 call; timing rules defer it to the exact next allowed moment. The rules and
-their sources are in ../shared/reference/compliance.md; their numbers come from
+their sources are in docs/compliance.md; their numbers come from
 the tenant's CallingPolicy (US defaults).
 
 ``check`` answers for one lead; ``check_many`` for a batch, reading what the

@@ -11,6 +11,8 @@ create-call POST included):
 A request that failed *after* it was sent (read timeout, connection dropped) is never retried: the
 provider may have placed the call, and a retry could ring the person twice. Such a call is left to
 its webhooks (or the stale-call sweeper).
+
+The provider facts this relies on: docs/providers.md#common-ground.
 """
 
 import requests
