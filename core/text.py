@@ -9,9 +9,10 @@ One policy for every upload, the stricter of the two the importers had before:
 4. else Windows-1252 (``cp1252``, what old Excel and Word exports use), unless the bytes hold one of
    the five values it leaves undefined, which no Windows-1252 text contains: refused.
 
-The CSV importer used to read such bytes as Latin-1 and to guess UTF-16 without a mark; both let
-binary files through as garbage text, so both are refused now with ``NotText`` and a message that
-says which byte and what to do.
+The CSV importer used to read such bytes as Latin-1 and to guess UTF-16 without a mark, and
+knowledge extraction accepted valid UTF-8 holding NUL bytes (which PostgreSQL text cannot store);
+all three let binary files through as garbage text, so all are refused now with ``NotText`` and a
+message that says which byte and what to do.
 """
 
 import codecs
