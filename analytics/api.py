@@ -64,7 +64,7 @@ def _schema(summary: str, response, example: dict, extra=()):
 
 
 class OverviewView(AnalyticsView):
-    """Every KPI of kpis.md for the period, with the previous period of the same length and the change."""
+    """Every KPI of docs/kpis.md for the period, with the previous period of the same length and the change."""
 
     report_name = "overview"
 

@@ -1,6 +1,6 @@
 """What every room's ``metrics.py`` shares: a period of days in the tenant's zone, the filters, a ratio.
 
-kpis.md: each KPI is computed for a tenant (optionally a branch, campaign, voice agent or staff
+docs/kpis.md#scope-and-periods: each KPI is computed for a tenant (optionally a branch, campaign, voice agent or staff
 member) over a date range in the tenant's time zone, and shown with its numerator and denominator.
 A zero denominator is "no data" (``Ratio.value`` is None), never an error and never a fake zero.
 """

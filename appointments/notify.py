@@ -5,6 +5,8 @@
 (kept in ``outbox``, for tests) or ``twilio`` (``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``,
 ``TWILIO_FROM_NUMBER``, else the tenant's callback number). A request that timed out after it
 was sent is not repeated: the text may have gone out, and a second one would be a duplicate.
+
+The provider facts this relies on: docs/providers.md#sms-backend.
 """
 
 import sys

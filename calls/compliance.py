@@ -3,7 +3,7 @@
 Every call passes here, whether staff pressed "Call now" or the dialer claimed a
 campaign target. The answer is "allowed", or a reason code: hard rules skip the
 call; timing rules defer it to the exact next allowed moment. The rules and
-their sources are in ../shared/reference/compliance.md; their numbers come from
+their sources are in docs/compliance.md; their numbers come from
 the tenant's CallingPolicy (US defaults).
 
 ``check`` answers for one lead; ``check_many`` for a batch, reading what the
@@ -11,7 +11,6 @@ rules need (do-not-call, erasures, consents, recent dials) in a fixed number of
 queries however big the batch: the dialer gates hundreds of targets a tick.
 """
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -22,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.formats import timestamp
+from core.memo import TtlMemo
 from leads import phones
 from leads.location import candidate_zones
 from leads.models import Consent, ConsentKind, DoNotCall, ErasureSuppression, Lead, suppression_hash
@@ -76,7 +76,7 @@ class Decision:
 ALLOWED = Decision(True)
 
 POLICY_MEMO_SECONDS = 30
-_policy_memo: dict[int, tuple[float, CallingPolicy]] = {}
+_policy_memo: TtlMemo[int, CallingPolicy] = TtlMemo(POLICY_MEMO_SECONDS)
 
 
 def policy_for_tenant() -> CallingPolicy:
@@ -84,15 +84,11 @@ def policy_for_tenant() -> CallingPolicy:
     call and webhook, and changes rarely (saving one forgets it at once in this process)."""
     from tenants.scoping import current_tenant_id
 
-    tenant_id, now = current_tenant_id(), time.monotonic()
-    memo = _policy_memo.get(tenant_id)
-    if memo is None or memo[0] < now:
-        memo = _policy_memo[tenant_id] = (now + POLICY_MEMO_SECONDS, CallingPolicy.objects.first() or CallingPolicy())
-    return memo[1]
+    return _policy_memo.get_or_set(current_tenant_id(), lambda: CallingPolicy.objects.first() or CallingPolicy())
 
 
 def forget_policy(tenant_id: int) -> None:
-    _policy_memo.pop(tenant_id, None)
+    _policy_memo.forget(tenant_id)
 
 
 def is_restricted(lead: Lead, policy: CallingPolicy) -> bool:

@@ -56,7 +56,7 @@ class Outcome(models.TextChoices):
     ESCALATED = "escalated", "Escalated to a person"
 
 
-# A person (or their voicemail) picked up: kpis.md "connect".
+# A person (or their voicemail) picked up: docs/kpis.md#connect-rate.
 CONNECTED_OUTCOMES = {
     Outcome.ANSWERED,
     Outcome.VOICEMAIL,
@@ -67,7 +67,7 @@ CONNECTED_OUTCOMES = {
     Outcome.WRONG_NUMBER,
     Outcome.ESCALATED,
 }
-# A live two-way conversation: kpis.md "contact".
+# A live two-way conversation: docs/kpis.md#contact-rate.
 CONVERSATION_OUTCOMES = CONNECTED_OUTCOMES - {Outcome.VOICEMAIL}
 
 
@@ -230,7 +230,7 @@ DEFAULT_ESCALATION_WORDS = ["lawyer", "attorney", "complaint", "manager", "cance
 
 
 class CallingPolicy(TenantOwnedModel):
-    """The numbers of compliance.md's rules, per tenant (defaults are the US rules)."""
+    """The numbers of the calling rules (docs/compliance.md#tenant-settings), per tenant (defaults are the US rules)."""
 
     window_start = models.TimeField(default=time(8, 0), help_text="Earliest local time to call.")
     window_end = models.TimeField(default=time(21, 0), help_text="Calls must start before this local time.")

@@ -47,7 +47,7 @@ class ZonePolicy(models.TextChoices):
     BRANCH = "branch", "The branch's time zone"
 
 
-# compliance.md "Dialer behaviour": up to 3 attempts, 4 h and 24 h apart; voicemail and busy their own.
+# docs/compliance.md#dialer-retries: up to 3 attempts, 4 h and 24 h apart; voicemail and busy their own.
 DEFAULT_RETRY_MINUTES = {
     "no_answer": [240, 1440],
     "busy": [30, 240],
@@ -61,7 +61,7 @@ def default_windows():
     return {day: [["09:00", "19:00"]] for day in WEEKDAY_KEYS[:5]} | {"sat": [["10:00", "16:00"]]}
 
 
-# compliance.md calling_hours: 08:00 ≤ local time < 21:00 (20:00 where a state says so, applied at dial time).
+# docs/compliance.md#calling-hours: 08:00 ≤ local time < 21:00 (20:00 where a state says so, applied at dial time).
 LEGAL_START, LEGAL_END = "08:00", "21:00"
 
 
@@ -242,7 +242,7 @@ class FollowUpRule(TenantOwnedModel):
 
 class Expense(TenantOwnedModel):
     """A cost the business records beside the providers' call costs (lead lists, ads, a BDC agency),
-    counted in the dashboard's cost per appointment (kpis.md) on its date."""
+    counted in the dashboard's cost per appointment (docs/kpis.md#cost-per-appointment) on its date."""
 
     date = models.DateField()
     amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])

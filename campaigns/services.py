@@ -32,7 +32,7 @@ from .models import (
 )
 
 MATERIALISE_BATCH = 2000
-BREAKER_WINDOW = 20  # compliance.md: pause when more than half of the last 20 calls failed at the provider
+BREAKER_WINDOW = 20  # docs/compliance.md#circuit-breaker: pause when over half of the last 20 failed at the provider
 RETRIED_OUTCOMES = {
     Outcome.NO_ANSWER: "no_answer",
     Outcome.BUSY: "busy",
@@ -270,7 +270,7 @@ def enrol_no_show(lead_id: int, now=None) -> int:
 
 
 def trip_breaker_if_failing(campaign: Campaign) -> bool:
-    """compliance.md: pause a campaign when more than half of its last 20 calls failed at the provider."""
+    """docs/compliance.md#circuit-breaker: pause a campaign when over half its last 20 calls failed at the provider."""
     recent = list(
         Call.objects.filter(campaign=campaign, status__in=[CallStatus.ENDED, CallStatus.FAILED])
         .order_by("-created_at", "-id")

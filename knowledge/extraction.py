@@ -6,8 +6,8 @@ import io
 import re
 from html.parser import HTMLParser
 
-# Bytes that Windows-1252 leaves undefined: a file holding them is not text in that encoding either.
-_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+from core.text import NotText
+from core.text import decode as decode_text
 
 
 class Unreadable(Exception):
@@ -16,22 +16,12 @@ class Unreadable(Exception):
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without a byte-order mark), UTF-16 with a mark, else Windows-1252 (old Word and
-    Excel exports) when the bytes allow it; binary files are refused."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise Unreadable("The file says it is UTF-16 but is not valid UTF-16.") from None
+    Excel exports) when the bytes allow it; binary files are refused (``core.text``, shared with the
+    lead importer)."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        position = exc.start
-    if b"\x00" in data or any(byte in _CP1252_UNDEFINED for byte in data):
-        raise Unreadable(
-            f"This is not a text file (byte {position} is not UTF-8 and it is not Windows-1252 text either). "
-            "Save it as UTF-8 text and upload it again."
-        )
-    return data.decode("cp1252")
+        return decode_text(data)
+    except NotText as exc:
+        raise Unreadable(f"{exc} Save it as UTF-8 text and upload it again.") from None
 
 
 class _HtmlText(HTMLParser):

@@ -1,14 +1,16 @@
 """Reading a CSV file that people exported from somewhere: encoding, delimiter, rows, streamed.
 
-UTF-8 (with or without BOM), UTF-16 (BOM) and Windows-1252 are recognised;
+UTF-8 (with or without BOM), UTF-16 (BOM) and Windows-1252 are recognised
+(``core.text.detect_encoding``, the policy every upload shares);
 comma, semicolon, tab and pipe are sniffed; quoted fields may hold newlines.
 The file is read in chunks: a 50 MB file never sits in memory whole.
 """
 
-import codecs
 import csv
 import io
 from collections.abc import Iterator
+
+from core.text import NotText, detect_encoding
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
@@ -20,21 +22,13 @@ class CsvFileError(ValueError):
 
 
 def _detect_encoding(head: bytes) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    sample = head[:4096]
-    if sample and sample.count(b"\x00") > len(sample) // 4:
-        # UTF-16 without a BOM: every other byte of ASCII text is zero.
-        return "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
-    if b"\x00" in head:
-        raise CsvFileError("This does not look like a CSV file: it contains binary data.")
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1252"
+        return detect_encoding(head, complete=len(head) < SAMPLE_BYTES)
+    except NotText as exc:
+        raise CsvFileError(
+            f"This does not look like a CSV file: it contains binary data (byte {exc.position} is not "
+            "UTF-8 or Windows-1252 text). Save it as CSV (UTF-8) and import it again."
+        ) from None
 
 
 def _detect_delimiter(text: str) -> str:
@@ -67,8 +61,6 @@ class CsvSource:
             sample = head.decode(self.encoding, errors="ignore" if len(head) == SAMPLE_BYTES else "strict")
         except UnicodeDecodeError as exc:
             raise CsvFileError(f"The file could not be read as {self.encoding}: {exc.reason}.") from None
-        if self.encoding == "cp1252" and any(ch in sample for ch in "\x81\x8d\x8f\x90\x9d"):
-            self.encoding = "latin-1"
         self.delimiter = _detect_delimiter(sample.lstrip("\ufeff"))
         self._raw.seek(0)
         self._text = io.TextIOWrapper(self._raw, encoding=self.encoding, newline="")

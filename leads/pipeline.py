@@ -2,7 +2,7 @@
 
 Both verticals share the stage keys (so the funnel and the dialer work the same
 way) and name them in their own words; a tenant may rename them
-(``PipelineSettings.stage_labels``). From kpis.md:
+(``PipelineSettings.stage_labels``). From docs/kpis.md#pipelines:
 
 - gym: new → contacted → tour/trial booked → attended → joined (won)
 - dealership: new → contacted → appointment set → shown → sold / serviced (won)

@@ -15,5 +15,5 @@ class Purpose(models.TextChoices):
 
 
 # Marketing and sales calls need prior express *written* consent; informational calls need prior
-# express consent (docs/compliance.md).
+# express consent (docs/compliance.md#consent).
 MARKETING_PURPOSES = {Purpose.LEAD_FOLLOWUP, Purpose.TRIAL_BOOKING, Purpose.WIN_BACK}

@@ -8,17 +8,17 @@ copy within ``LOCAL_TTL_SECONDS``. Changes must therefore go through ``save()``
 (the services and the admin do), not bulk ``update()``.
 """
 
-import time
-
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models.base import ModelState
+
+from core.memo import TtlMemo
 
 TTL_SECONDS = 300
 LOCAL_TTL_SECONDS = 5
 LOCAL_MAX_ENTRIES = 10_000
 _MISSING = "missing"
-_local: dict = {}  # user id -> (expires at, user or _MISSING)
+_local: TtlMemo = TtlMemo(LOCAL_TTL_SECONDS, max_size=LOCAL_MAX_ENTRIES)  # user id -> user or _MISSING
 
 
 def _key(user_id) -> str:
@@ -40,24 +40,22 @@ def _load(user_id):
     return user if user is not None else _MISSING
 
 
+def _shared(user_id: str):
+    """The entry in the shared cache, loaded from the database on a miss."""
+    user = cache.get(_key(user_id))
+    if user is None:
+        user = _load(user_id)
+        cache.set(_key(user_id), user, TTL_SECONDS)
+    return user
+
+
 def get_user(user_id):
     """The user with this id, with its active memberships loaded; None if there is no such user.
 
     Each call returns its own copy: request code memoises things on the user object.
     """
     user_id = str(user_id)  # tokens carry it as a string, signals as an int
-    now = time.monotonic()
-    entry = _local.get(user_id)
-    if entry is not None and entry[0] > now:
-        user = entry[1]
-    else:
-        user = cache.get(_key(user_id))
-        if user is None:
-            user = _load(user_id)
-            cache.set(_key(user_id), user, TTL_SECONDS)
-        if len(_local) >= LOCAL_MAX_ENTRIES:
-            _local.clear()
-        _local[user_id] = (now + LOCAL_TTL_SECONDS, user)
+    user = _local.get_or_set(user_id, lambda: _shared(user_id))
     if user == _MISSING:
         return None
     # A plain copy of the fields (copy.copy goes through pickling's protocol: slower than the rest of /auth/me).
@@ -77,7 +75,7 @@ def get_memberships(user_id) -> list:
 def forget_users(user_ids) -> None:
     user_ids = {str(user_id) for user_id in user_ids}
     for user_id in user_ids:
-        _local.pop(user_id, None)
+        _local.forget(user_id)
     if user_ids:
         cache.delete_many([_key(user_id) for user_id in user_ids])
 

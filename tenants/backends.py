@@ -6,26 +6,25 @@ after the user's role in the tenant currently in scope. The admin's
 ``has_perm`` checks and the API's ``DjangoModelPermissions`` both land here.
 """
 
-import time
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
+from core.memo import TtlMemo
+
 from .scoping import get_current_tenant_id
 
 ROLE_PERMISSIONS_CACHE_SECONDS = 300
 PROCESS_MEMO_SECONDS = 30
-_process_memo: dict[str, tuple[float, frozenset[str]]] = {}
+_process_memo: TtlMemo[str, frozenset[str]] = TtlMemo(PROCESS_MEMO_SECONDS, max_size=64)
 
 
 def role_permissions(role: str) -> frozenset[str]:
     """The permissions of a role's group: memoised in the process briefly, cached for longer."""
-    now = time.monotonic()
     memo = _process_memo.get(role)
-    if memo is not None and memo[0] > now:
-        return memo[1]
+    if memo is not None:
+        return memo
     key = f"role-perms:{role}"
     perms = cache.get(key)
     if perms is None:
@@ -36,7 +35,7 @@ def role_permissions(role: str) -> frozenset[str]:
             )
         )
         cache.set(key, perms, ROLE_PERMISSIONS_CACHE_SECONDS)
-    _process_memo[role] = (now + PROCESS_MEMO_SECONDS, perms)
+    _process_memo.set(role, perms)
     return perms
 
 

@@ -12,7 +12,7 @@ import pytest
 class ProviderServer:
     def __init__(self):
         self.requests: list[dict] = []
-        self.responses: list[tuple[int, dict, float]] = []  # (status, body, delay seconds)
+        self.responses: list[tuple[int, dict, float, dict]] = []  # (status, body, delay seconds, headers)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,7 +28,7 @@ class ProviderServer:
                         "json": json.loads(raw) if raw and "json" in (self.headers.get("Content-Type") or "") else None,
                     }
                 )
-                status, body, delay = server.responses.pop(0) if server.responses else (200, {}, 0)
+                status, body, delay, headers = server.responses.pop(0) if server.responses else (200, {}, 0, {})
                 if delay:
                     time.sleep(delay)
                 payload = json.dumps(body).encode()
@@ -36,6 +36,8 @@ class ProviderServer:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
@@ -50,8 +52,8 @@ class ProviderServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
-    def answer(self, status=200, body=None, delay=0.0):
-        self.responses.append((status, body or {}, delay))
+    def answer(self, status=200, body=None, delay=0.0, headers=None):
+        self.responses.append((status, body or {}, delay, headers or {}))
 
     def close(self):
         self.httpd.shutdown()

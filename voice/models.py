@@ -135,7 +135,7 @@ _AUTOMATED = re.compile(r"\b(automated|virtual assistant|ai assistant|artificial
 
 
 def validate_opening_line(value: str) -> None:
-    """compliance.md: the first sentence names the business and says it is an automated assistant."""
+    """docs/compliance.md#identification: the first sentence names the business and says it is automated."""
     problems = []
     if BUSINESS_NAME_PLACEHOLDER not in value:
         problems.append(f"The opening line must name the business: include {BUSINESS_NAME_PLACEHOLDER}.")

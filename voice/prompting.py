@@ -25,7 +25,7 @@ Provider = Callable[[Lead, Script], dict[str, str]]
 _providers: list[Provider] = []
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
-# compliance.md: where every party must consent to recording (or the state is unknown), say so first.
+# docs/compliance.md#recording-notice: where all parties must consent to recording (or the state is unknown), say so.
 ALL_PARTY_CONSENT = {"CA", "DE", "FL", "IL", "MD", "MA", "MT", "NV", "NH", "PA", "WA", "CT", "MI", "OR"}
 RECORDING_NOTICE = "This call is recorded for quality."
 

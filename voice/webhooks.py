@@ -8,13 +8,13 @@ and changes nothing. The simulator delivers its events through ``receive`` too.
 
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.memo import TtlMemo
 from tenants.scoping import tenant_scope
 
 from .clients import CLIENTS, InvalidSignature, for_account
@@ -24,20 +24,18 @@ logger = logging.getLogger(__name__)
 
 
 ACCOUNT_MEMO_SECONDS = 30
-_accounts: dict[tuple[str, str], tuple[float, ProviderAccount | None]] = {}
+_accounts: TtlMemo[tuple[str, str], ProviderAccount | None] = TtlMemo(ACCOUNT_MEMO_SECONDS)
 
 
 def _account(provider: str, account_uuid) -> ProviderAccount | None:
     """The account a webhook URL names, remembered briefly in this process (every event reads it).
     The account names the tenant: this is how a webhook finds its scope, so the lookup crosses tenants."""
-    key, now = (provider, str(account_uuid)), time.monotonic()
-    memo = _accounts.get(key)
-    if memo is None or memo[0] < now:
+
+    def load() -> ProviderAccount | None:
         account = ProviderAccount.objects.unscoped().filter(webhook_uuid=account_uuid, provider=provider).first()
-        if account is not None and not account.is_active:
-            account = None
-        memo = _accounts[key] = (now + ACCOUNT_MEMO_SECONDS, account)
-    return memo[1]
+        return account if account is not None and account.is_active else None
+
+    return _accounts.get_or_set((provider, str(account_uuid)), load)
 
 
 def forget_accounts() -> None:

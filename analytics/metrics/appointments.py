@@ -1,4 +1,4 @@
-"""Appointment KPIs (kpis.md): appointments booked, the show rate, today's appointments.
+"""Appointment KPIs (docs/kpis.md#show-rate): appointments booked, the show rate, today's appointments.
 
 Bookings count by the day they were made (``created_at``), whatever happened to them later; the
 show rate counts by the appointment's own day: attended ÷ (attended + no-shows).

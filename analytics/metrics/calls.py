@@ -1,9 +1,9 @@
-"""Call KPIs (kpis.md): connect and contact rates, handle time, calls per hour, peak concurrency,
+"""Call KPIs (docs/kpis.md): connect and contact rates, handle time, calls per hour, peak concurrency,
 opt-outs, the outcome mix, calls over time and the calls that need a person.
 
 A call belongs to the day it was dialled (``dialed_at``, in the tenant's zone): calls the
 compliance gate stopped before dialling are not "calls dialled". "Answered" means a person or their
-voicemail picked up (the connect of kpis.md); a "conversation" is a live two-way one.
+voicemail picked up (docs/kpis.md#connect-rate); a "conversation" is a live two-way one.
 
 The figures are read from the day rollups (calls.rollups), made current first; filtered by a staff
 member (the lead's owner, which the rollups do not keep), they are read from the calls themselves.

@@ -1,4 +1,4 @@
-"""Campaign KPIs (kpis.md): recorded costs, and the leaderboard of campaigns over a period.
+"""Campaign KPIs (docs/kpis.md#campaign-leaderboard): recorded costs, and the leaderboard of campaigns over a period.
 
 Each campaign row: calls dialled, connect and contact rates, appointments its calls booked, calls
 per hour it was running (hours in which it dialled) and cost per appointment (provider cost plus

@@ -1,4 +1,4 @@
-"""Lead KPIs (kpis.md): speed to lead, the funnel and conversion.
+"""Lead KPIs (docs/kpis.md#speed-to-lead, docs/kpis.md#conversion): speed to lead, the funnel and conversion.
 
 Both are about the leads *created* in the period (a cohort): how fast the first call went out to
 them, and how far each got along the pipeline. How far a lead got is the furthest step of its

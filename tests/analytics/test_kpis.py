@@ -1,4 +1,4 @@
-"""Each KPI of kpis.md on the hand-built month (tests/analytics/conftest.py), answers worked out by hand."""
+"""Each KPI of docs/kpis.md on the hand-built month (tests/analytics/conftest.py), answers worked out by hand."""
 
 from datetime import UTC, timedelta
 from decimal import Decimal

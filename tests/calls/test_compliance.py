@@ -1,4 +1,4 @@
-"""The compliance gate, rule by rule (compliance.md), including daylight-saving changes and special states."""
+"""The compliance gate, rule by rule (docs/compliance.md), including daylight-saving changes and special states."""
 
 from datetime import UTC, datetime, timedelta
 

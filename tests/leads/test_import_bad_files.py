@@ -142,3 +142,14 @@ def test_a_big_file_streams_with_bounded_memory(gym, tmp_path):
     assert report.created + report.duplicates + report.errors == report.rows
     assert report.errors == 0, report.first_errors[:3]
     assert growth < size / 3, f"peak memory grew by {growth / 2**20:.0f} MB for a {size / 2**20:.0f} MB file"
+
+
+def test_bytes_windows_1252_leaves_undefined_are_refused_not_read_as_latin_1(gym):
+    report = run(gym, "Phone,Name\n3055550123,Renée\n".encode("cp1252") + b"3055550124,\x81\n")
+    assert "binary data (byte 25 is not UTF-8" in report.failure  # where UTF-8 reading stopped
+    assert leads(gym) == []
+
+
+def test_utf16_without_a_mark_is_not_guessed(gym):
+    report = run(gym, "Phone,Name\n3055550123,Zoë\n".encode("utf-16-le"))
+    assert "binary data" in report.failure

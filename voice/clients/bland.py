@@ -1,6 +1,9 @@
 """Bland AI: ``POST /v1/calls``, and one post-call webhook signed ``X-Webhook-Signature = hex(HMAC-SHA256(secret,
 raw body))``. No timestamp in the scheme, so no replay window: idempotency (one CallEvent per call and type)
-carries the weight."""
+carries the weight.
+
+The provider facts this relies on: docs/providers.md#bland.
+"""
 
 from .base import (
     CallRequest,

@@ -3,6 +3,8 @@
 
 There is no free metadata field: our call id travels in the dynamic variables, which come back.
 Like the official SDK's ``construct_event``, signatures older than 30 minutes are refused.
+
+The provider facts this relies on: docs/providers.md#elevenlabs.
 """
 
 from .base import (

@@ -2,6 +2,8 @@
 
 Signature: ``d = HMAC-SHA256(key=API key, message=raw_body + str(timestamp))``; timestamps more than five
 minutes from now are refused (the same rule as the official SDK's ``verify``).
+
+The provider facts this relies on: docs/providers.md#retell.
 """
 
 import json

@@ -2,6 +2,8 @@
 ``"<x-timestamp>.<raw body>"``, SHA-256 hex) or, in simpler setups, a static ``X-Vapi-Secret``
 (set ``provider_ids.signature = "secret"`` on the account). The SDK has no verifier: this follows the
 documented formula and is tested against it.
+
+The provider facts this relies on: docs/providers.md#vapi.
 """
 
 from .base import CallRequest, EventKind, InvalidSignature, NormalizedEvent, StartedCall, Turn, VoiceClient
