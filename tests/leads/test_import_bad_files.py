@@ -153,3 +153,18 @@ def test_bytes_windows_1252_leaves_undefined_are_refused_not_read_as_latin_1(gym
 def test_utf16_without_a_mark_is_not_guessed(gym):
     report = run(gym, "Phone,Name\n3055550123,Zoë\n".encode("utf-16-le"))
     assert "binary data" in report.failure
+
+
+@pytest.mark.parametrize("where", ["header", "cell", "deep"])
+def test_a_nul_byte_anywhere_is_refused_with_its_position(gym, where):
+    """PostgreSQL cannot store NUL in text: a file holding one is refused (the fuzzer's uploads once reached
+    the database with it and failed the import task)."""
+    rows = b"first_name,phone\n" + b"".join(b"Ana%d,+1305555%04d\n" % (i, i) for i in range(400))
+    data = {
+        "header": rows.replace(b"phone", b"pho\x00ne", 1),
+        "cell": rows.replace(b"Ana1,", b"A\x00na1,", 1),
+        "deep": rows + b"Bo\x00b,+13055559999\n",
+    }[where]
+    position = data.index(b"\x00")
+    report = run(gym, data)
+    assert "binary data" in report.failure and f"byte {position} " in report.failure
