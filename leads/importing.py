@@ -146,7 +146,7 @@ class Importer:
         self.source_import = source_import
         self.tenant = Tenant.objects.get(pk=current_tenant_id())
         self.branch = Branch.objects.get(pk=options.branch_id) if options.branch_id else None
-        self.region = (self.branch.country if self.branch else self.tenant.country) or "US"
+        self.region = phones.default_region(self.branch, self.tenant)
         self.tz = ZoneInfo(self.branch.time_zone if self.branch else self.tenant.time_zone)
         self.vehicles = options.vehicles if options.vehicles is not None else self.tenant.vertical == "dealership"
         self.report = ImportReport()
