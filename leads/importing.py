@@ -67,6 +67,7 @@ from .models import (
 from .pipeline import Stage
 from .schemas import CUSTOM_FIELDS
 from .services import clean_name, is_email, tags_named
+from .signals import import_finished
 
 BATCH_SIZE = 2000
 KEPT_ERRORS = 200
@@ -734,15 +735,6 @@ def new_error_report():
 # --- runs recorded as LeadImport ----------------------------------------------------------
 
 
-_finished_hooks: list = []
-
-
-def register_finished_hook(hook) -> None:
-    """``hook(lead_import)`` runs after an import finished (the campaigns room adds a campaign's upload)."""
-    if hook not in _finished_hooks:
-        _finished_hooks.append(hook)
-
-
 def options_of(lead_import) -> ImportOptions:
     known = set(ImportOptions.__dataclass_fields__) - {"on_duplicate", "dry_run"}
     stored = {k: v for k, v in lead_import.options.items() if k in known}
@@ -813,8 +805,8 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
         lead_import.error_report.save(name, ContentFile(errors.buffer.read()), save=False)
     lead_import.save()
     if not lead_import.dry_run:
-        for hook in _finished_hooks:
-            hook(lead_import)
+        # The campaigns room adds a campaign's upload to it (leads.signals).
+        import_finished.send(sender=LeadImport, lead_import=lead_import)
     audit.record(
         "leads.imported" if not lead_import.dry_run else "leads.import_checked",
         lead_import,
