@@ -1,5 +1,6 @@
 """What the appointments room adds to the leads room: timeline entries, engagement for scoring,
-appointments in a data export, and scrubbing them on erasure."""
+appointments in a data export, and scrubbing them on erasure (appointments.receivers answers leads.signals
+with these)."""
 
 from django.db.models import Count, Q
 from django.urls import reverse

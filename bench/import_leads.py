@@ -35,7 +35,7 @@ def main():
     setup_django()
     from django.db import connection
 
-    from leads.importing import _COPY_COLUMNS, ImportOptions, import_csv
+    from leads.importing import COPY_COLUMNS, ImportOptions, import_csv
     from tenants.models import Tenant
     from tenants.scoping import tenant_scope
 
@@ -54,7 +54,7 @@ def main():
     peak_growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
 
     # The baseline: the rows the import produced, already clean, COPY'd into the same table for another tenant.
-    columns = [c for c in _COPY_COLUMNS if c not in ("id", "tenant_id")]
+    columns = [c for c in COPY_COLUMNS if c not in ("id", "tenant_id")]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM leads_lead WHERE tenant_id = %s", [importing_tenant.pk])
         clean = cursor.fetchall()

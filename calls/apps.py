@@ -8,9 +8,7 @@ class CallsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from leads import privacy, scoring, timeline
-
-        from . import compliance, lead_hooks, signals
+        from . import compliance, receivers, signals  # noqa: F401  (receivers connects them)
         from .models import CallingPolicy
 
         def forget(sender, instance, **kwargs):
@@ -19,8 +17,3 @@ class CallsConfig(AppConfig):
         post_save.connect(forget, sender=CallingPolicy, dispatch_uid="calls-forget-policy")
         signals.connect()
         post_delete.connect(forget, sender=CallingPolicy, dispatch_uid="calls-forget-policy-delete")
-
-        timeline.register_timeline(lead_hooks.timeline_entries)
-        scoring.register_engagement(lead_hooks.engagement)
-        privacy.register_export("calls", lead_hooks.export_calls)
-        privacy.register_erasure(lead_hooks.erase_calls)

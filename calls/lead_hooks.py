@@ -1,5 +1,5 @@
 """What the calls room adds to the leads room: timeline entries, engagement for scoring,
-the calls in a data export, and scrubbing calls on erasure."""
+the calls in a data export, and scrubbing calls on erasure (calls.receivers answers leads.signals with these)."""
 
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse

@@ -175,20 +175,19 @@ class LeadForm(forms.ModelForm):
         ]
 
     def clean(self):
+        """What leads.services would refuse shows on the form, before anything is saved."""
         cleaned = super().clean()
-        data = {k: cleaned[k] for k in ("phone", "email", "first_name", "last_name") if k in cleaned}
+        data = {k: v for k, v in cleaned.items() if k in services.LEAD_FIELDS}
         try:
-            services.normalize_fields(data, cleaned.get("branch"))
+            cleaned.update(services.clean_lead_data(data, self.instance if self.instance.pk else None))
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                self.add_error(field, errors)
-            return cleaned
-        cleaned.update(data)
-        if cleaned.get("phone"):
-            taken = Lead.objects.filter(phone=cleaned["phone"]).exclude(pk=self.instance.pk).first()
-            if taken is not None:
-                self.add_error("phone", f"Lead #{taken.pk} ({taken}) already has this phone.")
+            problems = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, errors in problems.items():
+                self.add_error(field if field in self.fields else None, errors)
         return cleaned
+
+    def lead_data(self) -> dict:
+        return {field: value for field, value in self.cleaned_data.items() if field in services.LEAD_FIELDS}
 
 
 @admin.register(Lead)
@@ -310,22 +309,13 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            data = {field: form.cleaned_data.get(field) for field in services.LEAD_FIELDS if field in form.cleaned_data}
-            created = services.create_lead(data, actor=request.user)
-            obj.pk, obj.tenant_id = created.pk, created.tenant_id
-            obj._state.adding = False
-            return
-        if "stage" in form.changed_data:
-            new_stage = obj.stage
-            obj.stage = form.initial["stage"]
-            try:
-                services.change_stage(obj, new_stage, actor=request.user, lost_reason=obj.lost_reason, save=False)
-            except ValidationError as exc:
-                messages.error(request, "; ".join(exc.messages))
-                obj.stage = form.initial["stage"]
-        services.scoring.apply_scores([obj])
-        obj.save()
+        # Through the services, as the API does: the same normalisation, stage rules, duplicates and history.
+        if change:
+            lead = services.update_lead(Lead.objects.get(pk=obj.pk), form.lead_data(), actor=request.user)
+        else:
+            lead = services.create_lead(form.lead_data(), actor=request.user)
+        obj.__dict__.update({f.attname: getattr(lead, f.attname) for f in Lead._meta.concrete_fields})
+        obj._state.adding = False
 
     # --- bulk actions ---
 

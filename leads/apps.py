@@ -6,7 +6,4 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self):
-        from . import funnel, signals
-
-        funnel.connect()
-        signals.connect()
+        from . import receivers  # noqa: F401  (connects the receivers)

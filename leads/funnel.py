@@ -2,14 +2,13 @@
 funnel reads one row per lead instead of its whole stage history.
 
 ``funnel_step`` is the furthest step of the stages the lead has *left*; its current stage is added at
-read time (``reached``). Every way a stage is left keeps it: a recorded StageChange (the signal
-below) and the bulk move (``leads.services.change_stage_bulk``). ``backfill`` sets it from the
+read time (``reached``). Every way a stage is left keeps it: a recorded StageChange (``record_step``,
+from leads.receivers) and the bulk move (``leads.services.change_stage_bulk``). ``backfill`` sets it from the
 history, for rows written around both (the demo, the migration that added it).
 """
 
 from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
-from django.db.models.signals import post_save
 
 from .pipeline import STEP_OF_STAGE, funnel_step
 
@@ -39,10 +38,11 @@ def reached_at_least(step: int) -> Q:
     return Q(funnel_step__gte=step) | Q(stage__in=[stage for stage, n in STEP_OF_STAGE.items() if n >= step])
 
 
-def _stage_changed(sender, instance, created, **kwargs):
-    step = funnel_step(instance.from_stage, instance.to_stage)
-    if created and step:
-        type(instance.lead).all_tenants.filter(pk=instance.lead_id, funnel_step__lt=step).update(funnel_step=step)
+def record_step(change) -> None:
+    """A stage change was recorded: the lead got at least as far as the stages it names."""
+    step = funnel_step(change.from_stage, change.to_stage)
+    if step:
+        type(change.lead).all_tenants.filter(pk=change.lead_id, funnel_step__lt=step).update(funnel_step=step)
 
 
 def backfill(lead_model, stage_change_model, leads=None) -> int:
@@ -56,9 +56,3 @@ def backfill(lead_model, stage_change_model, leads=None) -> int:
     )
     leads = lead_model.all_tenants.all() if leads is None else leads
     return leads.update(funnel_step=Coalesce(Subquery(history, output_field=IntegerField()), 0))
-
-
-def connect() -> None:
-    from .models import StageChange
-
-    post_save.connect(_stage_changed, sender=StageChange, dispatch_uid="leads-funnel-step")

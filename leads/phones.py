@@ -1,4 +1,6 @@
-"""Phone numbers: any human format in, E.164 out; and what a number says about where its owner is.
+"""Phone numbers: any human format in, E.164 out; which country a lead's number is read in when it
+has no country code (``default_region``, the one rule for every door); and what a number says about
+where its owner is.
 
 ``normalize`` is on the import's hot path (100,000 rows), so North American
 numbers take a fast path: the digits are checked once per ``+1 NPA NXX``
@@ -109,6 +111,20 @@ def normalize(raw: str, region: str = "US") -> str:
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhone(f"“{text}” is not a valid phone number.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def default_region(branch=None, tenant=None) -> str:
+    """The country a lead's phone is read in when typed without a country code: the lead's branch's,
+    if it has one, else the tenant's (``tenant``, else the one in scope). The API, the admin, the
+    services and the importer all ask this (docs/architecture.md, Leads)."""
+    if branch is not None and branch.country:
+        return branch.country.upper()
+    if tenant is None:
+        from tenants.models import Tenant
+        from tenants.scoping import current_tenant_id
+
+        tenant = Tenant.objects.filter(pk=current_tenant_id()).only("country").first()
+    return (tenant.country if tenant is not None else "").upper() or "US"
 
 
 def try_normalize(raw: str, region: str = "US") -> str | None:

@@ -1,13 +1,12 @@
 """Data subject requests: everything held about a person, and erasure.
 
 Other rooms hold personal data about a lead too (calls with transcripts,
-appointments). They take part through two registries, so leads never imports
-them: ``register_export(name, fn)`` adds a section to the export, and
-``register_erasure(fn)`` removes a lead's personal data from that room before
+appointments). They take part through two signals (leads.signals), so leads
+never imports them: ``lead_exporting`` receivers add sections to the export, and
+``lead_erasing`` receivers remove a lead's personal data from their room before
 the lead itself is deleted.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -20,18 +19,7 @@ from tenants.models import AuditLog
 from tenants.scoping import current_tenant_id
 
 from .models import Consent, DoNotCall, ErasureSuppression, Lead, StageChange, suppression_hash
-
-_exporters: dict[str, Callable[[Lead], list[dict]]] = {}
-_erasers: list[Callable[[Lead], None]] = []
-
-
-def register_export(section: str, exporter: Callable[[Lead], list[dict]]) -> None:
-    _exporters[section] = exporter
-
-
-def register_erasure(eraser: Callable[[Lead], None]) -> None:
-    if eraser not in _erasers:
-        _erasers.append(eraser)
+from .signals import lead_erasing, lead_exporting
 
 
 def _plain_value(value):
@@ -73,8 +61,8 @@ def export_person(lead: Lead) -> dict:
         ],
         "notes": [_plain({"body": n.body, "at": n.created_at}) for n in lead.lead_notes.all()],
     }
-    for section, exporter in _exporters.items():
-        document[section] = exporter(lead)
+    for _receiver, sections in lead_exporting.send(sender=Lead, lead=lead):
+        document.update(sections)
     audit.record("lead.exported", lead)
     return document
 
@@ -94,8 +82,7 @@ def erase_person(lead: Lead, *, actor=None) -> None:
     (so they are never called again) and an audit entry."""
     phone_hash = suppression_hash(current_tenant_id(), lead.phone)
     ErasureSuppression.objects.get_or_create(phone_hash=phone_hash)
-    for eraser in _erasers:
-        eraser(lead)
+    lead_erasing.send(sender=Lead, lead=lead)
     lead_id = lead.pk
     # Earlier audit entries about the person keep what happened, not who it was.
     related = {

@@ -13,14 +13,16 @@ Rules (``DEFAULT_RULES``; a tenant overrides any part in ``PipelineSettings.scor
 - ``stage``: points per stage (negative for parked stages);
 - ``interest``: ``{"keywords": {word: points}, "any": points}``: what the lead asked about;
 - ``engagement``: points per answered call (up to ``answered_calls_max``), per
-  appointment booked and attended. Other rooms report engagement through
-  ``register_engagement`` (calls and appointments do), so leads never imports them.
+  appointment booked and attended. Other rooms report engagement by answering the
+  ``engagement_requested`` signal (calls and appointments do), so leads never imports them.
 """
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.utils import timezone
+
+from .signals import engagement_requested
 
 DEFAULT_RULES: dict = {
     "base": 10,
@@ -67,15 +69,6 @@ DEFAULT_RULES: dict = {
     },
 }
 
-# Each provider takes a list of lead ids and answers {lead_id: {"answered_calls": n, ...}}.
-EngagementProvider = Callable[[list[int]], dict[int, dict[str, int]]]
-_engagement_providers: list[EngagementProvider] = []
-
-
-def register_engagement(provider: EngagementProvider) -> None:
-    if provider not in _engagement_providers:
-        _engagement_providers.append(provider)
-
 
 def _merge(base: dict, overrides: dict) -> dict:
     merged = copy.deepcopy(base)
@@ -96,9 +89,12 @@ def tenant_rules() -> dict:
 
 
 def engagement_for(lead_ids: list[int]) -> dict[int, dict[str, int]]:
+    """What the other rooms report about these leads (``engagement_requested``), added up per lead."""
+    from .models import Lead
+
     combined: dict[int, dict[str, int]] = {}
-    for provider in _engagement_providers:
-        for lead_id, counts in provider(lead_ids).items():
+    for _receiver, answer in engagement_requested.send(sender=Lead, lead_ids=lead_ids):
+        for lead_id, counts in answer.items():
             bucket = combined.setdefault(lead_id, {})
             for name, value in counts.items():
                 bucket[name] = bucket.get(name, 0) + value
@@ -178,7 +174,7 @@ def apply_scores(leads: Iterable, rules: dict | None = None) -> list:
     leads = list(leads)
     rules = rules if rules is not None else tenant_rules()
     ids = [lead.pk for lead in leads if lead.pk]
-    engagement = engagement_for(ids) if ids and _engagement_providers else {}
+    engagement = engagement_for(ids) if ids else {}
     now = timezone.now()
     memo: dict[tuple, tuple[int, list[dict]]] = {}
     for lead in leads:

@@ -70,19 +70,12 @@ def clean_email(value: str) -> str:
     return email
 
 
-def default_region(branch: Branch | None) -> str:
-    if branch is not None and branch.country:
-        return branch.country
-    tenant = Tenant.objects.filter(pk=current_tenant_id()).only("country").first()
-    return tenant.country if tenant else "US"
-
-
 def normalize_fields(data: dict, branch: Branch | None) -> dict:
     """Clean the person fields of ``data`` in place; raises ValidationError with a field map."""
     errors = {}
     if "phone" in data:
         try:
-            data["phone"] = phones.normalize(data["phone"], default_region(branch))
+            data["phone"] = phones.normalize(data["phone"], phones.default_region(branch))
         except phones.InvalidPhone as exc:
             errors["phone"] = [str(exc)]
     if "email" in data:
@@ -161,23 +154,39 @@ def is_erased(phone: str) -> bool:
     return ErasureSuppression.objects.filter(phone_hash=suppression_hash(current_tenant_id(), phone)).exists()
 
 
+def clean_lead_data(data: dict, lead: Lead | None = None, *, check_email_duplicates: bool = True) -> dict:
+    """The lead fields of ``data``, cleaned, if ``create_lead`` (``lead`` None) or ``update_lead`` would
+    take them; else ValidationError with a field map (``DuplicateLead`` for a number or email taken).
+    Writes nothing, so a form can show every problem before anything is saved."""
+    data = {k: v for k, v in data.items() if k in LEAD_FIELDS}
+    normalize_fields(data, data.get("branch", lead.branch if lead is not None else None))
+    if lead is None:
+        if is_erased(data.get("phone", "")):
+            raise ValidationError({"phone": ["This person asked to be erased; they cannot be added again."]})
+        if data.get("stage", Stage.NEW) == Stage.LOST and not data.get("lost_reason"):
+            raise ValidationError({"lost_reason": ["Say why the lead was lost."]})
+        existing = Lead.objects.filter(phone=data.get("phone", "")).first()
+        if existing is not None:
+            raise DuplicateLead(existing, "phone")
+        if check_email_duplicates and data.get("email"):
+            existing = Lead.objects.filter(email=data["email"]).first()
+            if existing is not None:
+                raise DuplicateLead(existing, "email")
+        return data
+    if "phone" in data and data["phone"] != lead.phone:
+        existing = Lead.objects.filter(phone=data["phone"]).exclude(pk=lead.pk).first()
+        if existing is not None:
+            raise DuplicateLead(existing, "phone")
+    to_stage = data.get("stage")
+    if to_stage is not None and to_stage != lead.stage:
+        check_move(lead.stage, to_stage, data.get("lost_reason") or lead.lost_reason)
+    return data
+
+
 @transaction.atomic
 def create_lead(data: dict, *, actor=None, tags=(), check_email_duplicates: bool = True) -> Lead:
     """Create a lead from clean-able data; raises DuplicateLead if the phone (or email) is taken."""
-    data = {k: v for k, v in data.items() if k in LEAD_FIELDS}
-    normalize_fields(data, data.get("branch"))
-    if is_erased(data.get("phone", "")):
-        raise ValidationError({"phone": ["This person asked to be erased; they cannot be added again."]})
-    lead = Lead(**data)
-    if lead.stage == Stage.LOST and not lead.lost_reason:
-        raise ValidationError({"lost_reason": ["Say why the lead was lost."]})
-    existing = Lead.objects.filter(phone=lead.phone).first()
-    if existing is not None:
-        raise DuplicateLead(existing, "phone")
-    if check_email_duplicates and lead.email:
-        existing = Lead.objects.filter(email=lead.email).first()
-        if existing is not None:
-            raise DuplicateLead(existing, "email")
+    lead = Lead(**clean_lead_data(data, check_email_duplicates=check_email_duplicates))
     scoring.apply_scores([lead])
     try:
         with transaction.atomic():
@@ -192,19 +201,17 @@ def create_lead(data: dict, *, actor=None, tags=(), check_email_duplicates: bool
 @transaction.atomic
 def update_lead(lead: Lead, data: dict, *, actor=None) -> Lead:
     """Change fields of a lead; a stage change goes through ``change_stage`` (history, rules)."""
-    data = {k: v for k, v in data.items() if k in LEAD_FIELDS}
+    data = clean_lead_data(data, lead)
     new_stage = data.pop("stage", None)
-    normalize_fields(data, data.get("branch", lead.branch))
-    if "phone" in data and data["phone"] != lead.phone:
-        existing = Lead.objects.filter(phone=data["phone"]).exclude(pk=lead.pk).first()
-        if existing is not None:
-            raise DuplicateLead(existing, "phone")
     for field, value in data.items():
         setattr(lead, field, value)
+    change = None
     if new_stage is not None and new_stage != lead.stage:
-        change_stage(lead, new_stage, actor=actor, lost_reason=data.get("lost_reason", ""), save=False)
+        change = change_stage(lead, new_stage, actor=actor, lost_reason=data.get("lost_reason", ""), save=False)
     scoring.apply_scores([lead])
     lead.save()
+    if change is not None:
+        change.save()
     return lead
 
 
@@ -217,22 +224,28 @@ def stage_labels() -> dict[str, str]:
     return labels_for(tenant.vertical, settings.stage_labels if settings else None)
 
 
+def check_move(from_stage: str, to_stage: str, lost_reason: str = "") -> None:
+    """Refuse (ValidationError) a move the pipeline does not allow, and a move to lost without a reason."""
+    if to_stage not in Stage.values:
+        raise ValidationError({"stage": [f"“{to_stage}” is not a stage."]})
+    if not can_move(from_stage, to_stage):
+        labels = stage_labels()
+        raise ValidationError(
+            {"stage": [f"A lead cannot move from {labels[from_stage]} to {labels[to_stage]}."]},
+            code="invalid_transition",
+        )
+    if to_stage == Stage.LOST and not lost_reason:
+        raise ValidationError({"lost_reason": ["Say why the lead was lost."]})
+
+
 def change_stage(
     lead: Lead, to_stage: str, *, actor=None, reason: str = "", lost_reason: str = "", save: bool = True
 ) -> StageChange:
-    """Move a lead along its pipeline, recording who and when; refuses moves the pipeline does not allow."""
-    if to_stage not in Stage.values:
-        raise ValidationError({"stage": [f"“{to_stage}” is not a stage."]})
-    if not can_move(lead.stage, to_stage):
-        labels = stage_labels()
-        raise ValidationError(
-            {"stage": [f"A lead cannot move from {labels[lead.stage]} to {labels[to_stage]}."]},
-            code="invalid_transition",
-        )
+    """Move a lead along its pipeline, recording who and when; refuses moves the pipeline does not allow.
+    With ``save=False`` the lead is changed but not saved, and the caller saves the returned change after it."""
+    check_move(lead.stage, to_stage, lost_reason or lead.lost_reason)
     if to_stage == Stage.LOST:
         lead.lost_reason = lost_reason or lead.lost_reason
-        if not lead.lost_reason:
-            raise ValidationError({"lost_reason": ["Say why the lead was lost."]})
     change = StageChange(
         lead=lead,
         from_stage=lead.stage,
@@ -246,19 +259,7 @@ def change_stage(
             scoring.apply_scores([lead])
             lead.save(update_fields=["stage", "lost_reason", "score", "score_explanation", "updated_at"])
             change.save()
-    else:
-        lead._pending_stage_change = change
     return change
-
-
-def _save_pending_stage_change(sender, instance, **kwargs):
-    change = instance.__dict__.pop("_pending_stage_change", None)
-    if change is not None:
-        change.lead = instance
-        change.save()
-
-
-models.signals.post_save.connect(_save_pending_stage_change, sender=Lead, dispatch_uid="lead-pending-stage-change")
 
 
 @transaction.atomic
@@ -386,7 +387,7 @@ def is_on_dnc(phone: str) -> bool:
 def add_dnc(phone: str, *, reason: str = "", source: str = DncSource.STAFF, actor=None) -> DoNotCall:
     """Put a number on the do-not-call list (idempotent). Takes effect for every campaign at once."""
     try:
-        phone = phones.normalize(phone, default_region(None))
+        phone = phones.normalize(phone, phones.default_region())
     except phones.InvalidPhone as exc:
         raise ValidationError({"phone": [str(exc)]}) from None
     entry, created = DoNotCall.objects.get_or_create(

@@ -1,18 +1,25 @@
-"""After the pipeline is renamed (its stage labels saved, or deleted back to the vertical's): the
-tenant's cached reports go stale, so the dashboard's funnel shows the new names at once
-(core.versioning, after the commit)."""
+"""The leads room's extension points: signals other rooms answer, so leads never imports them.
 
-from django.db.models.signals import post_delete, post_save
+Each is sent with ``sender=Lead`` (``LeadImport`` for ``import_finished``); receivers live in the
+answering room's ``receivers.py`` (docs/architecture.md, Leads). The query-style ones read what the
+receivers return, in the order they were connected (the order of ``INSTALLED_APPS``).
+"""
 
-from core import versioning
+from django.dispatch import Signal
 
-from .models import PipelineSettings
+# lead=Lead. Each receiver returns ``{section: [entries]}``: sections added to the person's data export.
+lead_exporting = Signal()
 
+# lead=Lead, before the lead is deleted, in erase_person's transaction. Each receiver removes the
+# person's data from its room (an error aborts the whole erasure).
+lead_erasing = Signal()
 
-def _pipeline_changed(sender, instance, **kwargs):
-    versioning.bump_on_commit(instance.tenant_id)
+# lead_ids=[int]. Each receiver returns ``{lead_id: {"answered_calls": n, ...}}``; counts of the same
+# name add up (leads.scoring).
+engagement_requested = Signal()
 
+# lead=Lead. Each receiver returns timeline entries ``{"at", "kind", "title", "detail", "by", "link"}``.
+timeline_requested = Signal()
 
-def connect() -> None:
-    post_save.connect(_pipeline_changed, sender=PipelineSettings, dispatch_uid="leads-pipeline-renamed")
-    post_delete.connect(_pipeline_changed, sender=PipelineSettings, dispatch_uid="leads-pipeline-reset")
+# lead_import=LeadImport, after a real (not dry) import run finished and was saved.
+import_finished = Signal()

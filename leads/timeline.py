@@ -1,19 +1,11 @@
 """A lead's timeline: stage changes, notes, and what other rooms add (calls, appointments), in time order.
 
-Other rooms contribute with ``register_timeline(fn)``: ``fn(lead)`` returns
-entries ``{"at": datetime, "kind": str, "title": str, "detail": str, "link": dict}``.
+Other rooms contribute by answering the ``timeline_requested`` signal (leads.signals) with
+entries ``{"at": datetime, "kind": str, "title": str, "detail": str, "by": str, "link": dict}``.
 """
 
-from collections.abc import Callable
-
 from .models import Lead
-
-_sources: list[Callable[[Lead], list[dict]]] = []
-
-
-def register_timeline(source: Callable[[Lead], list[dict]]) -> None:
-    if source not in _sources:
-        _sources.append(source)
+from .signals import timeline_requested
 
 
 def timeline(lead: Lead, labels: dict[str, str] | None = None) -> list[dict]:
@@ -52,6 +44,6 @@ def timeline(lead: Lead, labels: dict[str, str] | None = None) -> list[dict]:
             "link": {},
         }
     )
-    for source in _sources:
-        entries += source(lead)
+    for _receiver, contributed in timeline_requested.send(sender=Lead, lead=lead):
+        entries += contributed
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)

@@ -22,7 +22,9 @@ class LeadSerializer(TenantModelSerializer):
     tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     on_dnc = serializers.BooleanField(read_only=True, help_text="The number is on the do-not-call list.")
     full_name = serializers.CharField(read_only=True)
-    phone = serializers.CharField(help_text="Any format; stored as E.164 (the branch's country is the default).")
+    phone = serializers.CharField(
+        help_text="Any format; stored as E.164 (the branch's country is the default, else the tenant's)."
+    )
     email = serializers.CharField(required=False, allow_blank=True)
 
     class Meta:
@@ -64,13 +66,23 @@ class LeadSerializer(TenantModelSerializer):
         ]
 
     def validate_phone(self, value):
-        # Checked here too, so one response lists every bad field; the service normalises again.
+        # Checked here too, so one response lists every bad field; leads.services normalises it, in the
+        # region leads.phones.default_region gives (the branch's country, else the tenant's).
         request = self.context.get("request")
-        tenant = getattr(request, "tenant", None)
         try:
-            return phones.normalize(value, tenant.country if tenant else "US")
+            phones.normalize(value, phones.default_region(self._branch_sent(), getattr(request, "tenant", None)))
         except phones.InvalidPhone as exc:
             raise serializers.ValidationError(str(exc)) from None
+        return value
+
+    def _branch_sent(self):
+        """The branch the lead will have: the one in the request (if valid), else the lead's."""
+        if "branch" in self.initial_data:
+            try:
+                return self.fields["branch"].run_validation(self.initial_data["branch"])
+            except serializers.ValidationError:
+                return None  # the branch field reports it
+        return self.instance.branch if self.instance is not None else None
 
     def validate_email(self, value):
         from ..services import is_email

@@ -8,6 +8,7 @@ from django.utils import timezone
 from leads import scoring
 from leads.models import DoNotCall, ErasureSuppression, Lead, PipelineSettings, suppression_hash
 from leads.privacy import erase_person, export_person
+from leads.signals import engagement_requested
 from tenants.models import AuditLog
 from tenants.scoping import tenant_scope
 from tests.conftest import api_client
@@ -42,11 +43,18 @@ def test_scores_are_clamped(tenant_a):
     assert scoring.score(lead, scoring.DEFAULT_RULES)[0] == 0
 
 
-def test_engagement_from_other_rooms_counts(tenant_a, monkeypatch):
+def test_engagement_from_other_rooms_counts(tenant_a):
     lead = LeadFactory(tenant=tenant_a)
-    monkeypatch.setattr(scoring, "_engagement_providers", [lambda ids: {lead.pk: {"answered_calls": 5}}])
-    with tenant_scope(tenant_a.pk):
-        scoring.apply_scores([lead])
+
+    def answer(sender, lead_ids, **kwargs):
+        return {lead.pk: {"answered_calls": 5}}
+
+    engagement_requested.connect(answer, dispatch_uid="tests.five_answered_calls")
+    try:
+        with tenant_scope(tenant_a.pk):
+            scoring.apply_scores([lead])
+    finally:
+        engagement_requested.disconnect(dispatch_uid="tests.five_answered_calls")
     assert {"rule": "engagement", "detail": "5 answered calls", "points": 16} in lead.score_explanation
 
 

@@ -1,0 +1,143 @@
+"""Import runs recorded as ``LeadImport``: an upload recorded (``create_import``), queued to a Celery
+task after commit (``queue_import``), run from its stored file with its progress and outcome saved
+(``run_import``); ``import_finished`` (leads.signals) is sent after a real run."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from tenants import audit
+from tenants.models import Branch
+
+from ..models import ImportStatus, LeadImport, Source
+from ..signals import import_finished
+from .context import ImportOptions, ImportReport
+from .importer import import_csv, new_error_report
+
+
+def options_of(lead_import) -> ImportOptions:
+    known = set(ImportOptions.__dataclass_fields__) - {"on_duplicate", "dry_run"}
+    stored = {k: v for k, v in lead_import.options.items() if k in known}
+    return ImportOptions(on_duplicate=lead_import.on_duplicate, dry_run=lead_import.dry_run, **stored)
+
+
+def run_import(lead_import, *, binary_file=None, on_progress=None):
+    """Run a recorded import (from its stored file, or ``binary_file``), saving progress and the outcome."""
+    claimed = LeadImport.objects.filter(pk=lead_import.pk, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return lead_import  # already run (a duplicate task delivery)
+    lead_import.refresh_from_db()
+
+    def progress(report: ImportReport, bytes_read: int) -> None:
+        LeadImport.objects.filter(pk=lead_import.pk).update(
+            bytes_read=bytes_read,
+            rows_read=report.rows,
+            created_count=report.created,
+            updated_count=report.updated,
+            duplicate_count=report.duplicates,
+            error_count=report.errors,
+            warning_count=report.warnings,
+        )
+        if on_progress:
+            on_progress(report, bytes_read)
+
+    errors = new_error_report()
+    owned = binary_file is None
+    binary_file = binary_file or lead_import.file.open("rb")
+    try:
+        report = import_csv(
+            binary_file, options_of(lead_import), source_import=lead_import, progress=progress, error_report=errors
+        )
+    except Exception as exc:
+        LeadImport.objects.filter(pk=lead_import.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), failure=f"Unexpected error: {exc}"
+        )
+        raise
+    finally:
+        if owned:
+            binary_file.close()
+    lead_import.refresh_from_db()
+    lead_import.status = ImportStatus.FAILED if report.failure and report.rows == 0 else ImportStatus.DONE
+    lead_import.failure = report.failure
+    lead_import.finished_at = timezone.now()
+    lead_import.errors = report.first_errors
+    lead_import.rows_read, lead_import.created_count = report.rows, report.created
+    lead_import.updated_count, lead_import.duplicate_count = report.updated, report.duplicates
+    lead_import.error_count, lead_import.warning_count = report.errors, report.warnings
+    lead_import.options = {
+        **lead_import.options,
+        "encoding": report.encoding,
+        "delimiter": report.delimiter,
+        "columns": report.columns,
+    }
+    if report.errors or report.warnings:
+        errors.flush()
+        errors.buffer.seek(0)
+        name = f"errors-{lead_import.pk}.csv"
+        lead_import.error_report.save(name, ContentFile(errors.buffer.read()), save=False)
+    lead_import.save()
+    if not lead_import.dry_run:
+        # The campaigns room adds a campaign's upload to it (leads.signals).
+        import_finished.send(sender=LeadImport, lead_import=lead_import)
+    audit.record(
+        "leads.imported" if not lead_import.dry_run else "leads.import_checked",
+        lead_import,
+        changes={
+            "created": report.created,
+            "updated": report.updated,
+            "duplicates": report.duplicates,
+            "errors": report.errors,
+        },
+    )
+    return lead_import
+
+
+def create_import(upload, *, actor=None, on_duplicate="skip", dry_run=False, queue=True, **options):
+    """Record an uploaded file as an import; ``queue`` it to run in a Celery task after commit
+    (the admin first shows a preview, then queues it with ``queue_import``)."""
+    check_options(options)
+    lead_import = LeadImport(
+        original_name=getattr(upload, "name", "upload.csv").rsplit("/", 1)[-1][:255],
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        dry_run=dry_run,
+        on_duplicate=on_duplicate,
+        options=options,
+        bytes_total=getattr(upload, "size", 0) or 0,
+    )
+    lead_import.file.save(lead_import.original_name, upload, save=False)
+    lead_import.save()
+    if queue:
+        queue_import(lead_import)
+    return lead_import
+
+
+def queue_import(lead_import) -> None:
+    from ..tasks import run_lead_import
+
+    tenant_id, import_id = lead_import.tenant_id, lead_import.pk
+    transaction.on_commit(lambda: run_lead_import.delay(tenant_id=tenant_id, import_id=import_id))
+
+
+def check_options(options: dict) -> None:
+    """Refuse options that name another tenant's branch or an unknown field (ValidationError)."""
+    from core.shapes import problems
+
+    from ..schemas import CONSENT_PURPOSES, IMPORT_MAPPING
+
+    errors = {}
+    branch_id = options.get("branch_id")
+    if branch_id is not None and (not isinstance(branch_id, int) or not Branch.objects.filter(pk=branch_id).exists()):
+        errors["branch"] = ["No such branch."]
+    for name, shape in (("mapping", IMPORT_MAPPING), ("consent_purposes", CONSENT_PURPOSES)):
+        for path, message in problems(shape, options.get(name) or ([] if shape is CONSENT_PURPOSES else {})):
+            errors.setdefault(f"{name}.{path}" if path else name, []).append(message)
+    if options.get("source") and options["source"] not in Source.values:
+        errors["source"] = ["Unknown source."]
+    unknown_options = set(options) - set(ImportOptions.__dataclass_fields__) - {"branch_id"}
+    if unknown_options:
+        errors["non_field_errors"] = [f"Unknown import option(s): {', '.join(sorted(unknown_options))}."]
+    if errors:
+        raise ValidationError(errors)
