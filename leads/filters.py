@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import django_filters
-from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from rest_framework.filters import SearchFilter
@@ -13,6 +12,7 @@ from tenants.api.filtering import BooleanFilter, FilterSet, IntegerFilter, IsoDa
 from . import phones
 from .models import DoNotCall, Lead, LeadTag, Source, Tag, Vehicle
 from .pipeline import Stage
+from .signals import lead_condition_requested
 
 
 def search_leads(queryset, term: str, region: str = "US"):
@@ -30,6 +30,14 @@ def search_leads(queryset, term: str, region: str = "US"):
     for word in term.split():
         query &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word) | Q(email__istartswith=word)
     return queryset.filter(query)
+
+
+def contributed_condition(name: str):
+    """The condition on leads that another room contributes under ``name`` (leads.signals), or None."""
+    for _receiver, condition in lead_condition_requested.send(sender=Lead, name=name):
+        if condition is not None:
+            return condition
+    return None
 
 
 class LeadSearchFilter(SearchFilter):
@@ -88,15 +96,9 @@ class LeadFilter(FilterSet):
         return queryset.filter(on_dnc_expression()) if value else queryset.exclude(on_dnc_expression())
 
     def filter_upcoming_appointment(self, queryset, name, value):
-        # Read-only look at the appointments room, by name, so leads does not import it.
-        if not apps.is_installed("appointments") or "appointment" not in apps.get_app_config("appointments").models:
+        upcoming = contributed_condition("upcoming_appointment")
+        if upcoming is None:  # no room answers (the appointments app is not installed)
             return queryset.none() if value else queryset
-        appointment = apps.get_model("appointments", "Appointment")
-        upcoming = Exists(
-            appointment.all_tenants.filter(
-                lead_id=OuterRef("pk"), start__gte=timezone.now(), status__in=["booked", "confirmed"]
-            )
-        )
         return queryset.filter(upcoming) if value else queryset.exclude(upcoming)
 
     def filter_service_due(self, queryset, name, value):

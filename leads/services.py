@@ -292,7 +292,7 @@ def change_stage_bulk(queryset, to_stage: str, *, actor=None, lost_reason: str =
 
 
 def mark_attempted(lead: Lead, when=None) -> None:
-    """A call to the lead was placed: the first attempt starts the speed-to-lead clock (kpis.md)."""
+    """A call to the lead was placed: the first attempt starts the speed-to-lead clock (docs/kpis.md#speed-to-lead)."""
     when = when or timezone.now()
     Lead.objects.filter(pk=lead.pk, first_contacted_at__isnull=True).update(first_contacted_at=when)
     lead.first_contacted_at = lead.first_contacted_at or when

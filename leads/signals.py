@@ -23,3 +23,8 @@ timeline_requested = Signal()
 
 # lead_import=LeadImport, after a real (not dry) import run finished and was saved.
 import_finished = Signal()
+
+# name=str. The receiver that knows a lead-list condition of that name returns it as a boolean expression
+# on Lead (``Exists`` or ``Q``); the others return None. How a room above leads adds a filter of its own to
+# the lead list (appointments: ``upcoming_appointment``) without leads naming its models.
+lead_condition_requested = Signal()

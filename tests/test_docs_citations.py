@@ -15,10 +15,6 @@ SHARED = "../shared"
 # docs/compliance.md#spoken-opt-out); exact lines, so any new bare citation still fails.
 NOT_YET_CHANGED = {
     ("calls/services.py", "# compliance.md: a spoken opt-out takes effect at once, for every campaign."),
-    (
-        "leads/services.py",
-        '"""A call to the lead was placed: the first attempt starts the speed-to-lead clock (kpis.md)."""',
-    ),
 }
 
 

@@ -13,7 +13,7 @@ from tenants.roles import Role
 from tenants.scoping import tenant_scope
 from tests.clock import today
 from tests.conftest import api_client, member
-from tests.factories import DoNotCallFactory, LeadFactory, TagFactory, VehicleFactory
+from tests.factories import AppointmentFactory, DoNotCallFactory, LeadFactory, TagFactory, VehicleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,21 @@ def test_filters(client, tenant_a, branch_a, owner_a):
     assert found(dnc="false") == {a.pk, b.pk}
     assert found(service_due_within_days=30) == {b.pk}
     assert found(has_upcoming_appointment="false") == {a.pk, b.pk, c.pk}
+
+
+def test_upcoming_appointment_filter_is_answered_by_the_appointments_room(client, tenant_a):
+    """leads names no appointment model: the condition comes from appointments' receiver (leads.signals)."""
+    now = timezone.now()
+    booked, past, canceled, none = (LeadFactory(tenant=tenant_a) for _ in range(4))
+    AppointmentFactory(tenant=tenant_a, lead=booked, start=now + timedelta(days=2))
+    AppointmentFactory(tenant=tenant_a, lead=past, start=now - timedelta(days=2))
+    AppointmentFactory(tenant=tenant_a, lead=canceled, start=now + timedelta(days=2), status="canceled")
+
+    def found(value):
+        return set(ids(client.get("/api/v1/leads/", {"has_upcoming_appointment": value})))
+
+    assert found("true") == {booked.pk}
+    assert found("false") == {past.pk, canceled.pk, none.pk}
 
 
 def test_ordering_by_score(client, tenant_a):
