@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.transitions import Transitions
 from tenants.models import Branch, TenantOwnedModel
 
 
@@ -48,13 +49,18 @@ class Status(models.TextChoices):
 
 ACTIVE_STATUSES = [Status.BOOKED, Status.CONFIRMED]  # they hold a slot and are still to come
 HOLDING_STATUSES = [Status.BOOKED, Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW]  # they used a slot
-STATUS_MOVES = {
-    Status.BOOKED: {Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW, Status.CANCELED},
-    Status.CONFIRMED: {Status.ATTENDED, Status.NO_SHOW, Status.CANCELED, Status.BOOKED},
-    Status.NO_SHOW: {Status.ATTENDED},  # marked by mistake: they did come
-    Status.ATTENDED: set(),
-    Status.CANCELED: set(),
-}
+# The moves an appointment may make (appointments.services makes them through core.transitions; the admin's
+# buttons are derived from this table).
+STATUS_MOVES = Transitions(
+    {
+        Status.BOOKED: {Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW, Status.CANCELED},
+        Status.CONFIRMED: {Status.ATTENDED, Status.NO_SHOW, Status.CANCELED, Status.BOOKED},
+        Status.NO_SHOW: {Status.ATTENDED},  # marked by mistake: they did come
+        Status.ATTENDED: set(),
+        Status.CANCELED: set(),
+    },
+    audit="appointment",
+)
 
 
 class Source(models.TextChoices):

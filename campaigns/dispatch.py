@@ -25,7 +25,7 @@ from tenants.db import bulk_set, tenant_ids
 from tenants.scoping import tenant_scope
 
 from . import audiences, services
-from .models import WEEKDAY_KEYS, Campaign, CampaignStatus, CampaignTarget, TargetStatus, ZonePolicy
+from .models import CAMPAIGN_MOVES, WEEKDAY_KEYS, Campaign, CampaignStatus, CampaignTarget, TargetStatus, ZonePolicy
 
 CLAIM_BATCH = 100
 LEASE = timedelta(minutes=10)
@@ -134,7 +134,7 @@ def dispatch_tenant(now: datetime) -> Counter:
     """One tick for the tenant in scope."""
     report: Counter = Counter()
     for scheduled in Campaign.objects.filter(status=CampaignStatus.SCHEDULED, start_at__lte=now):
-        Campaign.objects.filter(pk=scheduled.pk, status=CampaignStatus.SCHEDULED).update(status=CampaignStatus.RUNNING)
+        CAMPAIGN_MOVES.swap(scheduled, CampaignStatus.SCHEDULED, CampaignStatus.RUNNING)
     running = Campaign.objects.filter(status=CampaignStatus.RUNNING).select_related(
         "agent__account", "script", "branch"
     )

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from calls.compliance import Reason
+from core.transitions import Transitions
 from tenants.models import Branch, TenantOwnedModel
 from tenants.validators import validate_business_hours
 
@@ -28,15 +29,18 @@ class CampaignStatus(models.TextChoices):
     CANCELED = "canceled", "Canceled"
 
 
-# The moves a campaign may make (services enforce them).
-CAMPAIGN_MOVES = {
-    CampaignStatus.DRAFT: {CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.CANCELED},
-    CampaignStatus.SCHEDULED: {CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.CANCELED},
-    CampaignStatus.RUNNING: {CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.CANCELED},
-    CampaignStatus.PAUSED: {CampaignStatus.RUNNING, CampaignStatus.CANCELED, CampaignStatus.COMPLETED},
-    CampaignStatus.COMPLETED: set(),
-    CampaignStatus.CANCELED: set(),
-}
+# The moves a campaign may make (campaigns.services makes them through core.transitions).
+CAMPAIGN_MOVES = Transitions(
+    {
+        CampaignStatus.DRAFT: {CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.CANCELED},
+        CampaignStatus.SCHEDULED: {CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.CANCELED},
+        CampaignStatus.RUNNING: {CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.CANCELED},
+        CampaignStatus.PAUSED: {CampaignStatus.RUNNING, CampaignStatus.CANCELED, CampaignStatus.COMPLETED},
+        CampaignStatus.COMPLETED: set(),
+        CampaignStatus.CANCELED: set(),
+    },
+    audit="campaign",
+)
 
 # Written only by campaigns.services (compare-and-swap), never by saving an edited campaign.
 LIFECYCLE_FIELDS = frozenset({"status", "pause_reason", "started_at", "finished_at"})

@@ -43,18 +43,13 @@ RETRIED_OUTCOMES = {
 
 def _move(campaign: Campaign, to: str, **fields) -> Campaign:
     """Change a campaign's status by compare-and-swap: two clicks (or a click and the dialer) cannot race."""
-    if to not in CAMPAIGN_MOVES[campaign.status]:
-        raise ValidationError(
-            {"status": [f"A {campaign.get_status_display().lower()} campaign cannot become {to}."]},
-            code="invalid_transition",
-        )
-    changed = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(status=to, **fields)
-    if not changed:
-        campaign.refresh_from_db()
-        raise ValidationError({"status": ["The campaign changed meanwhile; reload and try again."]})
-    old = campaign.status
-    campaign.refresh_from_db()
-    audit.record(f"campaign.{to}", campaign, changes={"status": [old, to], **{k: str(v) for k, v in fields.items()}})
+    CAMPAIGN_MOVES.move(
+        campaign,
+        to=to,
+        refused=f"A {campaign.get_status_display().lower()} campaign cannot become {to}.",
+        stale="The campaign changed meanwhile; reload and try again.",
+        **fields,
+    )
     return campaign
 
 
@@ -167,10 +162,7 @@ def complete_if_finished(campaign: Campaign, now=None) -> bool:
         )
     if CampaignTarget.objects.filter(campaign=campaign, status__in=OPEN_TARGET_STATUSES).exists():
         return False
-    changed = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
-        status=CampaignStatus.COMPLETED, finished_at=now
-    )
-    return bool(changed)
+    return CAMPAIGN_MOVES.swap(campaign, campaign.status, CampaignStatus.COMPLETED, finished_at=now)
 
 
 def _retry_delay(campaign: Campaign, outcome: str, attempts: int) -> timedelta | None:
@@ -279,8 +271,10 @@ def trip_breaker_if_failing(campaign: Campaign) -> bool:
     failed = sum(1 for category in recent if category)
     if len(recent) < BREAKER_WINDOW or failed * 2 <= len(recent):
         return False
-    changed = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.RUNNING).update(
-        status=CampaignStatus.PAUSED,
+    changed = CAMPAIGN_MOVES.swap(
+        campaign,
+        CampaignStatus.RUNNING,
+        CampaignStatus.PAUSED,
         pause_reason=f"Paused automatically: {failed} of the last {len(recent)} calls failed at the provider.",
     )
     if changed:
