@@ -23,6 +23,8 @@ from . import audiences
 from .models import (
     CAMPAIGN_MOVES,
     OPEN_TARGET_STATUSES,
+    STANDING_AUDIENCES,
+    AudienceKind,
     Campaign,
     CampaignStatus,
     CampaignTarget,
@@ -143,7 +145,7 @@ def cancel(campaign: Campaign, *, actor=None) -> Campaign:
 
 def is_standing(campaign: Campaign) -> bool:
     """A speed-to-lead campaign, or one that follow-up rules feed, waits for leads rather than completing."""
-    if (campaign.audience or {}).get("kind") in ("speed_to_lead", "follow_ups"):
+    if (campaign.audience or {}).get("kind") in STANDING_AUDIENCES:
         return True
     return FollowUpRule.objects.filter(target_campaign=campaign, is_active=True).exists()
 
@@ -358,7 +360,7 @@ def add_uploaded_leads(lead_import) -> int:
     if campaign is None or tag is None or campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELED):
         return 0
     if campaign.status == CampaignStatus.DRAFT:
-        campaign.audience = {"kind": "filter", "tags": [tag.pk]}
+        campaign.audience = {"kind": AudienceKind.FILTER.value, "tags": [tag.pk]}
         campaign.save(update_fields=["audience"])
         return 0
     due, _ = add_leads(campaign, Lead.objects.filter(tags=tag))

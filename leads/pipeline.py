@@ -97,8 +97,8 @@ def can_move(from_stage: str, to_stage: str) -> bool:
 
 
 def labels_for(vertical: str, overrides: dict | None = None) -> dict[str, str]:
+    """The vertical's labels, renamed by ``overrides`` (stored with the shape leads.schemas.STAGE_LABELS:
+    known stages, non-blank text)."""
     labels = dict(DEFAULT_LABELS.get(vertical, DEFAULT_LABELS["gym"]))
-    for key, label in (overrides or {}).items():
-        if key in labels and isinstance(label, str) and label.strip():
-            labels[key] = label.strip()
+    labels.update({key: label.strip() for key, label in (overrides or {}).items()})
     return labels

@@ -81,3 +81,16 @@ def test_calls_move_exactly_as_their_rank_says():
     for current in STATUS_RANK:
         for to in STATUS_RANK:
             assert CALL_MOVES.allows(current, to) == (STATUS_RANK[to] > STATUS_RANK[current]), (current, to)
+
+
+def test_a_lead_moved_meanwhile_is_not_moved_from_its_stale_stage(tenant_a):
+    from leads import services
+    from leads.models import Lead, StageChange
+    from tests.factories import LeadFactory
+
+    lead = LeadFactory(tenant=tenant_a, stage="new")
+    Lead.all_tenants.filter(pk=lead.pk).update(stage="not_interested")  # another tab won
+    with tenant_scope(tenant_a.pk), pytest.raises(TransitionRefused):
+        services.change_stage(lead, "booked")
+    assert Lead.all_tenants.get(pk=lead.pk).stage == "not_interested"
+    assert lead.stage == "new" and not StageChange.all_tenants.filter(lead=lead, to_stage="booked").exists()
