@@ -13,7 +13,11 @@ services change a row's status:
 - a move that happened writes a named audit entry (``tenants.audit``), ``"<audit>.<to>"``, with the old and
   new status and the other fields written.
 
-A queryset moves in bulk: every row whose status allows the move, in one ``UPDATE``; the count is returned.
+A queryset moves in bulk: every row whose status allows the move, in one ``UPDATE``; the count is returned
+(a bulk caller records its own audit entry).
+
+A refused move stays a 400 on the status field, as every service answered before this helper; a lost race
+is refused with the service's ``stale`` message the same way.
 """
 
 from collections.abc import Iterable, Mapping
@@ -30,6 +34,8 @@ class TransitionRefused(ValidationError):
 
 
 class Transitions:
+    """A state machine's table: for each status, the statuses it may move to."""
+
     def __init__(self, moves: Mapping[str, Iterable[str]], *, field: str = "status", audit: str = ""):
         self.moves: dict[str, frozenset[str]] = {str(s): frozenset(str(t) for t in to) for s, to in moves.items()}
         self.field = field
