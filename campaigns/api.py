@@ -63,7 +63,7 @@ class CampaignSerializer(TenantModelSerializer):
             for path, message in found:
                 detail.setdefault(path, []).append(message)
             raise serializers.ValidationError(detail)
-        return audiences.validate(value)
+        return audiences.normalized(value)
 
     def validate(self, attrs):
         if self.instance is not None and self.instance.status not in ("draft", "scheduled", "paused"):

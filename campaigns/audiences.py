@@ -56,6 +56,11 @@ def validate(audience: dict) -> dict:
     found = problems(audience)
     if found:
         raise ValidationError([f"{path}: {message}" if path else message for path, message in found])
+    return normalized(audience)
+
+
+def normalized(audience: dict) -> dict:
+    """A valid audience as stored: its kind first, and said (``filter`` when it was left out)."""
     kind = audience.get("kind", AudienceKind.FILTER)
     return {"kind": str(kind), **{k: v for k, v in audience.items() if k != "kind"}}
 
