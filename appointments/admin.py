@@ -28,6 +28,8 @@ from tenants.models import Branch
 
 from . import availability, calendar_grid, services
 from .models import (
+    ACTIVE_STATUSES,
+    STATUS_MOVES,
     Appointment,
     AppointmentMove,
     AppointmentSettings,
@@ -36,6 +38,7 @@ from .models import (
     Closure,
     Kind,
     Reminder,
+    Status,
 )
 
 STATUS_COLOURS = {
@@ -46,12 +49,25 @@ STATUS_COLOURS = {
     "Canceled": "warning",
 }
 BOOKING_DAYS = 14
-# The detail-page buttons each status offers (the services still refuse a stale click).
-ACTIONS_BY_STATUS = {
-    "booked": {"detail_confirm", "detail_check_in", "detail_no_show", "detail_reschedule", "detail_cancel"},
-    "confirmed": {"detail_check_in", "detail_no_show", "detail_reschedule", "detail_cancel"},
-    "no_show": {"detail_check_in"},
+# The status each detail-page button moves an appointment to: a status offers the buttons whose move
+# STATUS_MOVES allows from it (the services still refuse a stale click). "Move" (another time) is open while
+# the appointment is still to come.
+BUTTON_MOVES = {
+    "detail_confirm": Status.CONFIRMED,
+    "detail_check_in": Status.ATTENDED,
+    "detail_no_show": Status.NO_SHOW,
+    "detail_cancel": Status.CANCELED,
 }
+
+
+def buttons_for(status: str) -> set[str]:
+    buttons = {name for name, to in BUTTON_MOVES.items() if STATUS_MOVES.allows(status, to)}
+    if status in ACTIVE_STATUSES:
+        buttons.add("detail_reschedule")
+    return buttons
+
+
+ACTIONS_BY_STATUS = {status: buttons_for(status) for status in Status.values}
 
 
 def tenant_zone(request):

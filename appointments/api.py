@@ -31,11 +31,9 @@ from .models import (
     AppointmentSettings,
     AvailabilityRule,
     CalendarFeed,
-    Channel,
     Closure,
     Kind,
     Source,
-    offsets_problem,
 )
 
 MAX_AVAILABILITY_DAYS = 62
@@ -275,10 +273,6 @@ class AppointmentViewSet(TenantModelViewSet):
 
 
 class AvailabilityRuleSerializer(TenantModelSerializer):
-    kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=Kind.choices), required=False, help_text="Empty: every kind."
-    )
-
     class Meta:
         model = AvailabilityRule
         fields = [
@@ -366,8 +360,6 @@ class CalendarFeedViewSet(TenantModelViewSet):
 
 
 class AppointmentSettingsSerializer(TenantModelSerializer):
-    reminder_channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), required=False)
-
     class Meta:
         model = AppointmentSettings
         fields = [
@@ -381,11 +373,6 @@ class AppointmentSettingsSerializer(TenantModelSerializer):
             "no_show_grace_minutes",
             "call_booking_window_minutes",
         ]
-
-    def validate_reminder_offsets(self, value):
-        if problem := offsets_problem(value):
-            raise serializers.ValidationError(problem)
-        return value
 
     def validate(self, attrs):
         from django.core.exceptions import ValidationError as DjangoValidationError

@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.shapes import ShapeValidator
+from core.transitions import Transitions
 from tenants.models import Branch, TenantOwnedModel
 
 
@@ -48,13 +50,18 @@ class Status(models.TextChoices):
 
 ACTIVE_STATUSES = [Status.BOOKED, Status.CONFIRMED]  # they hold a slot and are still to come
 HOLDING_STATUSES = [Status.BOOKED, Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW]  # they used a slot
-STATUS_MOVES = {
-    Status.BOOKED: {Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW, Status.CANCELED},
-    Status.CONFIRMED: {Status.ATTENDED, Status.NO_SHOW, Status.CANCELED, Status.BOOKED},
-    Status.NO_SHOW: {Status.ATTENDED},  # marked by mistake: they did come
-    Status.ATTENDED: set(),
-    Status.CANCELED: set(),
-}
+# The moves an appointment may make (appointments.services makes them through core.transitions; the admin's
+# buttons are derived from this table).
+STATUS_MOVES = Transitions(
+    {
+        Status.BOOKED: {Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW, Status.CANCELED},
+        Status.CONFIRMED: {Status.ATTENDED, Status.NO_SHOW, Status.CANCELED, Status.BOOKED},
+        Status.NO_SHOW: {Status.ATTENDED},  # marked by mistake: they did come
+        Status.ATTENDED: set(),
+        Status.CANCELED: set(),
+    },
+    audit="appointment",
+)
 
 
 class Source(models.TextChoices):
@@ -86,7 +93,12 @@ class AvailabilityRule(TenantOwnedModel):
     capacity = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(500)], help_text="Appointments per slot."
     )
-    kinds = models.JSONField(default=list, blank=True, help_text='Kinds served, e.g. ["service"]; empty means all.')
+    kinds = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[ShapeValidator("appointments.schemas.RULE_KINDS")],
+        help_text='Kinds served, e.g. ["service"]; empty means all.',
+    )
     min_notice_minutes = models.PositiveIntegerField(default=60, help_text="How soon the first bookable slot is.")
     is_active = models.BooleanField(default=True)
 
@@ -102,10 +114,6 @@ class AvailabilityRule(TenantOwnedModel):
         errors = {}
         if self.opens and self.closes and self.opens >= self.closes:
             errors["closes"] = "Closing time must be after opening time."
-        if not isinstance(self.kinds, list):
-            errors["kinds"] = 'Use a list, e.g. ["service"].'
-        elif unknown := [k for k in self.kinds if k not in Kind.values]:
-            errors["kinds"] = f"Unknown kind(s): {', '.join(map(str, unknown))}."
         if errors:
             raise ValidationError(errors)
 
@@ -288,20 +296,6 @@ def default_offsets():
     return {"default": [1440, 120]}
 
 
-def offsets_problem(offsets) -> str | None:
-    """What is wrong with a reminder-offsets value, if anything (appointments.schemas.REMINDER_OFFSETS)."""
-    from core.shapes import problems
-
-    from .schemas import REMINDER_OFFSETS
-
-    found = problems(REMINDER_OFFSETS, offsets)
-    if not found:
-        return None
-    path, message = found[0]
-    hint = ' Use {"default": [1440, 120]}: whole minutes before the start, per kind.'
-    return (f"{path}: {message}" if path else message) + hint
-
-
 def default_channels():
     return ["sms", "email"]
 
@@ -311,10 +305,14 @@ class AppointmentSettings(TenantOwnedModel):
 
     reminder_offsets = models.JSONField(
         default=default_offsets,
+        validators=[ShapeValidator("appointments.schemas.REMINDER_OFFSETS")],
         help_text='Minutes before the start, per kind, e.g. {"default": [1440, 120], "service": [2880]}.',
     )
     reminder_channels = models.JSONField(
-        default=default_channels, blank=True, help_text='Any of "sms", "email", "call"; empty sends no reminders.'
+        default=default_channels,
+        blank=True,
+        validators=[ShapeValidator("appointments.schemas.REMINDER_CHANNELS")],
+        help_text='Any of "sms", "email", "call"; empty sends no reminders.',
     )
     reminder_call_script = models.ForeignKey(
         "voice.Script",
@@ -353,18 +351,10 @@ class AppointmentSettings(TenantOwnedModel):
         return list(self.reminder_channels or [])
 
     def clean(self):
-        errors = {}
-        if problem := offsets_problem(self.reminder_offsets):
-            errors["reminder_offsets"] = problem
-        channels = self.reminder_channels
-        if not isinstance(channels, list):
-            errors["reminder_channels"] = 'Use a list, e.g. ["sms", "email"].'
-        elif bad := [c for c in channels if c not in Channel.values]:
-            errors["reminder_channels"] = f"Unknown channel(s): {', '.join(map(str, bad))}."
-        elif Channel.CALL in channels and not (self.reminder_call_script_id and self.reminder_call_agent_id):
-            errors["reminder_call_script"] = "Reminder calls need a script and an agent."
-        if errors:
-            raise ValidationError(errors)
+        # The channels' shape is the field's (appointments.schemas.REMINDER_CHANNELS); this is the rule across fields.
+        calls = Channel.CALL in (self.reminder_channels if isinstance(self.reminder_channels, list) else [])
+        if calls and not (self.reminder_call_script_id and self.reminder_call_agent_id):
+            raise ValidationError({"reminder_call_script": "Reminder calls need a script and an agent."})
 
 
 class CalendarFeed(TenantOwnedModel):

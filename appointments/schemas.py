@@ -2,7 +2,7 @@
 
 from core.shapes import Integer, ListOf, MapOf, Text
 
-from .models import Kind
+from .models import Channel, Kind
 
 # Minutes before the start, per kind: {"default": [1440, 120], "service": [2880]}; at most 60 days ahead.
 REMINDER_OFFSETS = MapOf(
@@ -10,3 +10,9 @@ REMINDER_OFFSETS = MapOf(
     ListOf(Integer(min_value=1, max_value=60 * 24 * 60), max_items=5, unique=True),
     max_items=len(Kind.values) + 1,
 )
+
+# The kinds a rule serves: ["service"]; empty means all.
+RULE_KINDS = ListOf(Text(choices=tuple(Kind.values)), max_items=len(Kind.values))
+
+# How reminders go out: any of "sms", "email", "call"; empty sends none.
+REMINDER_CHANNELS = ListOf(Text(choices=tuple(Channel.values)), max_items=len(Channel.values))

@@ -17,7 +17,6 @@ from core import versioning
 from core.formats import timestamp
 from leads import services as lead_services
 from leads.pipeline import Stage, can_move
-from tenants import audit
 from tenants.models import Branch
 
 from . import availability, hooks
@@ -210,20 +209,15 @@ def reschedule(appointment: Appointment, start: datetime, *, actor=None, reason:
 
 def _change_status(appointment: Appointment, to: str, **fields) -> Appointment:
     """A status move by compare-and-swap (two clicks, or a click and the no-show sweep, cannot race)."""
-    if to not in STATUS_MOVES[appointment.status]:
-        raise ValidationError(
-            {"status": [f"A {appointment.get_status_display().lower()} appointment cannot become {to}."]},
-            code="invalid_transition",
-        )
-    changed = Appointment.objects.filter(pk=appointment.pk, status=appointment.status).update(
-        status=to, updated_at=timezone.now(), **fields
+    STATUS_MOVES.move(
+        appointment,
+        to=to,
+        refused=f"A {appointment.get_status_display().lower()} appointment cannot become {to}.",
+        stale="The appointment changed meanwhile; reload and try again.",
+        updated_at=timezone.now(),
+        **fields,
     )
-    if not changed:
-        raise ValidationError({"status": ["The appointment changed meanwhile; reload and try again."]})
-    old = appointment.status
     versioning.bump_on_commit(appointment.tenant_id)  # an update() sends no post_save
-    appointment.refresh_from_db()
-    audit.record(f"appointment.{to}", appointment, changes={"status": [old, to]})
     return appointment
 
 

@@ -1,6 +1,6 @@
 """Calls, the provider events behind them, QA reviews, and each tenant's calling policy.
 
-A Call's status only moves forward (see ``STATUS_RANK`` and calls.services):
+A Call's status only moves forward (see ``STATUS_RANK``, ``STATUS_MOVES`` and calls.services):
 queued → dialing → ringing → in_progress → ended, or failed / canceled. Every
 webhook is kept as a CallEvent, unique per provider, provider call id and event
 type, so a replay changes nothing.
@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.shapes import ShapeValidator
+from core.transitions import Transitions
 from tenants.models import Branch, TenantOwnedModel
 
 
@@ -38,6 +39,8 @@ STATUS_RANK = {
     CallStatus.FAILED: 4,
     CallStatus.CANCELED: 4,
 }
+# The same rule as a table of moves (core.transitions): forward to any higher rank.
+STATUS_MOVES = Transitions.forward(STATUS_RANK)
 FINAL_STATUSES = {CallStatus.ENDED, CallStatus.FAILED, CallStatus.CANCELED}
 LIVE_STATUSES = {CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS}
 

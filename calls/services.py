@@ -31,7 +31,7 @@ from .models import (
     CONVERSATION_OUTCOMES,
     DEFAULT_ESCALATION_WORDS,
     FINAL_STATUSES,
-    STATUS_RANK,
+    STATUS_MOVES,
     Call,
     CallEvent,
     CallStatus,
@@ -149,7 +149,7 @@ def queue_dials(calls: list[Call]) -> None:
 def dial(call_id: int) -> Call | None:
     """Start a queued call at its provider (the body of the ``place_call`` task)."""
     now = timezone.now()
-    if not Call.objects.filter(pk=call_id, status=CallStatus.QUEUED).update(status=CallStatus.DIALING, dialed_at=now):
+    if not STATUS_MOVES.swap(Call.objects.filter(pk=call_id), CallStatus.QUEUED, CallStatus.DIALING, dialed_at=now):
         return None  # a duplicate delivery, or canceled meanwhile: nothing to do
     call = Call.objects.select_related("lead__branch", "lead__tenant", "agent__account", "script", "account").get(
         pk=call_id
@@ -361,7 +361,7 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
     was_final = call.status in FINAL_STATUSES
     if not call.provider_call_id:
         call.provider_call_id = event.provider_call_id
-    if event.status and not was_final and STATUS_RANK[event.status] > STATUS_RANK[call.status]:
+    if event.status and not was_final and STATUS_MOVES.allows(call.status, event.status):
         call.status = event.status
     call.started_at = call.started_at or event.started_at
     call.ended_at = call.ended_at or event.ended_at

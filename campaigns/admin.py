@@ -29,7 +29,16 @@ from leads.pipeline import Stage
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin
 
 from . import audiences, services
-from .models import SKIP_LABELS, Campaign, CampaignStatus, CampaignTarget, Expense, FollowUpRule, TargetStatus
+from .models import (
+    SKIP_LABELS,
+    AudienceKind,
+    Campaign,
+    CampaignStatus,
+    CampaignTarget,
+    Expense,
+    FollowUpRule,
+    TargetStatus,
+)
 
 STATUS_COLOURS = {
     "Draft": "info",
@@ -45,15 +54,15 @@ ACTIONS_BY_STATUS = {
     CampaignStatus.RUNNING: {"pause_campaign", "cancel_campaign", "upload_leads"},
     CampaignStatus.PAUSED: {"resume_campaign", "cancel_campaign", "upload_leads"},
 }
-AUDIENCE_KINDS = [
-    ("filter", "Leads matching the filters below"),
-    ("speed_to_lead", "New leads nobody contacted within N minutes (standing)"),
-    ("no_shows", "No-shows of the last N days"),
-    ("attended_not_joined", "Attended, not joined, in the last N days"),
-    ("service_due", "Vehicles due for service within N days (dealerships)"),
-    ("recall", "Owners of the VINs of a recall (dealerships)"),
-    ("follow_ups", "Nobody at first: only the leads its follow-up rules send"),
-]
+# The kinds staff build here (a list of lead ids comes from the API or an upload).
+AUDIENCE_KINDS = [(kind, label) for kind, label in AudienceKind.choices if kind != AudienceKind.LEADS]
+# The kinds that take a number, and which key of the audience it is.
+NUMBER_KEYS = {
+    AudienceKind.SPEED_TO_LEAD: "within_minutes",
+    AudienceKind.SERVICE_DUE: "within_days",
+    AudienceKind.NO_SHOWS: "since_days",
+    AudienceKind.ATTENDED_NOT_JOINED: "since_days",
+}
 
 
 VIN_PATTERN = re.compile(rb"\b[A-HJ-NPR-Z0-9]{17}\b")
@@ -130,7 +139,7 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["tags"].queryset = Tag.objects.order_by("name")
         audience = self.instance.audience or {}
-        kind = audience.get("kind", "filter")
+        kind = audience.get("kind", AudienceKind.FILTER)
         self.initial.update(
             {
                 "audience_kind": kind,
@@ -146,7 +155,7 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("audience_kind", "filter")
+        kind = cleaned.get("audience_kind", AudienceKind.FILTER)
         audience = {"kind": kind}
         for name in ("stages", "sources"):
             if cleaned.get(name):
@@ -158,15 +167,10 @@ class CampaignForm(forms.ModelForm):
                 audience[name] = cleaned[name]
         if cleaned.get("branch"):
             audience["branch"] = cleaned["branch"].pk
-        number_key = {
-            "speed_to_lead": "within_minutes",
-            "service_due": "within_days",
-            "no_shows": "since_days",
-            "attended_not_joined": "since_days",
-        }.get(kind)
+        number_key = NUMBER_KEYS.get(kind)
         if number_key and cleaned.get("number"):
             audience[number_key] = cleaned["number"]
-        if kind == "recall":
+        if kind == AudienceKind.RECALL:
             typed = [v.strip().upper() for v in (cleaned.get("vins") or "").replace(",", "\n").split() if v]
             uploaded = []
             if cleaned.get("recall_file"):

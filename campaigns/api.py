@@ -55,12 +55,15 @@ class CampaignSerializer(TenantModelSerializer):
         ]
 
     def validate_audience(self, value):
-        from django.core.exceptions import ValidationError as DjangoValidationError
-
-        try:
-            return audiences.validate(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+        """Its shape is checked by the field (campaigns.schemas.AUDIENCE); here what its kind needs and the
+        tenant's own rows, each problem at its path, as the shape's are."""
+        found = audiences.problems(value)
+        if found:
+            detail: dict[str, list[str]] = {}
+            for path, message in found:
+                detail.setdefault(path, []).append(message)
+            raise serializers.ValidationError(detail)
+        return audiences.normalized(value)
 
     def validate(self, attrs):
         if self.instance is not None and self.instance.status not in ("draft", "scheduled", "paused"):

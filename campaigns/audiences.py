@@ -23,30 +23,46 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from core.shapes import problems
 from leads.models import Lead, LeadTag, StageChange, Tag, Vehicle
 from leads.pipeline import Stage
+
+from .models import AudienceKind
 
 PREVIEW_BATCH = 2000
 SPEED_TO_LEAD_HORIZON = timedelta(days=1)
 
 
-def validate(audience: dict) -> dict:
-    """The audience, checked against campaigns.schemas.AUDIENCE and the tenant's own rows; raises
-    ValidationError with one message per problem, each naming its path ("tags.0: No such tag.")."""
+def problems(audience: dict) -> list[tuple[str, str]]:
+    """Every problem of an audience, as (path, message): its shape (campaigns.schemas.AUDIENCE), what its kind
+    needs, and the tenant's own rows (``("tags.0", "No such tag.")``)."""
+    from core.shapes import problems as shape_problems
+
     from .schemas import AUDIENCE
 
-    found = problems(AUDIENCE, audience)
+    found = shape_problems(AUDIENCE, audience)
     if not found:
-        kind = audience.get("kind", "filter")
-        if kind == "leads" and not audience.get("lead_ids"):
+        kind = audience.get("kind", AudienceKind.FILTER)
+        if kind == AudienceKind.LEADS and not audience.get("lead_ids"):
             found.append(("lead_ids", "List the leads to call."))
-        if kind == "recall" and not audience.get("vins"):
+        if kind == AudienceKind.RECALL and not audience.get("vins"):
             found.append(("vins", "List the VINs of the recall."))
         found += _foreign_ids(audience)
+    return found
+
+
+def validate(audience: dict) -> dict:
+    """The audience, checked (``problems``); raises ValidationError with one message per problem, each naming
+    its path ("tags.0: No such tag.")."""
+    found = problems(audience)
     if found:
         raise ValidationError([f"{path}: {message}" if path else message for path, message in found])
-    return {"kind": audience.get("kind", "filter"), **{k: v for k, v in audience.items() if k != "kind"}}
+    return normalized(audience)
+
+
+def normalized(audience: dict) -> dict:
+    """A valid audience as stored: its kind first, and said (``filter`` when it was left out)."""
+    kind = audience.get("kind", AudienceKind.FILTER)
+    return {"kind": str(kind), **{k: v for k, v in audience.items() if k != "kind"}}
 
 
 def _foreign_ids(audience: dict) -> list[tuple[str, str]]:
@@ -78,15 +94,15 @@ def _filtered(queryset, audience: dict, now):
     if audience.get("branch"):
         queryset = queryset.filter(branch_id=audience["branch"])
     if audience.get("created_after"):
-        queryset = queryset.filter(created_at__gte=parse_datetime(str(audience["created_after"])))
+        queryset = queryset.filter(created_at__gte=parse_datetime(audience["created_after"]))
     if audience.get("created_before"):
-        queryset = queryset.filter(created_at__lt=parse_datetime(str(audience["created_before"])))
+        queryset = queryset.filter(created_at__lt=parse_datetime(audience["created_before"]))
     if audience.get("score_min") is not None:
         queryset = queryset.filter(score__gte=audience["score_min"])
     if audience.get("score_max") is not None:
         queryset = queryset.filter(score__lte=audience["score_max"])
     if audience.get("not_contacted_days"):
-        cutoff = now - timedelta(days=int(audience["not_contacted_days"]))
+        cutoff = now - timedelta(days=audience["not_contacted_days"])
         queryset = queryset.filter(Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=cutoff))
     return queryset
 
@@ -94,29 +110,29 @@ def _filtered(queryset, audience: dict, now):
 def leads_for(audience: dict, now=None):
     """The leads an audience names (in the tenant in scope)."""
     now = now or timezone.now()
-    audience = audience or {"kind": "filter"}
-    kind = audience.get("kind", "filter")
+    audience = audience or {"kind": AudienceKind.FILTER}
+    kind = audience.get("kind", AudienceKind.FILTER)
     queryset = Lead.objects.all()
-    if kind == "follow_ups":
+    if kind == AudienceKind.FOLLOW_UPS:
         return queryset.none()
-    if kind == "leads":
+    if kind == AudienceKind.LEADS:
         queryset = queryset.filter(pk__in=audience.get("lead_ids") or [])
-    elif kind == "service_due":
-        horizon = timezone.localdate() + timedelta(days=int(audience.get("within_days", 30)))
+    elif kind == AudienceKind.SERVICE_DUE:
+        horizon = timezone.localdate() + timedelta(days=audience.get("within_days", 30))
         queryset = queryset.filter(
             Exists(Vehicle.all_tenants.filter(lead_id=OuterRef("pk"), next_service_due__lte=horizon))
         )
-    elif kind == "recall":
-        vins = [str(v).strip().upper() for v in audience.get("vins") or []]
+    elif kind == AudienceKind.RECALL:
+        vins = audience.get("vins") or []
         queryset = queryset.filter(Exists(Vehicle.all_tenants.filter(lead_id=OuterRef("pk"), vin__in=vins)))
-    elif kind == "speed_to_lead":
+    elif kind == AudienceKind.SPEED_TO_LEAD:
         # Arrivals: the last day's new leads nobody has contacted (not a backlog of months).
         queryset = queryset.filter(
             stage=Stage.NEW, first_contacted_at__isnull=True, created_at__gte=now - SPEED_TO_LEAD_HORIZON
         )
-    elif kind in ("no_shows", "attended_not_joined"):
-        stage = Stage.NO_SHOW if kind == "no_shows" else Stage.ATTENDED
-        since = now - timedelta(days=int(audience.get("since_days", 30 if kind == "no_shows" else 60)))
+    elif kind in (AudienceKind.NO_SHOWS, AudienceKind.ATTENDED_NOT_JOINED):
+        stage = Stage.NO_SHOW if kind == AudienceKind.NO_SHOWS else Stage.ATTENDED
+        since = now - timedelta(days=audience.get("since_days", 30 if kind == AudienceKind.NO_SHOWS else 60))
         reached = StageChange.all_tenants.filter(lead_id=OuterRef("pk"), to_stage=stage, changed_at__gte=since)
         queryset = queryset.filter(stage=stage).filter(Exists(reached))
     return _filtered(queryset, audience, now)
@@ -124,8 +140,8 @@ def leads_for(audience: dict, now=None):
 
 def first_attempt_at(audience: dict, lead, start):
     """When a lead should first be tried: at once, or (speed to lead) N minutes after it arrived."""
-    if audience.get("kind") == "speed_to_lead":
-        return max(start, lead.created_at + timedelta(minutes=int(audience.get("within_minutes", 5))))
+    if audience.get("kind") == AudienceKind.SPEED_TO_LEAD:
+        return max(start, lead.created_at + timedelta(minutes=audience.get("within_minutes", 5)))
     return start
 
 

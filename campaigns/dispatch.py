@@ -25,7 +25,16 @@ from tenants.db import bulk_set, tenant_ids
 from tenants.scoping import tenant_scope
 
 from . import audiences, services
-from .models import WEEKDAY_KEYS, Campaign, CampaignStatus, CampaignTarget, TargetStatus, ZonePolicy
+from .models import (
+    CAMPAIGN_MOVES,
+    WEEKDAY_KEYS,
+    AudienceKind,
+    Campaign,
+    CampaignStatus,
+    CampaignTarget,
+    TargetStatus,
+    ZonePolicy,
+)
 
 CLAIM_BATCH = 100
 LEASE = timedelta(minutes=10)
@@ -80,7 +89,7 @@ def claim_batch(campaign: Campaign, now: datetime, limit: int) -> Counter:
             weekdays=weekday_windows(campaign),
             weekdays_zone=zone,
         )
-        speed_to_lead = (campaign.audience or {}).get("kind") == "speed_to_lead"
+        speed_to_lead = (campaign.audience or {}).get("kind") == AudienceKind.SPEED_TO_LEAD
         calls, queued = [], []
         for target in targets:
             decision = decisions[target.lead_id]
@@ -134,7 +143,7 @@ def dispatch_tenant(now: datetime) -> Counter:
     """One tick for the tenant in scope."""
     report: Counter = Counter()
     for scheduled in Campaign.objects.filter(status=CampaignStatus.SCHEDULED, start_at__lte=now):
-        Campaign.objects.filter(pk=scheduled.pk, status=CampaignStatus.SCHEDULED).update(status=CampaignStatus.RUNNING)
+        CAMPAIGN_MOVES.swap(scheduled, CampaignStatus.SCHEDULED, CampaignStatus.RUNNING)
     running = Campaign.objects.filter(status=CampaignStatus.RUNNING).select_related(
         "agent__account", "script", "branch"
     )
@@ -142,7 +151,7 @@ def dispatch_tenant(now: datetime) -> Counter:
         if campaign.end_at is not None and campaign.end_at <= now:
             services.complete_if_finished(campaign, now)
             continue
-        if (campaign.audience or {}).get("kind") == "speed_to_lead":
+        if (campaign.audience or {}).get("kind") == AudienceKind.SPEED_TO_LEAD:
             _enrol_arrivals(campaign, now)
         while True:
             room = capacity(campaign, now)

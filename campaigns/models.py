@@ -15,8 +15,9 @@ from django.db import models
 from django.utils import timezone
 
 from calls.compliance import Reason
+from core.shapes import ShapeValidator
+from core.transitions import Transitions
 from tenants.models import Branch, TenantOwnedModel
-from tenants.validators import validate_business_hours
 
 
 class CampaignStatus(models.TextChoices):
@@ -28,15 +29,18 @@ class CampaignStatus(models.TextChoices):
     CANCELED = "canceled", "Canceled"
 
 
-# The moves a campaign may make (services enforce them).
-CAMPAIGN_MOVES = {
-    CampaignStatus.DRAFT: {CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.CANCELED},
-    CampaignStatus.SCHEDULED: {CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.CANCELED},
-    CampaignStatus.RUNNING: {CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.CANCELED},
-    CampaignStatus.PAUSED: {CampaignStatus.RUNNING, CampaignStatus.CANCELED, CampaignStatus.COMPLETED},
-    CampaignStatus.COMPLETED: set(),
-    CampaignStatus.CANCELED: set(),
-}
+# The moves a campaign may make (campaigns.services makes them through core.transitions).
+CAMPAIGN_MOVES = Transitions(
+    {
+        CampaignStatus.DRAFT: {CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.CANCELED},
+        CampaignStatus.SCHEDULED: {CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.CANCELED},
+        CampaignStatus.RUNNING: {CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.CANCELED},
+        CampaignStatus.PAUSED: {CampaignStatus.RUNNING, CampaignStatus.CANCELED, CampaignStatus.COMPLETED},
+        CampaignStatus.COMPLETED: set(),
+        CampaignStatus.CANCELED: set(),
+    },
+    audit="campaign",
+)
 
 # Written only by campaigns.services (compare-and-swap), never by saving an edited campaign.
 LIFECYCLE_FIELDS = frozenset({"status", "pause_reason", "started_at", "finished_at"})
@@ -66,25 +70,30 @@ LEGAL_START, LEGAL_END = "08:00", "21:00"
 
 
 def validate_calling_windows(value):
-    """Weekday windows in the business-hours shape, and inside the legal hours: a campaign narrows, never widens."""
-    validate_business_hours(value)
-    for day, spans in value.items():
-        for start, end in spans:
-            if start < LEGAL_START or end > LEGAL_END:
-                raise ValidationError(
-                    f"On {day}, {start}–{end} is outside the legal calling hours ({LEGAL_START}–{LEGAL_END} local); "
-                    "a campaign may only narrow them."
-                )
+    """The shape campaigns.schemas.CALLING_WINDOWS (named by old migrations)."""
+    ShapeValidator("campaigns.schemas.CALLING_WINDOWS")(value)
 
 
 def validate_retry_minutes(value):
-    if not isinstance(value, dict):
-        raise ValidationError("Retry delays map an outcome to a list of minutes.")
-    for outcome, delays in value.items():
-        if outcome not in DEFAULT_RETRY_MINUTES:
-            raise ValidationError(f"“{outcome}” is not retried; use {', '.join(DEFAULT_RETRY_MINUTES)}.")
-        if not isinstance(delays, list) or not all(isinstance(d, int) and d >= 1 for d in delays):
-            raise ValidationError(f"Delays for {outcome} must be a list of whole minutes (at least 1).")
+    """The shape campaigns.schemas.RETRY_MINUTES (named by old migrations)."""
+    ShapeValidator("campaigns.schemas.RETRY_MINUTES")(value)
+
+
+class AudienceKind(models.TextChoices):
+    """Who a campaign calls (campaigns.audiences): the ``kind`` of its audience."""
+
+    FILTER = "filter", "Leads matching the filters below"
+    SPEED_TO_LEAD = "speed_to_lead", "New leads nobody contacted within N minutes (standing)"
+    NO_SHOWS = "no_shows", "No-shows of the last N days"
+    ATTENDED_NOT_JOINED = "attended_not_joined", "Attended, not joined, in the last N days"
+    SERVICE_DUE = "service_due", "Vehicles due for service within N days (dealerships)"
+    RECALL = "recall", "Owners of the VINs of a recall (dealerships)"
+    FOLLOW_UPS = "follow_ups", "Nobody at first: only the leads its follow-up rules send"
+    LEADS = "leads", "These leads (a list of ids)"
+
+
+# Kinds that wait for leads as they come rather than completing when their targets are done.
+STANDING_AUDIENCES = frozenset({AudienceKind.SPEED_TO_LEAD, AudienceKind.FOLLOW_UPS})
 
 
 class Campaign(TenantOwnedModel):
@@ -99,19 +108,29 @@ class Campaign(TenantOwnedModel):
     end_at = models.DateTimeField(null=True, blank=True, help_text="Nothing is dialled after this.")
     calling_windows = models.JSONField(
         default=default_windows,
-        validators=[validate_calling_windows],
+        validators=[ShapeValidator("campaigns.schemas.CALLING_WINDOWS")],
         help_text='Per weekday, e.g. {"mon": [["09:00", "18:00"]]}; always inside the legal calling hours.',
     )
     zone_policy = models.CharField(max_length=10, choices=ZonePolicy.choices, default=ZonePolicy.LEAD)
     max_attempts = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1)])
-    retry_minutes = models.JSONField(default=dict, blank=True, validators=[validate_retry_minutes])
+    retry_minutes = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[ShapeValidator("campaigns.schemas.RETRY_MINUTES")],
+        help_text='Minutes between attempts, per outcome, e.g. {"no_answer": [240, 1440]}.',
+    )
     no_retry_after_decline = models.BooleanField(
         default=True, help_text="Someone who answered and said no is not called again."
     )
     max_concurrent = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
     max_per_hour = models.PositiveIntegerField(null=True, blank=True)
     max_per_day = models.PositiveIntegerField(null=True, blank=True)
-    audience = models.JSONField(default=dict, blank=True, help_text="Who to call (see campaigns.audiences).")
+    audience = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[ShapeValidator("campaigns.schemas.AUDIENCE")],
+        help_text="Who to call (see campaigns.audiences).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -214,7 +233,12 @@ class FollowUpRule(TenantOwnedModel):
     source_campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_up_rules"
     )
-    outcomes = models.JSONField(default=list, blank=True, help_text='e.g. ["voicemail", "no_answer"]')
+    outcomes = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[ShapeValidator("campaigns.schemas.FOLLOW_UP_OUTCOMES")],
+        help_text='e.g. ["voicemail", "no_answer"]',
+    )
     delay_minutes = models.PositiveIntegerField(default=1440)
     target_campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     is_active = models.BooleanField(default=True)
@@ -233,11 +257,6 @@ class FollowUpRule(TenantOwnedModel):
             raise ValidationError({"outcomes": "Pick the outcomes that start the follow-up."})
         if self.source_campaign_id and self.source_campaign_id == self.target_campaign_id:
             raise ValidationError({"target_campaign": "A campaign cannot follow up into itself."})
-        from calls.models import Outcome
-
-        unknown = [o for o in self.outcomes or [] if o not in Outcome.values]
-        if unknown:
-            raise ValidationError({"outcomes": f"Unknown outcome(s): {', '.join(unknown)}."})
 
 
 class Expense(TenantOwnedModel):

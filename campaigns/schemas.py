@@ -1,12 +1,29 @@
 """The shapes of the campaigns room's structured JSON fields (core.shapes)."""
 
-from core.shapes import DateTimeText, Integer, ListOf, Nullable, Record, Text
+from calls.models import Outcome
+from core.shapes import DateTimeText, Integer, ListOf, MapOf, Nullable, Record, Text, TimeSpan
 from leads.models import Source
 from leads.pipeline import Stage
+from tenants.schemas import weekly_hours
+
+from .models import DEFAULT_RETRY_MINUTES, LEGAL_END, LEGAL_START, AudienceKind
 
 MAX_ID = 2**31 - 1
-KINDS = ("filter", "leads", "service_due", "recall", "speed_to_lead", "no_shows", "attended_not_joined", "follow_ups")
+KINDS = tuple(AudienceKind.values)
 ID = Integer(min_value=1, max_value=MAX_ID)
+
+# Per weekday, open-close pairs inside the legal calling hours: a campaign narrows them, never widens.
+CALLING_WINDOWS = weekly_hours(TimeSpan(earliest=LEGAL_START, latest=LEGAL_END, why="the legal calling hours"))
+
+# Minutes between attempts, per retried outcome: {"no_answer": [240, 1440]} (compliance.md "Dialer behaviour").
+RETRY_MINUTES = MapOf(
+    Text(choices=tuple(DEFAULT_RETRY_MINUTES)),
+    ListOf(Integer(min_value=1, max_value=60 * 24 * 90), max_items=20),
+    max_items=len(DEFAULT_RETRY_MINUTES),
+)
+
+# The outcomes of a source campaign's calls that start a follow-up: ["voicemail", "no_answer"].
+FOLLOW_UP_OUTCOMES = ListOf(Text(choices=tuple(Outcome.values)), max_items=len(Outcome.values))
 
 # Who a campaign calls (campaigns.audiences): a kind, what it needs, and narrowing filters.
 AUDIENCE = Record(

@@ -23,6 +23,8 @@ from . import audiences
 from .models import (
     CAMPAIGN_MOVES,
     OPEN_TARGET_STATUSES,
+    STANDING_AUDIENCES,
+    AudienceKind,
     Campaign,
     CampaignStatus,
     CampaignTarget,
@@ -43,18 +45,13 @@ RETRIED_OUTCOMES = {
 
 def _move(campaign: Campaign, to: str, **fields) -> Campaign:
     """Change a campaign's status by compare-and-swap: two clicks (or a click and the dialer) cannot race."""
-    if to not in CAMPAIGN_MOVES[campaign.status]:
-        raise ValidationError(
-            {"status": [f"A {campaign.get_status_display().lower()} campaign cannot become {to}."]},
-            code="invalid_transition",
-        )
-    changed = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(status=to, **fields)
-    if not changed:
-        campaign.refresh_from_db()
-        raise ValidationError({"status": ["The campaign changed meanwhile; reload and try again."]})
-    old = campaign.status
-    campaign.refresh_from_db()
-    audit.record(f"campaign.{to}", campaign, changes={"status": [old, to], **{k: str(v) for k, v in fields.items()}})
+    CAMPAIGN_MOVES.move(
+        campaign,
+        to=to,
+        refused=f"A {campaign.get_status_display().lower()} campaign cannot become {to}.",
+        stale="The campaign changed meanwhile; reload and try again.",
+        **fields,
+    )
     return campaign
 
 
@@ -148,7 +145,7 @@ def cancel(campaign: Campaign, *, actor=None) -> Campaign:
 
 def is_standing(campaign: Campaign) -> bool:
     """A speed-to-lead campaign, or one that follow-up rules feed, waits for leads rather than completing."""
-    if (campaign.audience or {}).get("kind") in ("speed_to_lead", "follow_ups"):
+    if (campaign.audience or {}).get("kind") in STANDING_AUDIENCES:
         return True
     return FollowUpRule.objects.filter(target_campaign=campaign, is_active=True).exists()
 
@@ -167,10 +164,7 @@ def complete_if_finished(campaign: Campaign, now=None) -> bool:
         )
     if CampaignTarget.objects.filter(campaign=campaign, status__in=OPEN_TARGET_STATUSES).exists():
         return False
-    changed = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
-        status=CampaignStatus.COMPLETED, finished_at=now
-    )
-    return bool(changed)
+    return CAMPAIGN_MOVES.swap(campaign, campaign.status, CampaignStatus.COMPLETED, finished_at=now)
 
 
 def _retry_delay(campaign: Campaign, outcome: str, attempts: int) -> timedelta | None:
@@ -279,8 +273,10 @@ def trip_breaker_if_failing(campaign: Campaign) -> bool:
     failed = sum(1 for category in recent if category)
     if len(recent) < BREAKER_WINDOW or failed * 2 <= len(recent):
         return False
-    changed = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.RUNNING).update(
-        status=CampaignStatus.PAUSED,
+    changed = CAMPAIGN_MOVES.swap(
+        campaign,
+        CampaignStatus.RUNNING,
+        CampaignStatus.PAUSED,
         pause_reason=f"Paused automatically: {failed} of the last {len(recent)} calls failed at the provider.",
     )
     if changed:
@@ -364,7 +360,7 @@ def add_uploaded_leads(lead_import) -> int:
     if campaign is None or tag is None or campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELED):
         return 0
     if campaign.status == CampaignStatus.DRAFT:
-        campaign.audience = {"kind": "filter", "tags": [tag.pk]}
+        campaign.audience = {"kind": AudienceKind.FILTER.value, "tags": [tag.pk]}
         campaign.save(update_fields=["audience"])
         return 0
     due, _ = add_leads(campaign, Lead.objects.filter(tags=tag))

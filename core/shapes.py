@@ -9,7 +9,14 @@ answers a field map and a form shows the path beside the message.
 ``ShapeValidator("app.schemas.NAME")`` puts a shape on a model field: the admin's
 forms, the API's serializers (``tenants.api.base`` reports the paths as fields)
 and ``full_clean`` all run it. It names its shape by import path so migrations
-stay plain.
+stay plain. Each app declares its shapes once, in its ``schemas.py``; services
+read a stored value assuming it has its shape.
+
+Why not pydantic (or JSON Schema with a validator library): one small declarative
+type gives the three things needed here and nothing else: validation, error
+messages by path in the project's words (the same at every door), and JSON
+Schema for the OpenAPI document (``tenants.api.schema``). A second model layer
+beside Django's would be one more way to say what a field holds.
 """
 
 import datetime
@@ -165,6 +172,43 @@ class DateTimeText(Shape):
 
     def json_schema(self):
         return {"type": "string", "format": "date-time"}
+
+
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+@dataclass(frozen=True)
+class TimeSpan(Shape):
+    """An open-close pair of wall times, ``["09:00", "18:00"]``: opening before closing, and within
+    ``earliest``–``latest`` when given (``why`` names those bounds: "the legal calling hours")."""
+
+    earliest: str = ""
+    latest: str = ""
+    why: str = ""
+
+    def check(self, value, path):
+        if not (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(t, str) and _HHMM.fullmatch(t) for t in value)
+        ):
+            return [(path, 'Use an ["HH:MM", "HH:MM"] pair.')]
+        start, end = value
+        if start >= end:
+            return [(path, f"Opening time {start} must be before closing time {end}.")]
+        if (self.earliest and start < self.earliest) or (self.latest and end > self.latest):
+            bounds = f"{self.earliest or '00:00'}–{self.latest or '23:59'}"
+            return [(path, f"{start}–{end} is outside {self.why or 'the allowed hours'} ({bounds}).")]
+        return []
+
+    def json_schema(self):
+        return {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+            "minItems": 2,
+            "maxItems": 2,
+            "example": [self.earliest or "09:00", self.latest or "18:00"],
+        }
 
 
 @dataclass(frozen=True)

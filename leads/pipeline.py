@@ -11,6 +11,8 @@ way) and name them in their own words; a tenant may rename them
 
 from django.db import models
 
+from core.transitions import Transitions
+
 
 class Stage(models.TextChoices):
     NEW = "new", "New"
@@ -86,13 +88,17 @@ ALLOWED_MOVES: dict[str, set[str]] = {
 }
 
 
+# The same table as core.transitions makes moves with (leads.services.change_stage: compare-and-swap).
+STAGE_MOVES = Transitions(ALLOWED_MOVES, field="stage")
+
+
 def can_move(from_stage: str, to_stage: str) -> bool:
-    return to_stage in ALLOWED_MOVES.get(from_stage, set())
+    return STAGE_MOVES.allows(from_stage, to_stage)
 
 
 def labels_for(vertical: str, overrides: dict | None = None) -> dict[str, str]:
+    """The vertical's labels, renamed by ``overrides`` (stored with the shape leads.schemas.STAGE_LABELS:
+    known stages, non-blank text)."""
     labels = dict(DEFAULT_LABELS.get(vertical, DEFAULT_LABELS["gym"]))
-    for key, label in (overrides or {}).items():
-        if key in labels and isinstance(label, str) and label.strip():
-            labels[key] = label.strip()
+    labels.update({key: label.strip() for key, label in (overrides or {}).items()})
     return labels

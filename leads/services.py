@@ -16,6 +16,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.transitions import TransitionRefused
 from tenants import audit
 from tenants.models import Branch, Tenant
 from tenants.roles import Role, at_least
@@ -35,7 +36,7 @@ from .models import (
     Tag,
     suppression_hash,
 )
-from .pipeline import Stage, can_move, labels_for
+from .pipeline import STAGE_MOVES, Stage, labels_for
 
 # --- normalisation -----------------------------------------------------------
 
@@ -228,12 +229,9 @@ def check_move(from_stage: str, to_stage: str, lost_reason: str = "") -> None:
     """Refuse (ValidationError) a move the pipeline does not allow, and a move to lost without a reason."""
     if to_stage not in Stage.values:
         raise ValidationError({"stage": [f"“{to_stage}” is not a stage."]})
-    if not can_move(from_stage, to_stage):
+    if not STAGE_MOVES.allows(from_stage, to_stage):
         labels = stage_labels()
-        raise ValidationError(
-            {"stage": [f"A lead cannot move from {labels[from_stage]} to {labels[to_stage]}."]},
-            code="invalid_transition",
-        )
+        raise TransitionRefused(f"A lead cannot move from {labels[from_stage]} to {labels[to_stage]}.", "stage")
     if to_stage == Stage.LOST and not lost_reason:
         raise ValidationError({"lost_reason": ["Say why the lead was lost."]})
 
@@ -256,6 +254,10 @@ def change_stage(
     lead.stage = to_stage
     if save:
         with transaction.atomic():
+            # Compare-and-swap: a lead moved meanwhile (another tab, a call's outcome) is not moved from a stale stage.
+            if lead.pk is not None and not STAGE_MOVES.swap(lead, change.from_stage, to_stage):
+                lead.stage = change.from_stage
+                raise TransitionRefused("The lead's stage changed meanwhile; reload and try again.", "stage")
             scoring.apply_scores([lead])
             lead.save(update_fields=["stage", "lost_reason", "score", "score_explanation", "updated_at"])
             change.save()
@@ -267,7 +269,7 @@ def change_stage_bulk(queryset, to_stage: str, *, actor=None, lost_reason: str =
     """Move many leads; those whose pipeline forbids the move are left alone. Returns (moved, refused)."""
     if to_stage == Stage.LOST and not lost_reason:
         raise ValidationError({"lost_reason": ["Say why the leads were lost."]})
-    allowed_from = [stage for stage in Stage.values if can_move(stage, to_stage)]
+    allowed_from = STAGE_MOVES.sources(to_stage)
     movable = list(queryset.filter(stage__in=allowed_from).values_list("pk", "stage"))
     refused = queryset.exclude(stage__in=allowed_from).exclude(stage=to_stage).count()
     ids = [pk for pk, _ in movable]

@@ -184,9 +184,18 @@ def _after_delete(sender, instance, **kwargs):
     record("delete", instance, tenant_id=_tenant_id_of(instance))
 
 
+def _after_move(sender, instance, action, changes, **kwargs):
+    record(action, instance, changes=changes)
+
+
 def connect_signals() -> None:
-    """Connect per audited model, so unaudited models keep Django's fast cascade deletes."""
+    """Connect per audited model, so unaudited models keep Django's fast cascade deletes; and record every
+    state-machine move (core.transitions)."""
     from django.apps import apps
+
+    from core.transitions import moved_signal
+
+    moved_signal.connect(_after_move, dispatch_uid="audit-after-move")
 
     for model in apps.get_models():
         if _is_audited(model):

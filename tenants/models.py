@@ -7,10 +7,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.shapes import ShapeValidator
+
 from .managers import TenantManager
 from .roles import Role
 from .scoping import TenantScopeError, current_tenant_id, get_current_tenant_id
-from .validators import validate_business_hours, validate_country, validate_e164, validate_time_zone
+from .validators import validate_country, validate_e164, validate_time_zone
 
 
 class User(AbstractUser):
@@ -112,7 +114,7 @@ class Branch(TenantOwnedModel):
     business_hours = models.JSONField(
         default=dict,
         blank=True,
-        validators=[validate_business_hours],
+        validators=[ShapeValidator("tenants.schemas.BUSINESS_HOURS")],
         help_text='Per weekday, open-close pairs, e.g. {"mon": [["06:00", "22:00"]]}.',
     )
 

@@ -1,6 +1,5 @@
 """Validators shared by every app: E.164 phones, IANA time zones, ISO countries, opening hours."""
 
-import re
 import zoneinfo
 from functools import lru_cache
 
@@ -8,7 +7,6 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @lru_cache(maxsize=1)
@@ -41,20 +39,7 @@ def validate_e164(value: str) -> None:
 
 
 def validate_business_hours(value) -> None:
-    """``{"mon": [["06:00", "22:00"]], ...}``: per weekday, a list of open-close pairs."""
-    if not isinstance(value, dict):
-        raise ValidationError("Business hours must map weekdays (mon…sun) to lists of [open, close] pairs.")
-    for day, spans in value.items():
-        if day not in WEEKDAYS:
-            raise ValidationError(f"“{day}” is not a weekday; use one of {', '.join(WEEKDAYS)}.")
-        if not isinstance(spans, list):
-            raise ValidationError(f"Hours for {day} must be a list of [open, close] pairs.")
-        for span in spans:
-            if (
-                not isinstance(span, list | tuple)
-                or len(span) != 2
-                or not all(isinstance(t, str) and _HHMM.match(t) for t in span)
-            ):
-                raise ValidationError(f'Hours for {day} must be ["HH:MM", "HH:MM"] pairs; got {span!r}.')
-            if span[0] >= span[1]:
-                raise ValidationError(f"On {day}, opening time {span[0]} must be before closing time {span[1]}.")
+    """``{"mon": [["06:00", "22:00"]], ...}``: the shape tenants.schemas.BUSINESS_HOURS (named by old migrations)."""
+    from core.shapes import ShapeValidator
+
+    ShapeValidator("tenants.schemas.BUSINESS_HOURS")(value)

@@ -39,12 +39,8 @@ class AccountHealth(models.TextChoices):
 
 
 def validate_caller_numbers(value):
-    from tenants.validators import validate_e164
-
-    if not isinstance(value, list) or not all(isinstance(number, str) for number in value):
-        raise ValidationError('Caller numbers are a list of E.164 numbers, e.g. ["+13055550100"].')
-    for number in value:
-        validate_e164(number)
+    """The shape voice.schemas.CALLER_NUMBERS (named by old migrations)."""
+    ShapeValidator("voice.schemas.CALLER_NUMBERS")(value)
 
 
 class ProviderAccount(TenantOwnedModel):
@@ -53,7 +49,10 @@ class ProviderAccount(TenantOwnedModel):
     api_key = EncryptedTextField(blank=True, help_text="Write-only: never shown again once saved.")
     webhook_secret = EncryptedTextField(blank=True, help_text="Write-only: never shown again once saved.")
     caller_numbers = models.JSONField(
-        default=list, blank=True, validators=[validate_caller_numbers], help_text="E.164 numbers calls go out from."
+        default=list,
+        blank=True,
+        validators=[ShapeValidator("voice.schemas.CALLER_NUMBERS")],
+        help_text="E.164 numbers calls go out from.",
     )
     provider_ids = models.JSONField(
         default=dict,
@@ -146,8 +145,8 @@ def validate_opening_line(value: str) -> None:
 
 
 def validate_collect(value) -> None:
-    if not isinstance(value, list) or any(item not in CollectedData.values for item in value):
-        raise ValidationError(f"Collect a list of: {', '.join(CollectedData.values)}.")
+    """The shape voice.schemas.COLLECT (named by old migrations)."""
+    ShapeValidator("voice.schemas.COLLECT")(value)
 
 
 class Script(TenantOwnedModel):
@@ -162,7 +161,7 @@ class Script(TenantOwnedModel):
         default=f"Hi {{lead_first_name}}, this is an automated assistant calling from {BUSINESS_NAME_PLACEHOLDER}.",
     )
     prompt_template = models.TextField(help_text="What the agent should do; {placeholders} are filled per call.")
-    collect = models.JSONField(default=list, blank=True, validators=[validate_collect])
+    collect = models.JSONField(default=list, blank=True, validators=[ShapeValidator("voice.schemas.COLLECT")])
     version = models.PositiveIntegerField(default=1)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -105,8 +105,7 @@ def test_an_audience_naming_another_tenants_rows_is_a_400(owner, tenant_a, tenan
     }
     response = owner.post("/api/v1/campaigns/", body, format="json")
     assert response.status_code == 400, response.content
-    messages = response.json()["fields"]["audience"]
-    assert messages == ["tags.1: No such tag.", "branch: No such branch."]
+    assert response.json()["fields"] == {"audience.tags.1": ["No such tag."], "audience.branch": ["No such branch."]}
 
 
 def test_a_leads_created_at_is_read_only(owner, tenant_a):

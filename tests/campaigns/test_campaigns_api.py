@@ -78,16 +78,16 @@ def test_bad_requests_get_a_field_map(client, tenant_a, tenant_b, agent, script)
         format="json",
     )
     assert response.status_code == 400
-    assert set(response.json()["fields"]) == {"agent", "audience", "max_attempts", "retry_minutes"}
+    assert set(response.json()["fields"]) == {"agent", "audience.kind", "max_attempts", "retry_minutes.busy.0"}
     windows = client.post(
         "/api/v1/campaigns/", body(agent, script, calling_windows={"mon": [["19:00", "09:00"]]}), format="json"
     )
-    assert windows.status_code == 400 and set(windows.json()["fields"]) == {"calling_windows"}
+    assert windows.status_code == 400 and set(windows.json()["fields"]) == {"calling_windows.mon.0"}
     wider = client.post(
         "/api/v1/campaigns/", body(agent, script, calling_windows={"sat": [["07:00", "12:00"]]}), format="json"
     )
     assert wider.status_code == 400
-    assert "outside the legal calling hours" in wider.json()["fields"]["calling_windows"][0]
+    assert "outside the legal calling hours" in wider.json()["fields"]["calling_windows.sat.0"][0]
 
 
 def test_a_running_campaign_keeps_its_audience_agent_and_script(clock, client, tenant_a, campaign, branch):
@@ -168,10 +168,16 @@ def test_follow_up_rules(client, tenant_a, tenant_b, campaign):
     assert created.status_code == 201, created.json()
     bad = client.post(
         "/api/v1/campaigns/follow-up-rules/",
-        {"source_campaign": campaign.pk, "target_campaign": campaign.pk, "outcomes": ["maybe"]},
+        {"source_campaign": campaign.pk, "target_campaign": campaign.pk, "outcomes": ["no_answer"]},
         format="json",
     )
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"target_campaign"}
+    unknown = client.post(
+        "/api/v1/campaigns/follow-up-rules/",
+        {"source_campaign": campaign.pk, "target_campaign": second.pk, "outcomes": ["maybe"]},
+        format="json",
+    )
+    assert unknown.status_code == 400 and set(unknown.json()["fields"]) == {"outcomes.0"}
     foreign = CampaignFactory(tenant=tenant_b)
     cross = client.post(
         "/api/v1/campaigns/follow-up-rules/",
