@@ -15,7 +15,7 @@ ID = Integer(min_value=1, max_value=MAX_ID)
 # Per weekday, open-close pairs inside the legal calling hours: a campaign narrows them, never widens.
 CALLING_WINDOWS = weekly_hours(TimeSpan(earliest=LEGAL_START, latest=LEGAL_END, why="the legal calling hours"))
 
-# Minutes between attempts, per retried outcome: {"no_answer": [240, 1440]} (compliance.md "Dialer behaviour").
+# Minutes between attempts, per retried outcome: {"no_answer": [240, 1440]} (docs/compliance.md#dialer-retries).
 RETRY_MINUTES = MapOf(
     Text(choices=tuple(DEFAULT_RETRY_MINUTES)),
     ListOf(Integer(min_value=1, max_value=60 * 24 * 90), max_items=20),
