@@ -1,7 +1,9 @@
 """The call lifecycle: request (through the compliance gate), dial, events in, outcome out.
 
-``request_call`` is the one door for every outbound call (staff's "Call now",
-the campaign dialer): gate → Call row (queued) → ``place_call`` after commit.
+``request_call`` is staff's "Call now" (and a reminder call): admission
+(calls.admission: agent, compliance gate, capacity, caller number) → Call row
+(queued, built by ``admission.build_call`` as the campaign dialer builds its
+own) → ``place_call`` after commit.
 ``dial`` takes the call from queued to dialing by compare-and-swap, so a
 duplicate delivery of the task does nothing. ``record_event`` stores what a
 provider said once (replays are no-ops) and ``apply_event`` moves the call
@@ -24,13 +26,14 @@ from voice import prompting
 from voice.clients import CallRequest, ErrorCategory, EventKind, NormalizedEvent, ProviderError, for_account
 from voice.models import AccountHealth, ProviderAccount
 
-from . import compliance, rollups
+from . import admission, compliance, rollups
 from .hooks import dial_handlers, outcome_handlers
 from .models import (
     CONNECTED_OUTCOMES,
     CONVERSATION_OUTCOMES,
     DEFAULT_ESCALATION_WORDS,
     FINAL_STATUSES,
+    IN_FLIGHT_STATUSES,
     STATUS_RANK,
     Call,
     CallEvent,
@@ -77,37 +80,21 @@ class RetryLater(Exception):
 # --- asking for a call -------------------------------------------------------------
 
 
-def _caller_number(account: ProviderAccount, lead) -> str:
-    numbers = account.caller_numbers or []
-    if not numbers:
-        from tenants.models import Tenant
-
-        return Tenant.objects.only("callback_phone").get(pk=lead.tenant_id).callback_phone
-    return numbers[lead.pk % len(numbers)]
-
-
 def request_call(lead, agent, script, *, requested_by=None, when=None, weekdays=None, **links):
     """Ask for a call: returns ``(call, decision)``. A refused call is kept (canceled, with the reason), except
     when the person is already being called: then the call returned is that live one, and nothing is written
     (a double tap or a retry is not an attempt)."""
-    decision = compliance.check(
-        lead, purpose=script.purpose, is_marketing=script.is_marketing, agent=agent, when=when, weekdays=weekdays
-    )
+    from_number = admission.caller_number(agent.account, lead)
+    decision = admission.admit(lead, agent, script, from_number=from_number, when=when, weekdays=weekdays)
     if decision.code == compliance.Reason.CONCURRENCY:
-        live = Call.objects.filter(to_number=lead.phone, status__in=compliance.BUSY_STATUSES).order_by("-id").first()
+        live = Call.objects.filter(to_number=lead.phone, status__in=IN_FLIGHT_STATUSES).order_by("-id").first()
         if live is not None:
             return live, decision
-    account = agent.account
-    call = Call(
-        lead=lead,
-        branch_id=lead.branch_id,
-        agent=agent,
-        script=script,
-        account=account,
-        provider=account.provider,
-        purpose=script.purpose,
-        to_number=lead.phone,
-        from_number=_caller_number(account, lead),
+    call = admission.build_call(
+        lead,
+        agent,
+        script,
+        from_number=from_number,
         requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
         **links,
     )
