@@ -27,7 +27,6 @@ from voice.clients import CallRequest, ErrorCategory, EventKind, NormalizedEvent
 from voice.models import AccountHealth, ProviderAccount
 
 from . import admission, compliance, rollups
-from .hooks import dial_handlers, outcome_handlers
 from .models import (
     CONNECTED_OUTCOMES,
     CONVERSATION_OUTCOMES,
@@ -41,6 +40,7 @@ from .models import (
     Outcome,
     Sentiment,
 )
+from .signals import call_dialed, call_ended
 
 STALE_AFTER = timedelta(minutes=15)
 OPT_OUT_PHRASES = [
@@ -172,6 +172,8 @@ def dial(call_id: int) -> Call | None:
         opening_line=rendered.opening_line,
         prompt="\n\n".join(filter(None, [rendered.system_prompt, rendered.prompt])),
         lead_name=lead.full_name,
+        lead_id=lead.pk,
+        purpose=script.purpose,
         max_duration_seconds=agent.max_call_seconds,
         webhook_url=call.account.webhook_url,
         voice_id=agent.voice_id,
@@ -196,8 +198,7 @@ def dial(call_id: int) -> Call | None:
         # a webhook that raced ahead may have written it already
         provider_call_id=Coalesce(NullIf(F("provider_call_id"), Value("")), Value(started.provider_call_id)),
     )
-    for handler in dial_handlers():
-        handler(call)
+    call_dialed.send(sender=Call, call=call)
     return call
 
 
@@ -405,7 +406,8 @@ def _effect_once(call: Call, name: str) -> bool:
 
 
 def after_call(call: Call) -> None:
-    """What an ended call sets off: the lead's contact times, stage and score, then other rooms' handlers."""
+    """What an ended call sets off: the lead's contact times, stage and score, then other rooms' receivers of
+    ``call_ended`` (each claims its effect with ``once``: a task may run twice)."""
     call = Call.objects.select_related("lead").get(pk=call.pk)
     lead = call.lead
     if lead is not None and _effect_once(call, "lead"):
@@ -422,9 +424,7 @@ def after_call(call: Call) -> None:
         if target and can_move(lead.stage, target[0]):
             lead_services.change_stage(lead, target[0], reason=f"call #{call.pk}", lost_reason=target[1])
         lead_services.scoring.rescore(type(lead).objects.filter(pk=lead.pk))
-    for name, handler in outcome_handlers():
-        if _effect_once(call, name):
-            handler(call)
+    call_ended.send(sender=Call, call=call, once=lambda name: _effect_once(call, name))
 
 
 def resolve(call: Call, *, actor, note: str = "") -> Call:

@@ -6,13 +6,8 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self):
-        from appointments.hooks import register_no_show_handler
-        from calls.hooks import register_dial_handler, register_outcome_handler
         from leads.importing import register_finished_hook
 
-        from . import services
+        from . import receivers, services  # noqa: F401 (receivers connects them)
 
-        register_outcome_handler("campaign", services.record_outcome)
-        register_dial_handler(services.mark_dialing)
         register_finished_hook(services.add_uploaded_leads)
-        register_no_show_handler(services.enrol_no_show)
