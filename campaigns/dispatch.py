@@ -45,10 +45,9 @@ def weekday_windows(campaign: Campaign) -> dict:
 
 def capacity(campaign: Campaign, now: datetime) -> int:
     """How many more calls the campaign may start now: concurrency (its own, and its provider account's as
-    calls.admission counts it: none while the agent is switched off) and its hourly and daily caps, at
-    most one claim batch."""
+    calls.admission counts it: none while the agent is switched off) and its hourly and daily caps."""
     calls = Call.objects.filter(campaign=campaign)
-    room = [CLAIM_BATCH, admission.room(campaign.agent)]
+    room = [admission.room(campaign.agent)]
     if room[-1] > 0:
         room.append(campaign.max_concurrent - calls.filter(status__in=IN_FLIGHT_STATUSES).count())
     placed = calls.exclude(status=CallStatus.CANCELED)
@@ -141,14 +140,16 @@ def dispatch_tenant(now: datetime) -> Counter:
             continue
         if (campaign.audience or {}).get("kind") == "speed_to_lead":
             _enrol_arrivals(campaign, now)
+        room = capacity(campaign, now)  # counted once a tick; each batch's queued calls take from it
         while True:
-            room = capacity(campaign, now)
             if room <= 0:
                 report["at_capacity"] += 1
                 break
-            batch = claim_batch(campaign, now, room)
+            limit = min(CLAIM_BATCH, room)
+            batch = claim_batch(campaign, now, limit)
             report.update(batch)
-            if batch["claimed"] < room:
+            room -= batch["queued"]
+            if batch["claimed"] < limit:
                 break
         services.complete_if_finished(campaign, now)
     return report
