@@ -1,5 +1,6 @@
 """What the appointments room adds to calls: the free slots and the upcoming appointment as prompt
-variables, real slots for the simulator, and booking the time a person agreed to in a call."""
+variables, real slots for the simulator, and booking the time a person agreed to in a call (connected to
+the voice and calls signals in appointments.receivers)."""
 
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 from calls.models import Call, Outcome
 from core import versioning
+from leads.models import Lead
 from leads.services import resolved_time_zone
 from tenants.models import Branch
 
@@ -33,9 +35,9 @@ def kind_for(branch, purpose: str) -> str | None:
     return None
 
 
-def offered_slots(lead, script) -> list:
+def offered_slots(lead, purpose: str) -> list:
     branch = branch_for(lead)
-    kind = kind_for(branch, script.purpose) if branch else None
+    kind = kind_for(branch, purpose) if branch else None
     if kind is None:
         return []
     today = timezone.localdate()
@@ -45,7 +47,7 @@ def offered_slots(lead, script) -> list:
 def prompt_variables(lead, script) -> dict[str, str]:
     """``free_slots`` (in the person's time zone) and ``upcoming_appointment``."""
     zone = ZoneInfo(resolved_time_zone(lead))
-    slots = offered_slots(lead, script)
+    slots = offered_slots(lead, script.purpose)
     upcoming = upcoming_for(lead).select_related("branch").first()
     return {
         "free_slots": ", ".join(f"{s.start.astimezone(zone):%A %d %B at %H:%M}" for s in slots),
@@ -58,8 +60,10 @@ def prompt_variables(lead, script) -> dict[str, str]:
     }
 
 
-def simulator_slots(lead, script) -> list:
-    return [slot.start for slot in offered_slots(lead, script)]
+def simulator_slots(request) -> list:
+    """Real free slots for the simulator's call ``request`` (voice.clients.CallRequest)."""
+    lead = Lead.objects.select_related("branch").filter(pk=request.lead_id).first() if request.lead_id else None
+    return [slot.start for slot in offered_slots(lead, request.purpose)] if lead is not None else []
 
 
 def _flag(call: Call, reason: str) -> None:

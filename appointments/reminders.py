@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from calls import compliance
+from calls import admission
 from leads.models import DoNotCall
 from tenants.db import bulk_set, tenant_ids
 
@@ -106,7 +106,8 @@ def _reminder_call(reminder, settings, now) -> Result:
     if script is None or agent is None:
         return Result(ReminderStatus.FAILED, error="Reminder calls need a script and an agent (appointment settings).")
     lead = appointment.lead
-    decision = compliance.check(lead, purpose=script.purpose, is_marketing=script.is_marketing, agent=agent, when=now)
+    from_number = admission.caller_number(agent.account, lead)
+    decision = admission.admit(lead, agent, script, from_number=from_number, when=now)
     if decision.deferred and decision.next_allowed_at and decision.next_allowed_at < appointment.start:
         return Result(ReminderStatus.PENDING, retry_at=decision.next_allowed_at)  # later, inside the calling hours
     if not decision.allowed:

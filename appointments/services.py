@@ -19,7 +19,7 @@ from leads import services as lead_services
 from leads.pipeline import Stage, can_move
 from tenants.models import Branch
 
-from . import availability, hooks
+from . import availability
 from .models import (
     ACTIVE_STATUSES,
     STATUS_MOVES,
@@ -31,6 +31,7 @@ from .models import (
     Source,
     Status,
 )
+from .signals import no_show_recorded
 
 ALTERNATIVES = 3
 ALTERNATIVES_WITHIN = timedelta(days=3)
@@ -254,7 +255,7 @@ def mark_no_show(appointment: Appointment, *, actor=None, automatic: bool = Fals
     _move_lead(appointment.lead, Stage.NO_SHOW, reason, actor)
     lead_id = appointment.lead_id
     if lead_id is not None:
-        transaction.on_commit(lambda: hooks.no_show(lead_id))
+        transaction.on_commit(lambda: no_show_recorded.send(sender=Appointment, lead_id=lead_id))
     return appointment
 
 

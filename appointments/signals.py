@@ -1,17 +1,9 @@
-"""Cache invalidation: any change to an appointment makes the tenant's cached reports stale (the
-status moves of ``services`` are compare-and-swap updates, so they bump too; see ``services``)."""
+"""The events the appointments room announces (docs/architecture.md, "Appointments").
 
-from django.db.models.signals import post_delete, post_save
+``no_show_recorded``: a no-show was recorded (appointments.services.mark_no_show). Sent after the
+commit, inside the tenant's scope, with ``lead_id``; campaigns enrols the lead in its no-show follow-ups.
+"""
 
-from core import versioning
+from django.dispatch import Signal
 
-from .models import Appointment
-
-
-def _appointment_changed(sender, instance, **kwargs):
-    versioning.bump_on_commit(instance.tenant_id)
-
-
-def connect() -> None:
-    post_save.connect(_appointment_changed, sender=Appointment, dispatch_uid="appointments-analytics-version")
-    post_delete.connect(_appointment_changed, sender=Appointment, dispatch_uid="appointments-analytics-version-del")
+no_show_recorded = Signal()

@@ -1,10 +1,11 @@
 """The compliance gate: may this person be called for this purpose at this moment?
 
 Every call passes here, whether staff pressed "Call now" or the dialer claimed a
-campaign target. The answer is "allowed", or a reason code: hard rules skip the
-call; timing rules defer it to the exact next allowed moment. The rules and
-their sources are in docs/compliance.md; their numbers come from
-the tenant's CallingPolicy (US defaults).
+campaign target. The answer is "allowed", or a reason code (calls.decisions): hard
+rules skip the call; timing rules defer it to the exact next allowed moment. Only
+legal questions are asked here (the rules and their sources: docs/compliance.md);
+whether the agent is switched on and its provider account has room is
+calls.admission's. The rules' numbers come from the tenant's CallingPolicy (US defaults).
 
 ``check`` answers for one lead; ``check_many`` for a batch, reading what the
 rules need (do-not-call, erasures, consents, recent dials) in a fixed number of
@@ -20,60 +21,19 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.utils import timezone
 
-from core.formats import timestamp
 from core.memo import TtlMemo
 from leads import phones
 from leads.location import candidate_zones
 from leads.models import Consent, ConsentKind, DoNotCall, ErasureSuppression, Lead, suppression_hash
 from tenants.models import Tenant
 
-from .models import LIVE_STATUSES, Call, CallingPolicy, CallStatus
+from .decisions import ALLOWED, TIMING_REASONS, Decision, Reason  # noqa: F401 (the gate's answers)
+from .models import IN_FLIGHT_STATUSES, Call, CallingPolicy, CallStatus
 from .windows import Constraint, WeekdayWindows, Window, inside, next_allowed
 
-
-class Reason(models.TextChoices):
-    # hard rules: the call is skipped
-    DNC = "dnc", "On the do-not-call list"
-    NO_CONSENT = "no_consent", "No consent for this purpose"
-    INVALID_NUMBER = "invalid_number", "Invalid number"
-    ERASED = "erased", "Erased on request"
-    TENANT_PAUSED = "tenant_paused", "Calling switched off"
-    # timing rules: the call is deferred
-    CALLING_HOURS = "calling_hours", "Outside calling hours"
-    UNCERTAIN_ZONE = "uncertain_zone", "Outside calling hours in one of the possible time zones"
-    FREQUENCY = "frequency", "Called too often in the last 24 hours"
-    HOLIDAY = "holiday", "A closed day"
-    CONCURRENCY = "concurrency", "Too many calls in progress"
-
-
-BUSY_STATUSES = [CallStatus.QUEUED, CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS]
 BUSY_RETRY = timedelta(minutes=5)  # one call at a time per person: try again after this
-TIMING_REASONS = {Reason.CALLING_HOURS, Reason.UNCERTAIN_ZONE, Reason.FREQUENCY, Reason.HOLIDAY, Reason.CONCURRENCY}
 RESTRICTED_REGIONS = ("FL", "OK", "MD")  # Florida 501.059, Oklahoma TSA, Maryland Stop the Spam Calls Act
 WHOLE_DAY = (clock(0, 0), clock(23, 59, 59, 999999))
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    code: str = ""
-    detail: str = ""
-    next_allowed_at: datetime | None = None
-
-    @property
-    def deferred(self) -> bool:
-        return not self.allowed and self.code in TIMING_REASONS
-
-    def as_dict(self) -> dict:
-        return {
-            "allowed": self.allowed,
-            "code": self.code,
-            "detail": self.detail,
-            "next_allowed_at": timestamp(self.next_allowed_at),
-        }
-
-
-ALLOWED = Decision(True)
 
 POLICY_MEMO_SECONDS = 30
 _policy_memo: TtlMemo[int, CallingPolicy] = TtlMemo(POLICY_MEMO_SECONDS)
@@ -153,7 +113,7 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
     dialed = defaultdict(list)
     # Dials of the last 24 hours, and calls queued or in progress now (a queued call is a dial about to happen).
     recent = Call.objects.filter(to_number__any=phones_).filter(
-        models.Q(dialed_at__gt=when - timedelta(hours=24)) | models.Q(status__in=BUSY_STATUSES)
+        models.Q(dialed_at__gt=when - timedelta(hours=24)) | models.Q(status__in=IN_FLIGHT_STATUSES)
     )
     if exclude_call is not None:
         recent = recent.exclude(pk=exclude_call)  # the call being dialled is not a previous dial
@@ -162,7 +122,7 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
     ):
         if call_purpose == purpose:
             dialed[phone].append(dialed_at or when)
-        if status in BUSY_STATUSES:
+        if status in IN_FLIGHT_STATUSES:
             context.busy.add(phone)
     context.dialed = {phone: sorted(times) for phone, times in dialed.items()}
     return context
@@ -272,32 +232,18 @@ def check(
     *,
     purpose: str,
     is_marketing: bool,
-    agent=None,
     when=None,
     weekdays=None,
     weekdays_zone=None,
     exclude_call: int | None = None,
 ) -> Decision:
     """Allowed, or why not (and for timing rules, the first moment it would be)."""
-    when = when or timezone.now()
-    if agent is not None and (not agent.is_active or not agent.account.is_active):
-        return Decision(False, Reason.TENANT_PAUSED, "This voice agent (or its provider account) is switched off.")
-    decision = check_many(
+    return check_many(
         [lead],
         purpose=purpose,
         is_marketing=is_marketing,
-        when=when,
+        when=when or timezone.now(),
         weekdays=weekdays,
         weekdays_zone=weekdays_zone,
         exclude_call=exclude_call,
     )[lead.pk]
-    if decision.allowed and agent is not None:
-        live = Call.objects.filter(account_id=agent.account_id, status__in=LIVE_STATUSES).count()
-        if live >= agent.account.concurrency_limit:
-            return Decision(
-                False,
-                Reason.CONCURRENCY,
-                "The provider account's concurrent calls are all in use.",
-                when + timedelta(minutes=1),
-            )
-    return decision

@@ -42,7 +42,8 @@ STATUS_RANK = {
 # The same rule as a table of moves (core.transitions): forward to any higher rank.
 STATUS_MOVES = Transitions.forward(STATUS_RANK)
 FINAL_STATUSES = {CallStatus.ENDED, CallStatus.FAILED, CallStatus.CANCELED}
-LIVE_STATUSES = {CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS}
+# A call in flight holds a line of its provider account and the person (calls.admission).
+IN_FLIGHT_STATUSES = (CallStatus.QUEUED, CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS)
 
 
 class Outcome(models.TextChoices):

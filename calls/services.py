@@ -1,7 +1,9 @@
 """The call lifecycle: request (through the compliance gate), dial, events in, outcome out.
 
-``request_call`` is the one door for every outbound call (staff's "Call now",
-the campaign dialer): gate → Call row (queued) → ``place_call`` after commit.
+``request_call`` is staff's "Call now" (and a reminder call): admission
+(calls.admission: agent, compliance gate, capacity, caller number) → Call row
+(queued, built by ``admission.build_call`` as the campaign dialer builds its
+own) → ``place_call`` after commit.
 ``dial`` takes the call from queued to dialing by compare-and-swap, so a
 duplicate delivery of the task does nothing. ``record_event`` stores what a
 provider said once (replays are no-ops) and ``apply_event`` moves the call
@@ -24,13 +26,13 @@ from voice import prompting
 from voice.clients import CallRequest, ErrorCategory, EventKind, NormalizedEvent, ProviderError, for_account
 from voice.models import AccountHealth, ProviderAccount
 
-from . import compliance, rollups
-from .hooks import dial_handlers, outcome_handlers
+from . import admission, compliance, rollups
 from .models import (
     CONNECTED_OUTCOMES,
     CONVERSATION_OUTCOMES,
     DEFAULT_ESCALATION_WORDS,
     FINAL_STATUSES,
+    IN_FLIGHT_STATUSES,
     STATUS_MOVES,
     Call,
     CallEvent,
@@ -38,6 +40,7 @@ from .models import (
     Outcome,
     Sentiment,
 )
+from .signals import call_dialed, call_ended
 
 STALE_AFTER = timedelta(minutes=15)
 OPT_OUT_PHRASES = [
@@ -77,37 +80,21 @@ class RetryLater(Exception):
 # --- asking for a call -------------------------------------------------------------
 
 
-def _caller_number(account: ProviderAccount, lead) -> str:
-    numbers = account.caller_numbers or []
-    if not numbers:
-        from tenants.models import Tenant
-
-        return Tenant.objects.only("callback_phone").get(pk=lead.tenant_id).callback_phone
-    return numbers[lead.pk % len(numbers)]
-
-
 def request_call(lead, agent, script, *, requested_by=None, when=None, weekdays=None, **links):
     """Ask for a call: returns ``(call, decision)``. A refused call is kept (canceled, with the reason), except
     when the person is already being called: then the call returned is that live one, and nothing is written
     (a double tap or a retry is not an attempt)."""
-    decision = compliance.check(
-        lead, purpose=script.purpose, is_marketing=script.is_marketing, agent=agent, when=when, weekdays=weekdays
-    )
+    from_number = admission.caller_number(agent.account, lead)
+    decision = admission.admit(lead, agent, script, from_number=from_number, when=when, weekdays=weekdays)
     if decision.code == compliance.Reason.CONCURRENCY:
-        live = Call.objects.filter(to_number=lead.phone, status__in=compliance.BUSY_STATUSES).order_by("-id").first()
+        live = Call.objects.filter(to_number=lead.phone, status__in=IN_FLIGHT_STATUSES).order_by("-id").first()
         if live is not None:
             return live, decision
-    account = agent.account
-    call = Call(
-        lead=lead,
-        branch_id=lead.branch_id,
-        agent=agent,
-        script=script,
-        account=account,
-        provider=account.provider,
-        purpose=script.purpose,
-        to_number=lead.phone,
-        from_number=_caller_number(account, lead),
+    call = admission.build_call(
+        lead,
+        agent,
+        script,
+        from_number=from_number,
         requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
         **links,
     )
@@ -185,6 +172,8 @@ def dial(call_id: int) -> Call | None:
         opening_line=rendered.opening_line,
         prompt="\n\n".join(filter(None, [rendered.system_prompt, rendered.prompt])),
         lead_name=lead.full_name,
+        lead_id=lead.pk,
+        purpose=script.purpose,
         max_duration_seconds=agent.max_call_seconds,
         webhook_url=call.account.webhook_url,
         voice_id=agent.voice_id,
@@ -209,8 +198,7 @@ def dial(call_id: int) -> Call | None:
         # a webhook that raced ahead may have written it already
         provider_call_id=Coalesce(NullIf(F("provider_call_id"), Value("")), Value(started.provider_call_id)),
     )
-    for handler in dial_handlers():
-        handler(call)
+    call_dialed.send(sender=Call, call=call)
     return call
 
 
@@ -248,19 +236,33 @@ def record_event(event: NormalizedEvent, account: ProviderAccount) -> int | None
     """Store a provider event once and apply it, in one transaction: the call row is locked, the event
     inserted unless it was seen before (then None: a replay changes nothing), the call moved forward."""
     with transaction.atomic():
-        call = None
-        if event.call_id is not None:
-            call = Call.objects.select_for_update().filter(pk=event.call_id, account=account).first()
-        if call is None:
-            call = (
-                Call.objects.select_for_update()
-                .filter(provider=account.provider, provider_call_id=event.provider_call_id)
-                .first()
-            )
+        call = _locked_call(event, account)
         event_id = _insert_event_once(event, account, call)
         if event_id is not None and call is not None:
             _apply(call, event)
     return event_id
+
+
+BIGINT = range(-(2**63), 2**63)
+
+
+def _locked_call(event: NormalizedEvent, account: ProviderAccount) -> Call | None:
+    """The event's call among the account's tenant's, locked (SELECT … FOR UPDATE): by our id when the provider
+    echoed it (and the call is this account's), else by the provider's call id. Plain SQL, because every
+    webhook runs it: the ORM would compile the same query of every column on each one (half the view's time)."""
+    table = connection.ops.quote_name(Call._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite locks the whole database
+    if event.call_id is not None and event.call_id in BIGINT:
+        sql = f"SELECT * FROM {table} WHERE id = %s AND account_id = %s AND tenant_id = %s LIMIT 1{lock}"
+        for call in Call.all_tenants.raw(sql, [event.call_id, account.pk, account.tenant_id]):
+            return call
+    sql = (
+        f"SELECT * FROM {table} WHERE provider = %s AND provider_call_id = %s AND tenant_id = %s"
+        f" ORDER BY created_at DESC, id DESC LIMIT 1{lock}"
+    )
+    for call in Call.all_tenants.raw(sql, [account.provider, event.provider_call_id, account.tenant_id]):
+        return call
+    return None
 
 
 def _insert_event_once(event: NormalizedEvent, account: ProviderAccount, call: Call | None) -> int | None:
@@ -418,7 +420,8 @@ def _effect_once(call: Call, name: str) -> bool:
 
 
 def after_call(call: Call) -> None:
-    """What an ended call sets off: the lead's contact times, stage and score, then other rooms' handlers."""
+    """What an ended call sets off: the lead's contact times, stage and score, then other rooms' receivers of
+    ``call_ended`` (each claims its effect with ``once``: a task may run twice)."""
     call = Call.objects.select_related("lead").get(pk=call.pk)
     lead = call.lead
     if lead is not None and _effect_once(call, "lead"):
@@ -435,9 +438,7 @@ def after_call(call: Call) -> None:
         if target and can_move(lead.stage, target[0]):
             lead_services.change_stage(lead, target[0], reason=f"call #{call.pk}", lost_reason=target[1])
         lead_services.scoring.rescore(type(lead).objects.filter(pk=lead.pk))
-    for name, handler in outcome_handlers():
-        if _effect_once(call, name):
-            handler(call)
+    call_ended.send(sender=Call, call=call, once=lambda name: _effect_once(call, name))
 
 
 def resolve(call: Call, *, actor, note: str = "") -> Call:

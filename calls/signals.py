@@ -1,28 +1,15 @@
-"""After a call changes: the tenant's cached reports go stale when it ended (or changed after it
-ended: its analysis came, a person resolved it), and the day rollups of its days whenever it was
-dialled. Both after the commit (core.versioning, calls.rollups)."""
+"""The events the calls room announces; campaigns and appointments receive them (docs/architecture.md, "Calls").
 
-from django.db.models.signals import post_delete, post_save
+``call_dialed``: the provider took the call (calls.services.dial). Sent with ``call``.
 
-from core import versioning
+``call_ended``: a call ended and its effects on the lead were applied (calls.services.after_call, in a
+Celery task after the commit, inside the tenant's scope; also when the provider refused it or the gate
+stopped it at dial time). Sent with ``call`` and ``once``: ``once(name)`` claims the effect ``name`` for
+this call and is True only the first time, so a receiver acts once per call even when the task runs twice.
+Receivers run in the order their apps are installed (campaigns, then appointments).
+"""
 
-from . import rollups
-from .models import FINAL_STATUSES, Call
+from django.dispatch import Signal
 
-
-def _call_saved(sender, instance, **kwargs):
-    if instance.dialed_at is not None:
-        rollups.mark_changed(instance.tenant_id, instance.dialed_at, instance.ended_at)
-    if instance.status in FINAL_STATUSES:
-        versioning.bump_on_commit(instance.tenant_id)
-
-
-def _call_deleted(sender, instance, **kwargs):
-    if instance.dialed_at is not None:
-        rollups.mark_changed(instance.tenant_id, instance.dialed_at, instance.ended_at)
-        versioning.bump_on_commit(instance.tenant_id)
-
-
-def connect() -> None:
-    post_save.connect(_call_saved, sender=Call, dispatch_uid="calls-analytics-version")
-    post_delete.connect(_call_deleted, sender=Call, dispatch_uid="calls-analytics-deleted")
+call_dialed = Signal()
+call_ended = Signal()

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from calls import admission
 from calls.compliance import check_many
-from calls.models import LIVE_STATUSES, Call, CallStatus
+from calls.models import IN_FLIGHT_STATUSES, Call, CallStatus
 from calls.services import queue_dial, queue_dials
 from tenants.db import bulk_set, tenant_ids
 from tenants.scoping import tenant_scope
@@ -38,7 +39,6 @@ from .models import (
 
 CLAIM_BATCH = 100
 LEASE = timedelta(minutes=10)
-IN_FLIGHT = [CallStatus.QUEUED, *LIVE_STATUSES]
 
 
 def weekday_windows(campaign: Campaign) -> dict:
@@ -53,12 +53,12 @@ def weekday_windows(campaign: Campaign) -> dict:
 
 
 def capacity(campaign: Campaign, now: datetime) -> int:
-    """How many more calls the campaign may start now: concurrency (its own and its provider account's)
-    and its hourly and daily caps, at most one claim batch."""
+    """How many more calls the campaign may start now: concurrency (its own, and its provider account's as
+    calls.admission counts it: none while the agent is switched off) and its hourly and daily caps."""
     calls = Call.objects.filter(campaign=campaign)
-    room = [CLAIM_BATCH, campaign.max_concurrent - calls.filter(status__in=IN_FLIGHT).count()]
-    account = campaign.agent.account
-    room.append(account.concurrency_limit - Call.objects.filter(account=account, status__in=IN_FLIGHT).count())
+    room = [admission.room(campaign.agent)]
+    if room[-1] > 0:
+        room.append(campaign.max_concurrent - calls.filter(status__in=IN_FLIGHT_STATUSES).count())
     placed = calls.exclude(status=CallStatus.CANCELED)
     if campaign.max_per_hour:
         room.append(campaign.max_per_hour - placed.filter(created_at__gte=now - timedelta(hours=1)).count())
@@ -90,16 +90,31 @@ def claim_batch(campaign: Campaign, now: datetime, limit: int) -> Counter:
             weekdays_zone=zone,
         )
         speed_to_lead = (campaign.audience or {}).get("kind") == AudienceKind.SPEED_TO_LEAD
+        account = campaign.agent.account
+        callback = None if account.caller_numbers else admission.callback_phone(campaign.tenant_id)
         calls, queued = [], []
         for target in targets:
             decision = decisions[target.lead_id]
+            from_number = admission.caller_number(account, target.lead, callback)
+            if decision.allowed and not from_number:
+                decision = admission.NO_CALLER_NUMBER
             if speed_to_lead and target.lead.first_contacted_at is not None:
                 target.status, target.skip_reason = TargetStatus.DONE, "already_contacted"
                 report["already_contacted"] += 1
             elif decision.allowed:
                 target.status, target.claimed_at = TargetStatus.QUEUED, now
                 target.attempts += 1
-                calls.append(_call_for(campaign, target))
+                calls.append(
+                    admission.build_call(
+                        target.lead,
+                        campaign.agent,
+                        campaign.script,
+                        from_number=from_number,
+                        purpose=campaign.purpose,
+                        campaign=campaign,
+                        campaign_target=target,
+                    )
+                )
                 queued.append(target)
             elif decision.deferred and decision.next_allowed_at is not None:
                 target.next_attempt_at = decision.next_allowed_at
@@ -120,25 +135,6 @@ def claim_batch(campaign: Campaign, now: datetime, limit: int) -> Counter:
     return report
 
 
-def _call_for(campaign: Campaign, target: CampaignTarget) -> Call:
-    lead, account = target.lead, campaign.agent.account
-    numbers = account.caller_numbers or [lead.branch.phone if lead.branch and lead.branch.phone else ""]
-    return Call(
-        tenant_id=campaign.tenant_id,
-        lead=lead,
-        branch_id=lead.branch_id,
-        agent=campaign.agent,
-        script=campaign.script,
-        account=account,
-        provider=account.provider,
-        purpose=campaign.purpose,
-        to_number=lead.phone,
-        from_number=numbers[lead.pk % len(numbers)],
-        campaign=campaign,
-        campaign_target=target,
-    )
-
-
 def dispatch_tenant(now: datetime) -> Counter:
     """One tick for the tenant in scope."""
     report: Counter = Counter()
@@ -153,14 +149,16 @@ def dispatch_tenant(now: datetime) -> Counter:
             continue
         if (campaign.audience or {}).get("kind") == AudienceKind.SPEED_TO_LEAD:
             _enrol_arrivals(campaign, now)
+        room = capacity(campaign, now)  # counted once a tick; each batch's queued calls take from it
         while True:
-            room = capacity(campaign, now)
             if room <= 0:
                 report["at_capacity"] += 1
                 break
-            batch = claim_batch(campaign, now, room)
+            limit = min(CLAIM_BATCH, room)
+            batch = claim_batch(campaign, now, limit)
             report.update(batch)
-            if batch["claimed"] < room:
+            room -= batch["queued"]
+            if batch["claimed"] < limit:
                 break
         services.complete_if_finished(campaign, now)
     return report

@@ -174,7 +174,14 @@ class TargetStatus(models.TextChoices):
 # Why a target was skipped (or closed without a call): the gate's hard rules, and the campaign's own.
 SKIP_REASONS = [
     (reason.value, reason.label)
-    for reason in (Reason.DNC, Reason.NO_CONSENT, Reason.INVALID_NUMBER, Reason.ERASED, Reason.TENANT_PAUSED)
+    for reason in (
+        Reason.DNC,
+        Reason.NO_CONSENT,
+        Reason.INVALID_NUMBER,
+        Reason.ERASED,
+        Reason.TENANT_PAUSED,
+        Reason.NO_CALLER_NUMBER,
+    )
 ] + [("ended", "The campaign ended first"), ("already_contacted", "Staff reached them first")]
 SKIP_LABELS = dict(SKIP_REASONS)
 

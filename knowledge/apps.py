@@ -6,8 +6,4 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from voice.prompting import register_variables
-
-        from . import retrieval
-
-        register_variables(retrieval.prompt_variables)
+        from . import receivers  # noqa: F401 (connects them)

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminSelectWidget
 
-from leads.models import Lead
+from leads.models import Consent, Lead
 from tenants.admin_base import TenantModelAdmin
 
 from . import prompting, services
@@ -105,10 +105,8 @@ class PreviewForm(forms.Form):
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from calls.models import Call
-
         # Search leads by name or phone (the lead list's own search), however many there are.
-        self.fields["lead"].widget = AutocompleteSelect(Call._meta.get_field("lead"), admin_site)
+        self.fields["lead"].widget = AutocompleteSelect(Consent._meta.get_field("lead"), admin_site)
         self.fields["lead"].queryset = Lead.objects.all()  # after the widget: it takes the choices
         self.fields["agent"].queryset = VoiceAgent.objects.filter(is_active=True)
 

@@ -6,4 +6,4 @@ class VoiceConfig(AppConfig):
     verbose_name = "Voice agents"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import receivers  # noqa: F401 (connects them)

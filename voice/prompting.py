@@ -1,14 +1,14 @@
 """What the voice agent is told for one call: dynamic variables, and the script rendered with them.
 
 Variables come from the tenant, the branch, the lead, the lead's vehicle
-(dealerships), and from other rooms through ``register_variables``: the
-appointments room adds the upcoming appointment and free slots, the knowledge
-room adds the facts the agent may use. Placeholders are ``{name}``; unknown
+(dealerships), and from other rooms as receivers of
+``voice.signals.prompt_variables_requested``: the appointments room adds the
+upcoming appointment and free slots, the knowledge room adds the facts the agent
+may use. Placeholders are ``{name}``; unknown
 ones are left as they are, so a typo shows in the preview instead of failing.
 """
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,20 +20,13 @@ from leads.models import Lead
 from leads.services import resolved_time_zone
 
 from .models import Script
+from .signals import prompt_variables_requested
 
-Provider = Callable[[Lead, Script], dict[str, str]]
-_providers: list[Provider] = []
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 # docs/compliance.md#recording-notice: where all parties must consent to recording (or the state is unknown), say so.
 ALL_PARTY_CONSENT = {"CA", "DE", "FL", "IL", "MD", "MA", "MT", "NV", "NH", "PA", "WA", "CT", "MI", "OR"}
 RECORDING_NOTICE = "This call is recorded for quality."
-
-
-def register_variables(provider: Provider) -> None:
-    """Let another room add variables: ``provider(lead, script) -> {name: text}``."""
-    if provider not in _providers:
-        _providers.append(provider)
 
 
 @dataclass
@@ -97,8 +90,8 @@ def variables_for(lead: Lead, script: Script, now: datetime | None = None) -> di
                 else "",
             }
         )
-    for provider in _providers:
-        values.update({k: "" if v is None else str(v) for k, v in provider(lead, script).items()})
+    for _, added in prompt_variables_requested.send(sender=Script, lead=lead, script=script):
+        values.update({k: "" if v is None else str(v) for k, v in (added or {}).items()})
     return values
 
 

@@ -1,21 +1,21 @@
-"""Every new tenant gets a simulator account and agent."""
+"""The events the voice room announces; the rooms above it receive them (docs/architecture.md, "Voice").
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+``provider_event_received``: a provider's webhook passed its signature check and was parsed. Sent once
+per normalised event, inside the account's tenant scope, with ``account`` (ProviderAccount) and ``event``
+(voice.clients.NormalizedEvent). A receiver returns the id of the event it stored, or None for a replay;
+the webhook answers how many were new. calls stores and applies them (calls.receivers).
 
-from tenants.signals import tenant_created
+``prompt_variables_requested``: a call's prompt is being rendered (voice.prompting). Sent with ``lead`` and
+``script``; each receiver returns ``{name: text}`` to add, applied in the receivers' order (appointments:
+free slots and the upcoming appointment; knowledge: the facts the agent may use).
 
-from . import services
-from .models import ProviderAccount
-from .webhooks import forget_accounts
+``simulated_slot_requested``: the simulator's person agrees to a time. Sent with ``request`` (the
+voice.clients.CallRequest the call was dialled with); each receiver returns a list of datetimes, and the
+first non-empty list is used (appointments: real free slots).
+"""
 
+from django.dispatch import Signal
 
-@receiver(tenant_created, dispatch_uid="voice-simulator-for-new-tenant")
-def _give_simulator(sender, tenant, **kwargs):
-    services.ensure_simulator(tenant)
-
-
-@receiver([post_save, post_delete], sender=ProviderAccount, dispatch_uid="voice-forget-webhook-account")
-def _forget_account(sender, instance, **kwargs):
-    # A changed key or a switched-off account must count for the next webhook, not in 30 seconds.
-    forget_accounts()
+provider_event_received = Signal()
+prompt_variables_requested = Signal()
+simulated_slot_requested = Signal()

@@ -1,19 +1,23 @@
 """What happens on a simulated call: a plausible conversation, built from the script and the lead.
 
-Deterministic for a given call (the seed is the call id plus the account's
-``provider_ids["seed"]``). The mix of what happens is tunable per account in
-``provider_ids["mix"]`` (how calls connect) and ``provider_ids["conversation_mix"]``
-(what a person answering says). An agreed appointment takes a real free slot when
-the appointments room offers one (``register_slot_finder``).
+It plays from the CallRequest the call was dialled with (what a provider would be
+given), never from call records. Deterministic for a given call (the seed is the
+call id plus the account's ``provider_ids["seed"]``). The mix of what happens is
+tunable per account in ``provider_ids["mix"]`` (how calls connect) and
+``provider_ids["conversation_mix"]`` (what a person answering says). An agreed
+appointment takes a real free slot when a receiver of
+``voice.signals.simulated_slot_requested`` offers one (the appointments room does).
 """
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+from .clients import CallRequest
+from .signals import simulated_slot_requested
 
 CONNECT_MIX = {"answered": 0.62, "no_answer": 0.14, "voicemail": 0.12, "busy": 0.06, "failed": 0.06}
 CONVERSATION_MIX = {
@@ -32,14 +36,6 @@ DISCONNECTION = {
     "failed": "dial_failed",
 }
 RECORDING_PATH = "/static/voice/simulated-call.wav"
-
-SlotFinder = Callable[[object, object], list[datetime]]
-_slot_finders: list[SlotFinder] = []
-
-
-def register_slot_finder(finder: SlotFinder) -> None:
-    if finder not in _slot_finders:
-        _slot_finders.append(finder)
 
 
 @dataclass
@@ -63,9 +59,8 @@ def _pick(rng: random.Random, mix: dict[str, float]) -> str:
     return next(iter(mix))
 
 
-def _slot(lead, script, zone: str, rng: random.Random) -> datetime:
-    for finder in _slot_finders:
-        slots = finder(lead, script)
+def _slot(request: CallRequest, zone: str, rng: random.Random) -> datetime:
+    for _, slots in simulated_slot_requested.send(sender=CallRequest, request=request):
         if slots:
             return slots[rng.randrange(min(len(slots), 6))]
     local = timezone.now().astimezone(ZoneInfo(zone)) + timedelta(days=1)
@@ -74,9 +69,10 @@ def _slot(lead, script, zone: str, rng: random.Random) -> datetime:
     return datetime.combine(local.date(), time(10 + rng.randrange(6)), tzinfo=ZoneInfo(zone))
 
 
-def plan(call, lead, script, variables: dict, seed: int = 0) -> Simulated:
-    account_ids = call.account.provider_ids or {}
-    rng = random.Random(f"{account_ids.get('seed', seed)}:{call.pk}")
+def plan(request: CallRequest, account_ids: dict, seed: int = 0) -> Simulated:
+    """What happens on the call ``request`` asked for; ``account_ids`` is the account's ``provider_ids``."""
+    variables = request.variables or {}
+    rng = random.Random(f"{account_ids.get('seed', seed)}:{request.call_id}")
     connect = _pick(rng, account_ids.get("mix") or CONNECT_MIX)
     if connect != "answered":
         return Simulated(
@@ -90,19 +86,22 @@ def plan(call, lead, script, variables: dict, seed: int = 0) -> Simulated:
             }[connect],
         )
     result = _pick(rng, account_ids.get("conversation_mix") or CONVERSATION_MIX)
-    first = lead.first_name or "there"
+    first = variables.get("lead_first_name") or "there"
     business = variables.get("business_name", "us")
     opening = variables.get("_opening_line") or f"Hi {first}, this is an automated assistant from {business}."
     pitch = {
         "service_reminder": f"Your {variables.get('vehicle') or 'car'} is due for service. Shall I book you in?",
         "recall": f"There is a recall notice for your {variables.get('vehicle') or 'vehicle'}; it's a free fix.",
         "appointment_reminder": "I'm calling to confirm your upcoming appointment.",
-    }.get(script.purpose, f"You asked about {lead.interest or 'a membership'}. Would you like to come in for a visit?")
+    }.get(
+        request.purpose,
+        f"You asked about {variables.get('lead_interest') or 'a membership'}. Would you like to come in for a visit?",
+    )
     turns = [("agent", opening), ("user", f"Hi, yes, this is {first}."), ("agent", pitch)]
     simulated = Simulated("answered", result)
     zone = variables.get("lead_time_zone") or "UTC"
     if result == "appointment":
-        slot = _slot(lead, script, zone, rng)
+        slot = _slot(request, zone, rng)
         spoken = slot.astimezone(ZoneInfo(zone)).strftime("%A at %-I:%M %p")
         turns += [
             ("user", f"Sure. Do you have anything {spoken}?"),
@@ -155,7 +154,9 @@ def plan(call, lead, script, variables: dict, seed: int = 0) -> Simulated:
     return simulated
 
 
-def retell_call(call, provider_call_id: str, simulated: Simulated, *, analyzed: bool, started_ms: int) -> dict:
+def retell_call(
+    request: CallRequest, provider_call_id: str, simulated: Simulated, *, analyzed: bool, started_ms: int
+) -> dict:
     """The call object Retell would send for this simulated call."""
     duration_ms = simulated.duration * 1000
     transcript_object, at = [], 0.0
@@ -173,7 +174,7 @@ def retell_call(call, provider_call_id: str, simulated: Simulated, *, analyzed: 
         "transcript": "\n".join(f"{role.title()}: {text}" for role, text in simulated.turns),
         "transcript_object": transcript_object,
         "recording_url": f"{RECORDING_PATH}?call={provider_call_id}" if simulated.turns else "",
-        "metadata": {"crm_call_id": str(call.pk), "crm_tenant_id": str(call.tenant_id)},
+        "metadata": {"crm_call_id": str(request.call_id), "crm_tenant_id": str(request.tenant_id)},
         "collected_dynamic_variables": simulated.collected if analyzed else {},
         "call_cost": {"combined_cost": round(simulated.duration * 0.15, 2)},
     }

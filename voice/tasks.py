@@ -11,16 +11,18 @@ from tenants.scoping import with_tenant_scope
 
 @shared_task(acks_late=True)
 @with_tenant_scope
-def simulate_call(tenant_id: int, call_id: int, provider_call_id: str) -> None:
-    """Play a simulated call: started now, ended and analyzed a few seconds later."""
-    from calls.models import Call
-
+def simulate_call(tenant_id: int, account_id: int, provider_call_id: str, request: dict) -> None:
+    """Play a simulated call from the request it was dialled with: started now, ended and analyzed a few
+    seconds later."""
     from . import simulation
+    from .clients import CallRequest
+    from .models import ProviderAccount
 
-    call = Call.objects.select_related("lead", "script", "account").filter(pk=call_id).first()
-    if call is None or call.lead is None or call.script is None:
+    account = ProviderAccount.objects.filter(pk=account_id).first()
+    if account is None:
         return
-    simulated = simulation.plan(call, call.lead, call.script, call.prompt_variables or {})
+    call = CallRequest(**request)
+    simulated = simulation.plan(call, account.provider_ids or {})
     started_ms = int(time.time() * 1000)
     base = settings.PUBLIC_BASE_URL.rstrip("/")
     ended = simulation.retell_call(call, provider_call_id, simulated, analyzed=False, started_ms=started_ms)
@@ -30,12 +32,10 @@ def simulate_call(tenant_id: int, call_id: int, provider_call_id: str) -> None:
             body["recording_url"] = base + body["recording_url"]
     if simulated.connect in ("answered", "voicemail"):
         started = {**ended, "call_status": "ongoing", "transcript": "", "transcript_object": []}
-        deliver_simulated_event(tenant_id, call.account_id, "call_started", started)
+        deliver_simulated_event(tenant_id, account_id, "call_started", started)
     wait = min(simulated.duration, 6)
-    deliver_simulated_event.apply_async(args=(tenant_id, call.account_id, "call_ended", ended), countdown=wait)
-    deliver_simulated_event.apply_async(
-        args=(tenant_id, call.account_id, "call_analyzed", analyzed), countdown=wait + 1
-    )
+    deliver_simulated_event.apply_async(args=(tenant_id, account_id, "call_ended", ended), countdown=wait)
+    deliver_simulated_event.apply_async(args=(tenant_id, account_id, "call_analyzed", analyzed), countdown=wait + 1)
 
 
 @shared_task(acks_late=True)

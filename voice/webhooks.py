@@ -2,8 +2,10 @@
 
 The raw body is checked against the account's signature scheme before anything
 is parsed: a bad signature is a 401 and nothing is stored. Accepted events are
-stored once each and applied (calls.services.record_event); a replay answers 200
-and changes nothing. The simulator delivers its events through ``receive`` too.
+normalised and handed, one by one, to the receivers of
+``voice.signals.provider_event_received`` (calls stores each once and applies it);
+a replay answers 200 and changes nothing. The simulator delivers its events
+through ``receive`` too. This room writes no call records.
 """
 
 import json
@@ -19,6 +21,7 @@ from tenants.scoping import tenant_scope
 
 from .clients import CLIENTS, InvalidSignature, for_account
 from .models import ProviderAccount
+from .signals import provider_event_received
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +52,6 @@ class WebhookResult:
 
 
 def receive(provider: str, account_uuid, body: bytes, headers) -> WebhookResult:
-    from calls.services import record_event
-
     if provider not in CLIENTS:
         return WebhookResult(404, {"code": "not_found", "message": "Unknown provider."})
     account = _account(provider, account_uuid)
@@ -70,8 +71,14 @@ def receive(provider: str, account_uuid, body: bytes, headers) -> WebhookResult:
         if not isinstance(payload, dict):
             return WebhookResult(400, {"code": "parse_error", "message": "The body is not a JSON object."})
         events = client.parse_webhook(payload, headers)
-        stored = [record_event(event, account) for event in events]
-    return WebhookResult(200, {"received": len(events), "new": sum(1 for s in stored if s is not None)})
+        new = sum(1 for event in events if _hand_over(account, event))
+    return WebhookResult(200, {"received": len(events), "new": new})
+
+
+def _hand_over(account: ProviderAccount, event) -> bool:
+    """Give one event to the receivers; True if one of them stored it as new."""
+    answers = provider_event_received.send(sender=ProviderAccount, account=account, event=event)
+    return any(stored is not None for _, stored in answers)
 
 
 @csrf_exempt

@@ -201,19 +201,26 @@ def test_ten_concurrent_bookings_for_the_last_two_places(tenant_a, branch):
     assert Appointment.all_tenants.filter(branch=branch).count() == 2
 
 
-def test_no_show_fires_the_follow_up_hook(tenant_a, branch, tours, lead, clock, django_capture_on_commit_callbacks):
-    from appointments import hooks
+def test_no_show_is_announced_after_the_commit(
+    tenant_a, branch, tours, lead, clock, django_capture_on_commit_callbacks
+):
+    from appointments.signals import no_show_recorded
 
     heard = []
-    hooks.register_no_show_handler(heard.append)
+
+    def hear(sender, lead_id, **kwargs):
+        heard.append(lead_id)
+
+    no_show_recorded.connect(hear, dispatch_uid="tests.hear_no_show")
     try:
         with tenant_scope(tenant_a.pk):
             appointment = services.book(lead, branch, "tour", at(MON, 14))
             clock.move_to(at(MON, 14, 30))
             with django_capture_on_commit_callbacks(execute=True):
                 services.mark_no_show(appointment)
+                assert heard == []  # not before the commit
     finally:
-        hooks._no_show_handlers.remove(heard.append)
+        no_show_recorded.disconnect(dispatch_uid="tests.hear_no_show")
     assert heard == [lead.pk]
 
 

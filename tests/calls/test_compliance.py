@@ -21,8 +21,8 @@ def at(day, hh_mm: str, zone: str) -> datetime:
     return local(day, hour, minute, zone=zone)
 
 
-def gate(lead, when, *, marketing=True, purpose="lead_followup", agent=None, weekdays=None):
-    return check(lead, purpose=purpose, is_marketing=marketing, agent=agent, when=when, weekdays=weekdays)
+def gate(lead, when, *, marketing=True, purpose="lead_followup", weekdays=None):
+    return check(lead, purpose=purpose, is_marketing=marketing, when=when, weekdays=weekdays)
 
 
 def test_allowed_inside_hours_with_consent(scoped, lead):
@@ -54,12 +54,6 @@ def test_hard_rules_skip_with_a_reason(scoped, lead, setup, code):
     decision = gate(lead, at(MONDAY, "10:00", "America/New_York"))
     assert (decision.allowed, decision.code, decision.deferred) == (False, code, False)
     assert decision.next_allowed_at is None
-
-
-def test_switched_off_agent_is_tenant_paused(scoped, lead, agent):
-    agent.is_active = False
-    agent.save()
-    assert gate(lead, at(MONDAY, "10:00", "America/New_York"), agent=agent).code == Reason.TENANT_PAUSED
 
 
 def test_informational_calls_need_only_express_consent(scoped, lead):
@@ -211,9 +205,7 @@ def test_campaign_windows_narrow_never_widen(scoped, lead):
     assert tuesday.next_allowed_at == at(MONDAY + timedelta(days=7), "08:00", "America/New_York")  # next Monday
 
 
-def test_concurrency_of_the_provider_account(scoped, lead, agent):
-    agent.account.concurrency_limit = 1
-    agent.account.save()
-    CallFactory(tenant=scoped, agent=agent, account=agent.account, status="in_progress")
-    decision = gate(lead, at(MONDAY, "10:00", "America/New_York"), agent=agent)
-    assert decision.code == Reason.CONCURRENCY and decision.deferred
+def test_one_call_at_a_time_per_person(scoped, lead):
+    CallFactory(tenant=scoped, lead=lead, status="queued", purpose="win_back")
+    decision = gate(lead, at(MONDAY, "10:00", "America/New_York"))
+    assert (decision.code, decision.deferred) == (Reason.CONCURRENCY, True)

@@ -5,7 +5,9 @@ import time
 
 import pytest
 
+from calls import compliance
 from calls.models import Call, CallEvent
+from tenants.scoping import tenant_scope
 from tests.clock import MONDAY, moment, next_weekday
 from tests.factories import CallFactory, ProviderAccountFactory
 from voice.clients.retell import sign
@@ -102,6 +104,29 @@ def test_an_accepted_event_is_stored_and_applied_and_a_replay_changes_nothing(cl
     replay = post(client, account, body)
     assert replay.status_code == 200 and replay.json() == {"received": 1, "new": 0}
     assert events() == 1
+
+
+def test_an_event_costs_a_fixed_number_of_queries(client, account, dialing_call, django_assert_num_queries):
+    post(client, account, retell_body("call_started", dialing_call.pk, call_status="ongoing"))  # the account memoised
+    with tenant_scope(account.tenant_id):
+        compliance.policy_for_tenant()  # memoised too (it is read when a call ends)
+    ended = retell_body("call_ended", dialing_call.pk, disconnection_reason="user_hangup")
+    # savepoint, the call locked, the event inserted once, the call updated, release
+    with django_assert_num_queries(5):
+        assert post(client, account, ended).json() == {"received": 1, "new": 1}
+    with django_assert_num_queries(4):  # a replay: no update
+        assert post(client, account, ended).json() == {"received": 1, "new": 0}
+
+
+def test_an_event_names_its_call_by_our_id_or_else_by_the_providers(client, account, dialing_call, tenant_b):
+    Call.all_tenants.filter(pk=dialing_call.pk).update(provider_call_id="call_1")
+    out_of_range = retell_body("call_started", 2**70, provider_call_id="call_1", call_status="ongoing")
+    assert post(client, account, out_of_range).json() == {"received": 1, "new": 1}
+    assert CallEvent.all_tenants.get().call_id == dialing_call.pk  # found by the provider's id
+    other = ProviderAccountFactory(tenant=tenant_b, provider="retell", api_key="retell-key-b")
+    foreign = retell_body("call_ended", dialing_call.pk, provider_call_id="call_1")
+    assert post(client, other, foreign).json() == {"received": 1, "new": 1}
+    assert CallEvent.all_tenants.get(event_type="call_ended").is_orphan  # not another tenant's call
 
 
 def test_event_for_an_unknown_call_is_kept_and_flagged(client, account):

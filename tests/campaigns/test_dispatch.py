@@ -83,6 +83,19 @@ def test_claims_are_bounded_by_concurrency_and_caps(tenant_a, branch, clock):
     assert Call.all_tenants.filter(campaign=campaign).count() == 8  # the hourly cap
 
 
+def test_a_tick_counts_the_calls_in_use_once_however_many_batches_it_claims(tenant_a, campaign, branch, clock):
+    from django.test.utils import CaptureQueriesContext
+
+    make_leads(tenant_a, branch, 2 * dispatch.CLAIM_BATCH + 10)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    with mock.patch("campaigns.dispatch.queue_dials"), CaptureQueriesContext(connection) as captured:
+        report = tick(tenant_a)
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and '"calls_call"' in q["sql"]]
+    assert report["queued"] == 2 * dispatch.CLAIM_BATCH + 10
+    assert len(counts) == 2  # the provider account's calls in use and the campaign's, once
+
+
 @pytest.mark.postgres  # SQLite's limit on statement parameters splits bulk writes into several statements
 def test_queries_per_claimed_batch_do_not_grow_with_the_batch(tenant_a, branch, clock, django_assert_max_num_queries):
     from django.test.utils import CaptureQueriesContext

@@ -150,3 +150,20 @@ def test_seeded_demo_scripts_are_valid(db):
 
     validate_opening_line(OPENING)
     assert Script._meta.get_field("opening_line").default.count("{business_name}") == 1
+
+
+def test_the_preview_finds_leads_by_name_through_the_admin_autocomplete(client, owner_a, tenant_a, tenant_b):
+    import re
+
+    lead = LeadFactory(tenant=tenant_a, first_name="Ana")
+    LeadFactory(tenant=tenant_b, first_name="Ana")
+    script = ScriptFactory(tenant=tenant_a)
+    client.force_login(owner_a)
+    page = client.get(reverse("admin:voice_script_preview", args=[script.pk])).content.decode()
+    params = dict(re.findall(r'data-(app-label|model-name|field-name)="([^"]+)"', page))
+    answer = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": params["app-label"], "model_name": params["model-name"], "field_name": params["field-name"]}
+        | {"term": "Ana"},
+    )
+    assert [int(row["id"]) for row in answer.json()["results"]] == [lead.pk]

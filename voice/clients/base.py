@@ -58,6 +58,8 @@ class CallRequest:
     opening_line: str
     prompt: str
     lead_name: str = ""
+    lead_id: int | None = None  # ours: what the simulator's receivers look up (voice.signals)
+    purpose: str = ""  # the script's purpose (voice.models.Purpose)
     max_duration_seconds: int = 300
     record: bool = True
     webhook_url: str = ""

@@ -10,6 +10,7 @@ takes calls and never reports on them (load tests of the dialer, bench/dispatch.
 """
 
 import uuid
+from dataclasses import asdict
 
 from django.db import transaction
 
@@ -27,14 +28,14 @@ class SimulatorClient(RetellClient):
         provider_call_id = f"sim_{uuid.uuid4().hex[:20]}"
         if (self.account.provider_ids or {}).get("silent"):
             return StartedCall(provider_call_id, {"simulated": True, "silent": True})
-        tenant_id, call_id = request.tenant_id, request.call_id
+        kwargs = {
+            "tenant_id": request.tenant_id,
+            "account_id": self.account.pk,
+            "provider_call_id": provider_call_id,
+            "request": asdict(request),  # the simulated call plays from what it was asked, as a provider would
+        }
         # After the caller's transaction commits, so the call row and its provider id are there to find.
-        transaction.on_commit(
-            lambda: simulate_call.apply_async(
-                kwargs={"tenant_id": tenant_id, "call_id": call_id, "provider_call_id": provider_call_id},
-                countdown=2,
-            )
-        )
+        transaction.on_commit(lambda: simulate_call.apply_async(kwargs=kwargs, countdown=2))
         return StartedCall(provider_call_id, {"simulated": True})
 
     def test_connection(self) -> str:

@@ -1,0 +1,65 @@
+"""The answer to "may this call start?": allowed, or a reason code (kept on the call as ``compliance_code``).
+
+The legal codes are the compliance gate's (calls.compliance, docs/architecture.md "Calls"); the
+operational ones (a switched-off agent, a full provider account, no number to call from) are
+calls.admission's. A timing code defers the call to ``next_allowed_at``; any other code refuses it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+
+from core.formats import timestamp
+
+
+class Reason(models.TextChoices):
+    # legal, hard: the call is skipped
+    DNC = "dnc", "On the do-not-call list"
+    NO_CONSENT = "no_consent", "No consent for this purpose"
+    INVALID_NUMBER = "invalid_number", "Invalid number"
+    ERASED = "erased", "Erased on request"
+    TENANT_PAUSED = "tenant_paused", "Calling switched off"
+    # legal, timing: the call is deferred
+    CALLING_HOURS = "calling_hours", "Outside calling hours"
+    UNCERTAIN_ZONE = "uncertain_zone", "Outside calling hours in one of the possible time zones"
+    FREQUENCY = "frequency", "Called too often in the last 24 hours"
+    HOLIDAY = "holiday", "A closed day"
+    CONCURRENCY = "concurrency", "A call to this person is already in progress"
+    # operational (calls.admission)
+    AGENT_OFF = "agent_off", "Voice agent switched off"
+    CAPACITY = "capacity", "The provider account's calls are all in use"
+    NO_CALLER_NUMBER = "no_caller_number", "No number to call from"
+
+
+TIMING_REASONS = {
+    Reason.CALLING_HOURS,
+    Reason.UNCERTAIN_ZONE,
+    Reason.FREQUENCY,
+    Reason.HOLIDAY,
+    Reason.CONCURRENCY,
+    Reason.CAPACITY,
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    code: str = ""
+    detail: str = ""
+    next_allowed_at: datetime | None = None
+
+    @property
+    def deferred(self) -> bool:
+        return not self.allowed and self.code in TIMING_REASONS
+
+    def as_dict(self) -> dict:
+        return {
+            "allowed": self.allowed,
+            "code": self.code,
+            "detail": self.detail,
+            "next_allowed_at": timestamp(self.next_allowed_at),
+        }
+
+
+ALLOWED = Decision(True)
