@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0004_expense'),
+        ('campaigns', '0005_shaped_json'),
     ]
 
     operations = [
