@@ -30,6 +30,7 @@ from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin
 
 from . import audiences, services
 from .models import (
+    CAMPAIGN_MOVES,
     SKIP_LABELS,
     AudienceKind,
     Campaign,
@@ -48,12 +49,29 @@ STATUS_COLOURS = {
     "Completed": "primary",
     "Canceled": "danger",
 }
-ACTIONS_BY_STATUS = {
-    CampaignStatus.DRAFT: {"start_campaign", "cancel_campaign", "upload_leads"},
-    CampaignStatus.SCHEDULED: {"pause_campaign", "cancel_campaign", "upload_leads"},
-    CampaignStatus.RUNNING: {"pause_campaign", "cancel_campaign", "upload_leads"},
-    CampaignStatus.PAUSED: {"resume_campaign", "cancel_campaign", "upload_leads"},
+# Each lifecycle button: the status it moves a campaign to and, where two share a target, the one it starts
+# from (Start takes a draft on, Resume a paused campaign). A button shows when the table (CAMPAIGN_MOVES)
+# allows its move from the campaign's status.
+BUTTON_MOVES = {
+    "start_campaign": (CampaignStatus.RUNNING, {CampaignStatus.DRAFT}),
+    "resume_campaign": (CampaignStatus.RUNNING, {CampaignStatus.PAUSED}),
+    "pause_campaign": (CampaignStatus.PAUSED, None),
+    "cancel_campaign": (CampaignStatus.CANCELED, None),
 }
+
+
+def buttons_for(status: str) -> set[str]:
+    buttons = {
+        name
+        for name, (to, starts) in BUTTON_MOVES.items()
+        if CAMPAIGN_MOVES.allows(status, to) and (starts is None or status in starts)
+    }
+    if CAMPAIGN_MOVES.targets(status):  # not finished: leads may still be added
+        buttons.add("upload_leads")
+    return buttons
+
+
+ACTIONS_BY_STATUS = {status: buttons_for(status) for status in CampaignStatus.values}
 # The kinds staff build here (a list of lead ids comes from the API or an upload).
 AUDIENCE_KINDS = [(kind, label) for kind, label in AudienceKind.choices if kind != AudienceKind.LEADS]
 # The kinds that take a number, and which key of the audience it is.

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from campaigns.models import Campaign, CampaignTarget
+from campaigns.admin import BUTTON_MOVES, buttons_for
+from campaigns.models import CAMPAIGN_MOVES, Campaign, CampaignStatus, CampaignTarget
 from tenants.roles import Role
 from tests.conftest import member
 from tests.factories import CampaignFactory, DoNotCallFactory, TagFactory
@@ -199,3 +200,28 @@ def test_a_recall_list_file_becomes_the_audience(staff, tenant_a, agent):
 
     nothing = staff.post(url("add"), {**form, "name": "Empty", "recall_file": SimpleUploadedFile("x.csv", b"a,b\n")})
     assert "No VIN" in str(nothing.context["adminform"].form.errors["recall_file"])
+
+
+BUTTONS = ["start_campaign", "pause_campaign", "resume_campaign", "cancel_campaign", "upload_leads"]
+
+
+def test_the_buttons_are_the_moves_of_the_table():
+    """The admin restates no table: each button is a move CAMPAIGN_MOVES allows from the status."""
+    assert {status: buttons_for(status) for status in CampaignStatus.values} == {
+        "draft": {"start_campaign", "cancel_campaign", "upload_leads"},
+        "scheduled": {"pause_campaign", "cancel_campaign", "upload_leads"},
+        "running": {"pause_campaign", "cancel_campaign", "upload_leads"},
+        "paused": {"resume_campaign", "cancel_campaign", "upload_leads"},
+        "completed": set(),
+        "canceled": set(),
+    }
+    for status in CampaignStatus.values:
+        for name in buttons_for(status) - {"upload_leads"}:
+            assert CAMPAIGN_MOVES.allows(status, BUTTON_MOVES[name][0]), (status, name)
+
+
+@pytest.mark.parametrize("status", ["draft", "scheduled", "running", "paused", "completed", "canceled"])
+def test_the_page_shows_those_buttons(staff, tenant_a, agent, status):
+    campaign = CampaignFactory(tenant=tenant_a, agent=agent, status=status)
+    html = staff.get(url("change", campaign.pk)).content.decode()
+    assert {name for name in BUTTONS if url(name, campaign.pk) in html} == buttons_for(status)
