@@ -15,7 +15,7 @@ from .conftest import sample
 
 pytestmark = pytest.mark.django_db
 
-# The generator's last line on stderr (see ../shared/data/README.md).
+# What the files hold, as their generator counted it when they were written (tests/leads/data).
 GYM = {"valid": 284, "invalid_phone": 6, "duplicate": 10, "no_email": 13}
 DEALERSHIP = {"valid": 191, "invalid_phone": 2, "duplicate": 7, "no_email": 10}
 
