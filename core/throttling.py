@@ -16,9 +16,17 @@ from rest_framework import throttling
 
 from core.cache import incr_with_expiry
 
-BATCH = 10  # requests a process may count locally before telling the cache
+BATCH_MAX = 50  # requests a process may count locally before telling the cache, far from the limit
+PROCESSES = 8  # the web processes a batch is sized for
 _local: dict[str, list[int]] = {}  # window key -> [unsent, last known total]
 _lock = threading.Lock()
+
+
+def batch_for(known: int, limit: int) -> int:
+    """How many requests a process may keep to itself: at most BATCH_MAX, and at most an eighth of the room left
+    under the limit, so eight processes' unsent counts together cannot carry a client past it; 1 (each request
+    counted at once) near the limit."""
+    return max(1, min(BATCH_MAX, (limit - known) // PROCESSES))
 
 
 def count(cache, key: str, ttl: int, limit: int) -> int:
@@ -28,7 +36,7 @@ def count(cache, key: str, ttl: int, limit: int) -> int:
         entry[0] += 1
         unsent, known = entry
         # Far from the limit (room for several processes' batches), count locally for now.
-        if unsent < BATCH and known + 4 * BATCH < limit:
+        if unsent < batch_for(known, limit):
             return known + unsent
         entry[0] = 0
     total = incr_with_expiry(cache, key, ttl, amount=unsent)

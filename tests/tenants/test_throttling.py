@@ -44,13 +44,24 @@ def test_far_from_the_limit_requests_are_batched_near_it_each_is_counted(tenant_
     from django.core.cache import cache
 
     key = "throttle-test"
-    for _ in range(throttling.BATCH - 1):
+    batch = throttling.batch_for(0, 1000)
+    assert batch == throttling.BATCH_MAX
+    for _ in range(batch - 1):
         throttling.count(cache, key, 60, limit=1000)
     assert cache.get(key) is None  # nothing sent yet: far from the limit
-    assert throttling.count(cache, key, 60, limit=1000) == throttling.BATCH
-    assert cache.get(key) == throttling.BATCH
+    assert throttling.count(cache, key, 60, limit=1000) == batch
+    assert cache.get(key) == batch
     assert throttling.count(cache, "tight", 60, limit=3) == 1
     assert cache.get("tight") == 1  # near the limit: counted at once
+
+
+def test_a_batch_shrinks_as_the_limit_nears():
+    """Eight processes' unsent counts together never exceed the room left under the limit."""
+    assert throttling.batch_for(0, 100_000) == throttling.BATCH_MAX
+    assert throttling.batch_for(900, 1000) == 12
+    assert throttling.batch_for(995, 1000) == 1 == throttling.batch_for(0, 5)
+    for known in range(0, 1000, 7):
+        assert throttling.PROCESSES * throttling.batch_for(known, 1000) <= max(1000 - known, throttling.PROCESSES)
 
 
 def test_login_attempts_are_throttled_per_address(db, rates):
