@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from campaigns.admin import BUTTON_MOVES, buttons_for
+from campaigns.admin import buttons_for
 from campaigns.models import CAMPAIGN_MOVES, Campaign, CampaignStatus, CampaignTarget
 from tenants.roles import Role
 from tests.conftest import member
@@ -205,7 +205,7 @@ def test_a_recall_list_file_becomes_the_audience(staff, tenant_a, agent):
 BUTTONS = ["start_campaign", "pause_campaign", "resume_campaign", "cancel_campaign", "upload_leads"]
 
 
-def test_the_buttons_are_the_moves_of_the_table():
+def test_the_buttons_are_the_moves_of_the_table(monkeypatch):
     """The admin restates no table: each button is a move CAMPAIGN_MOVES allows from the status."""
     assert {status: buttons_for(status) for status in CampaignStatus.values} == {
         "draft": {"start_campaign", "cancel_campaign", "upload_leads"},
@@ -215,9 +215,9 @@ def test_the_buttons_are_the_moves_of_the_table():
         "completed": set(),
         "canceled": set(),
     }
-    for status in CampaignStatus.values:
-        for name in buttons_for(status) - {"upload_leads"}:
-            assert CAMPAIGN_MOVES.allows(status, BUTTON_MOVES[name][0]), (status, name)
+    # and they follow the table: a campaign that may no longer be paused offers no Pause
+    monkeypatch.setitem(CAMPAIGN_MOVES.moves, "running", frozenset({"completed", "canceled"}))
+    assert buttons_for("running") == {"cancel_campaign", "upload_leads"}
 
 
 @pytest.mark.parametrize("status", ["draft", "scheduled", "running", "paused", "completed", "canceled"])
