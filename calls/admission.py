@@ -83,6 +83,7 @@ def build_call(lead, agent, script, *, from_number: str | None = None, purpose: 
         purpose=purpose or script.purpose,
         to_number=lead.phone,
         from_number=caller_number(account, lead) if from_number is None else from_number,
+        due_at=timezone.now(),  # queued: due to be dialled now (calls.work)
         **links,
     )
 

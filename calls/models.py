@@ -137,6 +137,17 @@ class Call(TenantOwnedModel):
     error_category = models.CharField(max_length=40, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     effects_done = models.JSONField(default=list, blank=True, editable=False, help_text="After-call actions applied.")
+    # The work still owed on this call lives in its row (calls.work), never only in a broker message.
+    due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the next step is due: its dial (queued) or its end at the latest (live). Empty when final.",
+    )
+    dial_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    effects_due_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="It ended and its after-call effects are not all applied."
+    )
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at", "-id"]
@@ -164,6 +175,12 @@ class Call(TenantOwnedModel):
                 name="call_lead_dialed",
                 include=["outcome"],
                 condition=models.Q(dialed_at__isnull=False),
+            ),
+            models.Index(fields=["tenant", "due_at"], name="call_due", condition=models.Q(due_at__isnull=False)),
+            models.Index(
+                fields=["tenant", "effects_due_at"],
+                name="call_effects_due",
+                condition=models.Q(effects_due_at__isnull=False),
             ),
             models.Index(
                 fields=["tenant", "-created_at"],

@@ -2,20 +2,23 @@
 
 ``request_call`` is staff's "Call now" (and a reminder call): admission
 (calls.admission: agent, compliance gate, capacity, caller number) → Call row
-(queued, built by ``admission.build_call`` as the campaign dialer builds its
-own) → ``place_call`` after commit.
-``dial`` takes the call from queued to dialing by compare-and-swap, so a
-duplicate delivery of the task does nothing. ``record_event`` stores what a
-provider said once (replays are no-ops) and ``apply_event`` moves the call
-forward only; when it ends, the outcome acts on the lead.
+(queued and due now, built by ``admission.build_call`` as the campaign dialer builds
+its own) → a dialer is woken after commit (calls.work: the row is the work, the
+message only says "look now").
+``dial`` takes the call from queued to dialing by compare-and-swap, so a call
+claimed twice is dialled once; a provider's passing problem puts it back in the
+queue, due after a backoff. ``record_event`` stores what a provider said once
+(replays are no-ops) and ``_apply`` moves the call forward only; when it ends,
+its effects on the lead are owed (``effects_due_at``) until ``after_call`` ran.
 """
 
 import json
 import re
+from collections import Counter
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -26,7 +29,7 @@ from voice import prompting
 from voice.clients import CallRequest, ErrorCategory, EventKind, NormalizedEvent, ProviderError, for_account
 from voice.models import AccountHealth, ProviderAccount
 
-from . import admission, compliance, rollups
+from . import admission, compliance, rollups, work
 from .models import (
     CONNECTED_OUTCOMES,
     CONVERSATION_OUTCOMES,
@@ -42,7 +45,7 @@ from .models import (
 )
 from .signals import call_dialed, call_ended
 
-STALE_AFTER = timedelta(minutes=15)
+MAX_DIAL_ATTEMPTS = 6  # the first try and five after a provider's passing problem (429, 5xx)
 OPT_OUT_PHRASES = [
     "stop calling",
     "don't call",
@@ -69,14 +72,6 @@ ACCOUNT_PROBLEMS = {
 }
 
 
-class RetryLater(Exception):
-    """The provider had a passing problem before it took the call: try again later."""
-
-    def __init__(self, error: ProviderError):
-        self.error = error
-        super().__init__(str(error))
-
-
 # --- asking for a call -------------------------------------------------------------
 
 
@@ -99,7 +94,7 @@ def request_call(lead, agent, script, *, requested_by=None, when=None, weekdays=
         **links,
     )
     if not decision.allowed:
-        call.status = CallStatus.CANCELED
+        call.status, call.due_at = CallStatus.CANCELED, None
         call.compliance_code = decision.code
         call.next_allowed_at = decision.next_allowed_at
         call.error_message = decision.detail[:500]
@@ -115,29 +110,27 @@ def queue_dial(call: Call) -> None:
 
 
 def queue_dials(calls: list[Call]) -> None:
-    """Send ``place_call`` for these calls once the transaction commits (through one broker producer)."""
-    from .tasks import place_call
-
-    jobs = [{"tenant_id": call.tenant_id, "call_id": call.pk} for call in calls]
-    if not jobs:
-        return
-
-    def send():
-        with place_call.app.producer_or_acquire() as producer:
-            for kwargs in jobs:
-                place_call.apply_async(kwargs=kwargs, producer=producer)
-
-    transaction.on_commit(send)
+    """These saved, queued calls are due: wake dialers once the transaction commits (calls.work)."""
+    for tenant_id, count in Counter(call.tenant_id for call in calls).items():
+        work.wake_dialers(tenant_id, count)
 
 
 # --- dialing ----------------------------------------------------------------------------
 
 
 def dial(call_id: int) -> Call | None:
-    """Start a queued call at its provider (the body of the ``place_call`` task)."""
+    """Start a queued call at its provider (a worker claimed it: calls.work.dial_due)."""
     now = timezone.now()
-    if not STATUS_MOVES.swap(Call.objects.filter(pk=call_id), CallStatus.QUEUED, CallStatus.DIALING, dialed_at=now):
-        return None  # a duplicate delivery, or canceled meanwhile: nothing to do
+    moved = STATUS_MOVES.swap(
+        Call.objects.filter(pk=call_id),
+        CallStatus.QUEUED,
+        CallStatus.DIALING,
+        dialed_at=now,
+        dial_attempts=F("dial_attempts") + 1,
+        due_at=now + work.RING_ALLOWANCE + work.END_GRACE,  # until the agent's longest call is known, below
+    )
+    if not moved:
+        return None  # claimed twice, or canceled meanwhile: nothing to do
     call = Call.objects.select_related("lead__branch", "lead__tenant", "agent__account", "script", "account").get(
         pk=call_id
     )
@@ -153,6 +146,7 @@ def dial(call_id: int) -> Call | None:
         Call.objects.filter(pk=call.pk).update(
             status=CallStatus.CANCELED,
             dialed_at=None,  # never handed to the provider: not a call dialled
+            due_at=None,
             compliance_code=decision.code,
             next_allowed_at=decision.next_allowed_at,
             error_message=decision.detail[:500],
@@ -179,22 +173,25 @@ def dial(call_id: int) -> Call | None:
         voice_id=agent.voice_id,
     )
     lead_services.mark_attempted(lead, now)
+    deadline = now + work.RING_ALLOWANCE + timedelta(seconds=agent.max_call_seconds) + work.END_GRACE
     try:
         started = for_account(call.account).start_call(request)
     except ProviderError as error:
         if error.retryable:
-            Call.objects.filter(pk=call.pk, status=CallStatus.DIALING).update(status=CallStatus.QUEUED, dialed_at=None)
-            rollups.mark_changed(call.tenant_id, now)
-            raise RetryLater(error) from error
+            return _retry_later(call, error, now)
         if error.category == ErrorCategory.UNCERTAIN:
             Call.objects.filter(pk=call.pk).update(
-                error_category=error.category, error_message=error.message[:500], prompt_variables=rendered.variables
+                error_category=error.category,
+                error_message=error.message[:500],
+                prompt_variables=rendered.variables,
+                due_at=deadline,
             )
             return call
         Call.objects.filter(pk=call.pk).update(prompt_variables=rendered.variables)
         return _fail(call, error.category, error.message)
     Call.objects.filter(pk=call.pk).update(
         prompt_variables=rendered.variables,
+        due_at=Case(When(status__in=work.LIVE, then=Value(deadline)), default=F("due_at")),  # unless it ended
         # a webhook that raced ahead may have written it already
         provider_call_id=Coalesce(NullIf(F("provider_call_id"), Value("")), Value(started.provider_call_id)),
     )
@@ -202,16 +199,26 @@ def dial(call_id: int) -> Call | None:
     return call
 
 
-def give_up(call_id: int, error: ProviderError) -> None:
-    """Retries ran out: the provider never took the call."""
-    call = Call.objects.filter(pk=call_id).first()
-    if call is not None and call.status in (CallStatus.QUEUED, CallStatus.DIALING):
-        _fail(call, error.category, f"{error.message} (gave up after retries)")
+def _retry_later(call: Call, error: ProviderError, now) -> Call:
+    """The provider had a passing problem before it took the call: back in the queue, due after a backoff
+    (15 s, 30 s, 1 min, … at most 5 min), unless the tries ran out."""
+    attempts = Call.objects.filter(pk=call.pk).values_list("dial_attempts", flat=True).first() or 1
+    if attempts >= MAX_DIAL_ATTEMPTS:
+        return _fail(call, error.category, f"{error.message} (gave up after {attempts} tries)")
+    wait = min(300, 15 * 2 ** (attempts - 1))
+    Call.objects.filter(pk=call.pk, status=CallStatus.DIALING).update(
+        status=CallStatus.QUEUED, dialed_at=None, due_at=now + timedelta(seconds=wait), error_message=error.message
+    )
+    rollups.mark_changed(call.tenant_id, now)
+    work.wake_dialers(call.tenant_id, countdown=wait)  # the sweeper dials it if this message is lost
+    call.refresh_from_db()
+    return call
 
 
 def _fail(call: Call, category: str, message: str) -> Call:
     Call.objects.filter(pk=call.pk).exclude(status__in=FINAL_STATUSES).update(
         status=CallStatus.FAILED,
+        due_at=None,
         outcome=Outcome.FAILED,
         ended_at=timezone.now(),
         error_category=category,
@@ -355,6 +362,8 @@ APPLIED_FIELDS = [
     "outcome",
     "needs_attention",
     "attention_reason",
+    "due_at",
+    "effects_due_at",
 ]
 
 
@@ -383,6 +392,7 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
     if event.error_message:
         call.error_message = event.error_message[:500]
     if call.status in FINAL_STATUSES:
+        call.due_at, call.effects_due_at = None, timezone.now()  # its effects are owed from now
         call.ended_at = call.ended_at or timezone.now()
         # What the line did (the provider's word, else what an earlier event said), then what was said on it.
         base = event.outcome or (call.outcome if call.outcome in LINE_OUTCOMES else "answered" if call.outcome else "")
@@ -397,10 +407,7 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
         # compliance.md: a spoken opt-out takes effect at once, for every campaign.
         lead_services.add_dnc(call.to_number, reason=f"Asked in call #{call.pk}", source=DncSource.CALL)
     if call.status in FINAL_STATUSES:
-        from .tasks import after_call_ended
-
-        tenant_id, call_id = call.tenant_id, call.pk
-        transaction.on_commit(lambda: after_call_ended.delay(tenant_id=tenant_id, call_id=call_id))
+        work.wake_effects(call.tenant_id)
     return call
 
 
@@ -450,10 +457,8 @@ def resolve(call: Call, *, actor, note: str = "") -> Call:
     return call
 
 
-def expire_stale() -> int:
-    """Calls a provider never told us more about (no events for 15 minutes) are failed, never redialled."""
-    cutoff = timezone.now() - STALE_AFTER
-    stale = list(Call.objects.filter(status__in=[CallStatus.DIALING, CallStatus.RINGING], dialed_at__lt=cutoff))
-    for call in stale:
-        _fail(call, call.error_category or ErrorCategory.PROVIDER_DOWN, "No word from the provider for 15 minutes.")
-    return len(stale)
+def end_unheard(call: Call, category: str) -> Call:
+    """A live call past its deadline with no end from its provider: failed, never redialled, and what it held
+    (the person, the account's line, the campaign target) is free again."""
+    asked = " (its create request had timed out)" if call.error_category == ErrorCategory.UNCERTAIN else ""
+    return _fail(call, category, f"No word from the provider by the call's deadline{asked}.")

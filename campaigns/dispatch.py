@@ -3,12 +3,12 @@
 Each tick claims due targets with ``select_for_update(skip_locked=True)`` inside a
 transaction, so two dispatchers running the same tick (two beats by mistake, a
 slow tick overlapping the next) take disjoint rows. Claimed targets pass the
-compliance gate as a batch: allowed ones get a queued Call, and ``place_call`` is
-sent when the transaction commits; timing failures move ``next_attempt_at`` to the
-exact next allowed moment; hard failures skip the target with the reason. The
-campaign's and the provider account's concurrency, and its hourly and daily caps,
-bound each claim. The number of queries per claimed batch does not depend on the
-batch size.
+compliance gate as a batch: allowed ones get a queued Call, due now, and dialers
+are woken when the transaction commits (calls.work: the call row is the work);
+timing failures move ``next_attempt_at`` to the exact next allowed moment; hard
+failures skip the target with the reason. The campaign's and the provider
+account's concurrency, and its hourly and daily caps, bound each claim. The
+number of queries per claimed batch does not depend on the batch size.
 """
 
 from collections import Counter
@@ -21,7 +21,7 @@ from django.utils import timezone
 from calls import admission
 from calls.compliance import check_many
 from calls.models import IN_FLIGHT_STATUSES, Call, CallStatus
-from calls.services import queue_dial, queue_dials
+from calls.services import queue_dials
 from tenants.db import bulk_set, tenant_ids
 from tenants.scoping import tenant_scope
 
@@ -38,7 +38,7 @@ from .models import (
 )
 
 CLAIM_BATCH = 100
-LEASE = timedelta(minutes=10)
+LOST_AFTER = timedelta(minutes=6)  # a target claimed this long ago whose call ended without it hearing
 
 
 def weekday_windows(campaign: Campaign) -> dict:
@@ -185,18 +185,12 @@ def dispatch_due(now: datetime | None = None) -> Counter:
 
 
 def sweep_tenant(now: datetime) -> Counter:
-    """Recover claims a dead worker left: queued calls never dialled are sent again (``place_call`` is
-    idempotent, so a target is still called once), and finished calls whose target was never updated
-    are applied."""
+    """Recover targets whose call ended without the target hearing of it (the call's effects are rows that
+    calls.work applies, so this is the last net, not the path), and targets claimed with no call at all.
+    Queued calls a dead worker never dialled are calls.work's: their row is due again when its lease ends."""
     report: Counter = Counter()
-    stale = now - LEASE
-    for call in Call.objects.filter(status=CallStatus.QUEUED, campaign_target__isnull=False, created_at__lt=stale):
-        with transaction.atomic():
-            CampaignTarget.objects.filter(pk=call.campaign_target_id).update(claimed_at=now)
-            queue_dial(call)
-        report["requeued_calls"] += 1
     lost = CampaignTarget.objects.filter(
-        status__in=[TargetStatus.QUEUED, TargetStatus.DIALING], claimed_at__lt=now - 3 * LEASE
+        status__in=[TargetStatus.QUEUED, TargetStatus.DIALING], claimed_at__lt=now - LOST_AFTER
     ).filter(Q(last_call__status__in=[CallStatus.ENDED, CallStatus.FAILED, CallStatus.CANCELED]) | Q(last_call=None))
     for target in lost.select_related("last_call"):
         if target.last_call is None:
@@ -211,7 +205,7 @@ def sweep(now: datetime | None = None) -> Counter:
     now = now or timezone.now()
     report: Counter = Counter()
     stuck = CampaignTarget.objects.unscoped().filter(
-        status__in=[TargetStatus.QUEUED, TargetStatus.DIALING], claimed_at__lt=now - LEASE
+        status__in=[TargetStatus.QUEUED, TargetStatus.DIALING], claimed_at__lt=now - LOST_AFTER
     )
     for tenant_id in sorted(set(tenants_with_work()) | set(tenant_ids(stuck))):
         with tenant_scope(tenant_id):

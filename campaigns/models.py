@@ -43,7 +43,7 @@ CAMPAIGN_MOVES = Transitions(
 )
 
 # Written only by campaigns.services (compare-and-swap), never by saving an edited campaign.
-LIFECYCLE_FIELDS = frozenset({"status", "pause_reason", "started_at", "finished_at"})
+LIFECYCLE_FIELDS = frozenset({"status", "pause_reason", "started_at", "finished_at", "resumed_at"})
 
 
 class ZonePolicy(models.TextChoices):
@@ -104,6 +104,9 @@ class Campaign(TenantOwnedModel):
     purpose = models.CharField(max_length=30, editable=False, help_text="From the script.")
     status = models.CharField(max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     pause_reason = models.CharField(max_length=300, blank=True)
+    resumed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="The circuit breaker counts the calls placed since."
+    )
     start_at = models.DateTimeField(null=True, blank=True, help_text="Empty: as soon as it is started.")
     end_at = models.DateTimeField(null=True, blank=True, help_text="Nothing is dialled after this.")
     calling_windows = models.JSONField(

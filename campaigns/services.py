@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from calls.compliance import TIMING_REASONS, check_many
 from calls.models import Call, CallStatus, Outcome
+from core.wakeup import wake
 from leads.models import Lead
 from tenants import audit
+from voice.clients import ErrorCategory
 
 from . import audiences
 from .models import (
@@ -75,8 +77,7 @@ def _dispatch_soon(campaign: Campaign) -> None:
     """Start dialling now rather than at the next beat tick (the tick is safe to run alongside)."""
     from .tasks import dispatch_tenant
 
-    tenant_id = campaign.tenant_id
-    transaction.on_commit(lambda: dispatch_tenant.delay(tenant_id=tenant_id))
+    wake(dispatch_tenant, tenant_id=campaign.tenant_id)
 
 
 def materialise(campaign: Campaign, leads, *, now) -> tuple[int, int]:
@@ -124,7 +125,7 @@ def pause(campaign: Campaign, *, reason: str = "", actor=None) -> Campaign:
 def resume(campaign: Campaign, *, actor=None) -> Campaign:
     if campaign.status != CampaignStatus.PAUSED:
         raise ValidationError({"status": ["Only a paused campaign can resume."]}, code="invalid_transition")
-    campaign = _move(campaign, CampaignStatus.RUNNING, pause_reason="")
+    campaign = _move(campaign, CampaignStatus.RUNNING, pause_reason="", resumed_at=timezone.now())
     _dispatch_soon(campaign)
     return campaign
 
@@ -135,7 +136,7 @@ def cancel(campaign: Campaign, *, actor=None) -> Campaign:
     campaign = _move(campaign, CampaignStatus.CANCELED, finished_at=timezone.now())
     open_targets = CampaignTarget.objects.filter(campaign=campaign, status__in=OPEN_TARGET_STATUSES)
     Call.objects.filter(campaign_target__in=open_targets, status=CallStatus.QUEUED).update(
-        status=CallStatus.CANCELED, compliance_code="", error_message="Campaign canceled."
+        status=CallStatus.CANCELED, due_at=None, compliance_code="", error_message="Campaign canceled."
     )
     open_targets.filter(status__in=[TargetStatus.PENDING, TargetStatus.QUEUED]).update(
         status=TargetStatus.CANCELED, next_attempt_at=None
@@ -264,13 +265,15 @@ def enrol_no_show(lead_id: int, now=None) -> int:
 
 
 def trip_breaker_if_failing(campaign: Campaign) -> bool:
-    """docs/compliance.md#circuit-breaker: pause a campaign when over half its last 20 calls failed at the provider."""
-    recent = list(
-        Call.objects.filter(campaign=campaign, status__in=[CallStatus.ENDED, CallStatus.FAILED])
-        .order_by("-created_at", "-id")
-        .values_list("error_category", flat=True)[:BREAKER_WINDOW]
-    )
-    failed = sum(1 for category in recent if category)
+    """docs/compliance.md#circuit-breaker: pause a campaign when over half its last 20 calls (since it last
+    resumed) failed at the provider. A call that ended is a success whatever went wrong on the way (a create
+    request that timed out and then connected); a number the provider refused is the person's, not the
+    provider's, failure."""
+    calls = Call.objects.filter(campaign=campaign, status__in=[CallStatus.ENDED, CallStatus.FAILED])
+    if campaign.resumed_at is not None:
+        calls = calls.filter(created_at__gte=campaign.resumed_at)
+    recent = list(calls.order_by("-created_at", "-id").values_list("status", "error_category")[:BREAKER_WINDOW])
+    failed = sum(1 for status, category in recent if _provider_failed(status, category))
     if len(recent) < BREAKER_WINDOW or failed * 2 <= len(recent):
         return False
     changed = CAMPAIGN_MOVES.swap(
@@ -282,6 +285,10 @@ def trip_breaker_if_failing(campaign: Campaign) -> bool:
     if changed:
         audit.record("campaign.breaker_tripped", campaign, changes={"failed": failed, "of": len(recent)})
     return bool(changed)
+
+
+def _provider_failed(status: str, category: str) -> bool:
+    return status == CallStatus.FAILED and category not in ("", ErrorCategory.INVALID_NUMBER)
 
 
 def stats(campaign: Campaign) -> dict:

@@ -20,7 +20,8 @@ app.autodiscover_tasks()
 BEAT = {
     "dispatch-due-campaign-targets": ("campaigns.tasks.dispatch_due", 60),
     "sweep-lost-campaign-claims": ("campaigns.tasks.sweep", 120),
-    "expire-stale-calls": ("calls.tasks.expire_stale_calls", 300),
+    "sweep-calls": ("calls.tasks.sweep_calls", 30),
+    "sweep-simulated-events": ("voice.tasks.sweep_simulated_events", 15),
     "send-due-reminders": ("appointments.tasks.send_due_reminders", 60),
     "mark-unmarked-no-shows": ("appointments.tasks.expire_no_shows", 600),
     "send-daily-summaries": ("analytics.tasks.send_daily_summaries", 900),

@@ -392,6 +392,8 @@ UNFOLD = {
 # first key; older keys still decrypt, so keys rotate by prepending a new one.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000")
+# The simulator's calls take their time (1: answered after 2 s, ended a few seconds later); 0 plays them at once.
+VOICE_SIMULATOR_PACE = env.float("VOICE_SIMULATOR_PACE", default=1.0)
 # The currency of every amount (providers' call costs, recorded expenses), ISO 4217.
 CURRENCY = env.str("CURRENCY", default="USD")
 

@@ -43,12 +43,16 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True, scope="session")
 def _celery_inline():
-    """Tasks run inline in tests (``.delay()`` executes at once); no broker is involved."""
+    """Tasks run inline in tests (``.delay()`` executes at once); no broker is involved. The simulator's
+    calls play at once too (their events are due when the call is dialled)."""
+    from django.test.utils import override_settings
+
     from config.celery import app
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
-    yield
+    with override_settings(VOICE_SIMULATOR_PACE=0):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

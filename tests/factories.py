@@ -241,7 +241,7 @@ class LeadImportFactory(ModelFactory):
 # --- voice and calls ------------------------------------------------------------------
 
 from calls.models import Call, CallEvent, CallingPolicy, QaReview  # noqa: E402
-from voice.models import ProviderAccount, Script, VoiceAgent  # noqa: E402
+from voice.models import ProviderAccount, Script, SimulatedEvent, VoiceAgent  # noqa: E402
 
 
 @registered
@@ -266,6 +266,19 @@ class VoiceAgentFactory(ModelFactory):
     name = factory.Sequence(lambda n: f"Agent {n}")
     account = same_tenant(ProviderAccountFactory)
     provider_agent_id = "agent_123"
+
+
+@registered
+class SimulatedEventFactory(ModelFactory):
+    class Meta:
+        model = SimulatedEvent
+
+    tenant = factory.SubFactory(TenantFactory)
+    account = same_tenant(ProviderAccountFactory)
+    provider_call_id = factory.Sequence(lambda n: f"sim_{n:020d}")
+    event = "call_ended"
+    body = factory.LazyAttribute(lambda o: {"call_id": o.provider_call_id, "call_status": "ended"})
+    due_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
 
 
 @registered

@@ -176,3 +176,17 @@ class Script(TenantOwnedModel):
         if self.purpose != Purpose.CUSTOM:
             self.is_marketing = self.purpose in MARKETING_PURPOSES
         super().save(*args, **kwargs)
+
+
+class SimulatedEvent(TenantOwnedModel):
+    """An event the simulator owes a call it took, due at a moment (voice.simulated_events): the simulated
+    call's later events are rows, not broker messages, so a broker outage delays them and loses none."""
+
+    account = models.ForeignKey(ProviderAccount, on_delete=models.CASCADE, related_name="+")
+    provider_call_id = models.CharField(max_length=200)
+    event = models.CharField(max_length=40)
+    body = models.JSONField()
+    due_at = models.DateTimeField()
+
+    class Meta(TenantOwnedModel.Meta):
+        indexes = [models.Index(fields=["tenant", "due_at"], name="simulatedevent_due")]

@@ -507,7 +507,7 @@ def test_a_call_stopped_by_the_gate_at_dial_time_is_not_a_call_dialled(clock, te
     from unittest import mock
 
     from calls import services
-    from calls.tasks import place_call
+    from calls.tasks import dial_due_calls
     from leads.models import DoNotCall
     from tests.factories import BranchFactory, ConsentFactory, ProviderAccountFactory, ScriptFactory, VoiceAgentFactory
 
@@ -522,7 +522,7 @@ def test_a_call_stopped_by_the_gate_at_dial_time_is_not_a_call_dialled(clock, te
         DoNotCall.objects.create(phone=lead.phone, reason="asked by email")  # comes while the call is queued
     assert decision.allowed
     with mock.patch("voice.clients.simulator.SimulatorClient.start_call") as start:
-        place_call(tenant_id=tenant_a.pk, call_id=call.pk)
+        dial_due_calls(tenant_id=tenant_a.pk)
     assert start.call_count == 0
     assert Call.all_tenants.get(pk=call.pk).status == "canceled"
 

@@ -3,6 +3,7 @@ import pytest
 from tenants.scoping import tenant_scope
 from tests.factories import (
     BranchFactory,
+    CallFactory,
     ConsentFactory,
     LeadFactory,
     ProviderAccountFactory,
@@ -47,3 +48,16 @@ def lead(tenant_a, branch):
 def scoped(tenant_a):
     with tenant_scope(tenant_a.pk):
         yield tenant_a
+
+
+@pytest.fixture
+def dialing_call(tenant_a, account, lead):
+    return CallFactory(
+        tenant=tenant_a,
+        lead=lead,
+        account=account,
+        provider="retell",
+        status="dialing",
+        outcome="",
+        to_number=lead.phone,
+    )

@@ -1,4 +1,5 @@
-"""From "Call now" to a finished call: the gate, place_call, the simulator's signed events, the outcome."""
+"""From "Call now" to a finished call: the gate, the dial claimed from the row, the simulator's signed events,
+the outcome."""
 
 from datetime import timedelta
 from unittest import mock
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from calls import services
 from calls.models import Call, CallEvent
-from calls.tasks import place_call
+from calls.tasks import dial_due_calls, sweep_calls
 from leads.models import DoNotCall, Lead
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
@@ -48,6 +49,8 @@ def test_call_now_with_the_simulator_ends_with_transcript_outcome_and_summary(
     assert {"call_ended", "call_analyzed"} <= kinds
     lead.refresh_from_db()
     assert lead.first_contacted_at is not None
+    assert (call.due_at, call.effects_due_at, call.dial_attempts) == (None, None, 1)  # nothing owed any more
+    assert "lead" in call.effects_done
 
 
 def test_the_simulator_is_deterministic_and_gives_realistic_conversations(
@@ -85,15 +88,35 @@ def test_a_call_at_21_30_is_deferred_with_the_next_allowed_moment(tenant_a, lead
     assert Call.all_tenants.get(pk=call.pk).next_allowed_at == decision.next_allowed_at
 
 
-def test_place_call_delivered_twice_starts_one_provider_call(tenant_a, lead, agent, script):
+def test_a_dial_woken_twice_starts_one_provider_call(tenant_a, lead, agent, script):
     with tenant_scope(tenant_a.pk):
-        call, _ = services.request_call(lead, agent, script)  # on_commit not run: the task is not sent yet
+        call, _ = services.request_call(lead, agent, script)  # on_commit not run: no worker was woken yet
     with mock.patch("voice.clients.simulator.SimulatorClient.start_call") as start:
         start.return_value = mock.Mock(provider_call_id="sim_once")
-        place_call(tenant_id=tenant_a.pk, call_id=call.pk)
-        place_call(tenant_id=tenant_a.pk, call_id=call.pk)
+        assert dial_due_calls(tenant_id=tenant_a.pk) == 1
+        assert dial_due_calls(tenant_id=tenant_a.pk) == 0
+        with tenant_scope(tenant_a.pk):
+            assert services.dial(call.pk) is None  # a second claim of the same row: compare-and-swap refuses
     assert start.call_count == 1
-    assert Call.all_tenants.get(pk=call.pk).provider_call_id == "sim_once"
+    call = Call.all_tenants.get(pk=call.pk)
+    assert (call.provider_call_id, call.dial_attempts) == ("sim_once", 1)
+
+
+def test_a_claimed_dial_a_dead_worker_left_is_claimed_again_when_its_lease_ends(
+    tenant_a, lead, agent, script, django_capture_on_commit_callbacks
+):
+    from calls import work
+
+    with tenant_scope(tenant_a.pk):
+        call, _ = services.request_call(lead, agent, script)
+        assert work._claim(Call.objects.filter(status="queued"), "due_at", work.DIAL_LEASE, 1)[0] == [call.pk]
+    # the worker dies here, before the dial: nobody else takes the call while the lease runs
+    assert dial_due_calls(tenant_id=tenant_a.pk) == 0
+    later = DAYTIME + work.DIAL_LEASE + timedelta(seconds=1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_calls() == {"dials_due": 1}  # the sweeper wakes a dialer (inline here, at the commit)
+    call = Call.all_tenants.get(pk=call.pk)
+    assert call.status in ("ended", "failed") and call.dial_attempts == 1
 
 
 def retell_agent(tenant, server):
@@ -113,7 +136,7 @@ def test_provider_refusal_fails_the_call_and_flags_the_account(
     provider_server.answer(status, {"message": "Nope: account problem"})
     with tenant_scope(tenant_a.pk):
         call, _ = services.request_call(lead, agent, script)
-    place_call(tenant_id=tenant_a.pk, call_id=call.pk)
+    dial_due_calls(tenant_id=tenant_a.pk)
     call = Call.all_tenants.get(pk=call.pk)
     assert (call.status, call.error_category, call.needs_attention) == ("failed", category, True)
     assert "Nope: account problem" in call.error_message
@@ -130,13 +153,16 @@ def test_provider_429_is_retried_later_without_a_second_call(tenant_a, lead, scr
         provider_server.answer(429, {"message": "concurrency limit reached"})
     with tenant_scope(tenant_a.pk):
         call, _ = services.request_call(lead, agent, script)
-    with pytest.raises(Exception, match="Retry"):
-        place_call.apply(kwargs={"tenant_id": tenant_a.pk, "call_id": call.pk}, throw=True)
-    assert Call.all_tenants.get(pk=call.pk).status == "queued"  # back in the queue for the task's retry
-    provider_server.answer(201, {"call_id": "call_after_retry"})
-    place_call(tenant_id=tenant_a.pk, call_id=call.pk)  # the retry
+    dial_due_calls(tenant_id=tenant_a.pk)
     call = Call.all_tenants.get(pk=call.pk)
-    assert (call.status, call.provider_call_id) == ("dialing", "call_after_retry")
+    assert call.status == "queued"  # back in the queue, due after a backoff
+    assert timedelta(seconds=14) < call.due_at - DAYTIME < timedelta(seconds=20)
+    provider_server.answer(201, {"call_id": "call_after_retry"})
+    assert dial_due_calls(tenant_id=tenant_a.pk) == 0  # not due yet
+    with time_machine.travel(call.due_at + timedelta(seconds=1)):
+        assert dial_due_calls(tenant_id=tenant_a.pk) == 1  # the retry
+    call = Call.all_tenants.get(pk=call.pk)
+    assert (call.status, call.provider_call_id, call.dial_attempts) == ("dialing", "call_after_retry", 2)
     accepted = [r for r in provider_server.requests if r["method"] == "POST"]
     assert len(accepted) == 5  # four refused before being taken, one accepted: one call
 
@@ -146,7 +172,7 @@ def test_dnc_added_while_queued_stops_the_dial(tenant_a, lead, agent, script):
         call, _ = services.request_call(lead, agent, script)
         DoNotCall.objects.create(phone=lead.phone, reason="asked by email")
     with mock.patch("voice.clients.simulator.SimulatorClient.start_call") as start:
-        place_call(tenant_id=tenant_a.pk, call_id=call.pk)
+        dial_due_calls(tenant_id=tenant_a.pk)
     assert start.call_count == 0
     call = Call.all_tenants.get(pk=call.pk)
     assert (call.status, call.compliance_code) == ("canceled", "dnc")
@@ -167,8 +193,8 @@ def test_outcome_moves_the_lead_and_updates_its_score(tenant_a, lead, script, dj
     assert any(part["rule"] == "engagement" for part in lead.score_explanation)
 
 
-def test_stale_dialing_calls_are_failed_not_redialled(tenant_a, lead, agent):
-    from calls.tasks import expire_stale_calls
+@pytest.mark.parametrize("status", ["dialing", "ringing", "in_progress"])
+def test_a_live_call_past_its_deadline_is_settled_not_redialled(tenant_a, lead, agent, status):
     from tests.factories import CallFactory
 
     old = CallFactory(
@@ -176,13 +202,36 @@ def test_stale_dialing_calls_are_failed_not_redialled(tenant_a, lead, agent):
         lead=lead,
         agent=agent,
         account=agent.account,
-        status="dialing",
+        status=status,
         outcome="",
         dialed_at=DAYTIME - timedelta(hours=1),
+        due_at=DAYTIME - timedelta(seconds=1),
     )
-    assert expire_stale_calls() == 1
+    on_time = CallFactory(
+        tenant=tenant_a, agent=agent, account=agent.account, status=status, outcome="", due_at=DAYTIME + timedelta(1)
+    )
+    assert sweep_calls() == {"settled": 1}
     old.refresh_from_db()
-    assert (old.status, old.needs_attention) == ("failed", True)
+    assert (old.status, old.error_category, old.needs_attention, old.due_at) == (
+        "failed",
+        "no_word_from_provider",
+        True,
+        None,
+    )
+    assert "lead" in old.effects_done  # its effects applied: the person and the line are free again
+    on_time.refresh_from_db()
+    assert on_time.status == status
+
+
+def test_a_call_dialled_has_a_deadline(tenant_a, lead, agent, script):
+    with tenant_scope(tenant_a.pk), mock.patch("voice.clients.simulator.SimulatorClient.start_call") as start:
+        start.return_value = mock.Mock(provider_call_id="sim_deadline")
+        call, _ = services.request_call(lead, agent, script)
+        assert call.due_at is not None
+        services.dial(call.pk)
+    call = Call.all_tenants.get(pk=call.pk)
+    longest = timedelta(seconds=agent.max_call_seconds)
+    assert call.due_at == call.dialed_at + longest + timedelta(minutes=7)  # ring allowance, the longest call, grace
 
 
 # --- the API ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from calls import compliance
 from calls.models import Call, CallEvent
 from tenants.scoping import tenant_scope
 from tests.clock import MONDAY, moment, next_weekday
-from tests.factories import CallFactory, ProviderAccountFactory
+from tests.factories import ProviderAccountFactory
 from voice.clients.retell import sign
 
 pytestmark = pytest.mark.django_db
@@ -27,19 +27,6 @@ def post(client, account, body, signature=None, provider=None):
         body,
         content_type="application/json",
         **headers,
-    )
-
-
-@pytest.fixture
-def dialing_call(tenant_a, account, lead):
-    return CallFactory(
-        tenant=tenant_a,
-        lead=lead,
-        account=account,
-        provider="retell",
-        status="dialing",
-        outcome="",
-        to_number=lead.phone,
     )
 
 

@@ -144,23 +144,24 @@ def test_pause_stops_new_dials_resume_continues_cancel_leaves_nothing_queued(ten
     assert set(Call.all_tenants.filter(campaign=campaign).values_list("status", flat=True)) == {"canceled"}
 
 
-def test_a_lost_claim_is_requeued_by_the_sweeper_and_the_target_is_called_once(
+def test_a_lost_wake_up_is_made_good_by_the_sweeper_and_the_target_is_called_once(
     tenant_a, campaign, branch, clock, django_capture_on_commit_callbacks
 ):
+    from calls.tasks import sweep_calls
+
     make_leads(tenant_a, branch, 3)
     with tenant_scope(tenant_a.pk):
         services.start(campaign)
-    with mock.patch("campaigns.dispatch.queue_dials"):  # the worker dies: place_call is never sent
+    with mock.patch("campaigns.dispatch.queue_dials"):  # the broker loses the message: no dialer is woken
         tick(tenant_a)
     assert set(Call.all_tenants.filter(campaign=campaign).values_list("status", flat=True)) == {"queued"}
-    clock.shift(dispatch.LEASE + timedelta(minutes=1))
     with mock.patch("voice.clients.simulator.SimulatorClient.start_call") as start:
         start.side_effect = lambda request: mock.Mock(provider_call_id=f"sim_{request.call_id}")
         with django_capture_on_commit_callbacks(execute=True):
-            report = dispatch.sweep()
+            report = sweep_calls()
         with django_capture_on_commit_callbacks(execute=True):
-            dispatch.sweep()  # a second sweep finds nothing queued any more
-    assert report["requeued_calls"] == 3
+            assert sweep_calls() == {}  # a second sweep finds nothing owed any more
+    assert report["dials_due"] == 3
     assert start.call_count == 3
     assert set(Call.all_tenants.filter(campaign=campaign).values_list("status", flat=True)) == {"dialing"}
     assert {t.status for t in targets(campaign)} == {"dialing"}
@@ -323,6 +324,48 @@ def test_the_circuit_breaker_pauses_a_campaign_failing_at_the_provider(tenant_a,
     paused = Campaign.all_tenants.get(pk=campaign.pk)
     assert paused.status == "paused"
     assert "11 of the last 20 calls failed at the provider" in paused.pause_reason
+
+
+def test_the_breaker_counts_only_calls_the_provider_failed(tenant_a, campaign, branch, clock):
+    (lead,) = make_leads(tenant_a, branch, 1, prefix="+1646555")
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    for index in range(20):  # create requests that timed out and then connected; numbers refused as invalid
+        CallFactory(
+            tenant=tenant_a,
+            lead=lead,
+            campaign=campaign,
+            status="ended" if index < 15 else "failed",
+            error_category="uncertain" if index < 15 else "invalid_number",
+        )
+    with tenant_scope(tenant_a.pk):
+        assert not services.trip_breaker_if_failing(Campaign.objects.get(pk=campaign.pk))
+    assert Campaign.all_tenants.get(pk=campaign.pk).status == "running"
+
+
+def test_resume_starts_a_new_breaker_window_and_clears_the_reason(tenant_a, campaign, branch, clock):
+    (lead,) = make_leads(tenant_a, branch, 1, prefix="+1646555")
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    for _ in range(20):
+        CallFactory(tenant=tenant_a, lead=lead, campaign=campaign, status="failed", error_category="provider_down")
+    with tenant_scope(tenant_a.pk):
+        assert services.trip_breaker_if_failing(Campaign.objects.get(pk=campaign.pk))
+        clock.shift(timedelta(minutes=5))  # the account is fixed, then the manager resumes
+        services.resume(Campaign.objects.get(pk=campaign.pk))
+    resumed = Campaign.all_tenants.get(pk=campaign.pk)
+    assert (resumed.status, resumed.pause_reason) == ("running", "")
+    for _ in range(4):  # four good calls after the resume: the twenty failures before it do not count
+        CallFactory(tenant=tenant_a, lead=lead, campaign=campaign, status="ended", error_category="")
+    with tenant_scope(tenant_a.pk):
+        assert not services.trip_breaker_if_failing(Campaign.objects.get(pk=campaign.pk))
+    for _ in range(16):  # the window fills again, mostly failing: it trips again
+        CallFactory(
+            tenant=tenant_a, lead=lead, campaign=campaign, status="failed", error_category="no_word_from_provider"
+        )
+    with tenant_scope(tenant_a.pk):
+        assert services.trip_breaker_if_failing(Campaign.objects.get(pk=campaign.pk))
+    assert "16 of the last 20" in Campaign.all_tenants.get(pk=campaign.pk).pause_reason
 
 
 def test_speed_to_lead_takes_new_leads_as_they_arrive_unless_someone_called_first(tenant_a, agent, branch, clock):

@@ -1,7 +1,8 @@
 """End to end on the simulator: a campaign over 50 demo leads, run by beat ticks and (eager) workers.
 
-Every piece is the real one: the Celery tasks of beat (dispatch_due, sweep), place_call, the simulator's
-signed webhooks through the webhook handler, the compliance gate, outcomes, retries and follow-ups.
+Every piece is the real one: the Celery tasks of beat (dispatch_due, sweep, sweep_calls), the dials and
+effects claimed from the call rows, the simulator's owed events delivered as signed webhooks through the
+webhook handler, the compliance gate, outcomes, retries and follow-ups.
 """
 
 from collections import Counter
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from calls.models import Call
+from calls.tasks import sweep_calls
 from campaigns import services, tasks
 from campaigns.models import Campaign, CampaignTarget, FollowUpRule
 from leads.models import Lead
@@ -55,6 +57,7 @@ def test_a_campaign_over_fifty_demo_leads(clock, django_capture_on_commit_callba
         with django_capture_on_commit_callbacks(execute=True):
             tasks.dispatch_due.delay()
             tasks.sweep.delay()
+            sweep_calls.delay()
         clock.shift(timedelta(minutes=20))
         ticks += 1
 

@@ -2,7 +2,8 @@
 
 It speaks Retell's webhook dialect, signed exactly as Retell signs (with the
 account's generated API key), and its events go through the same webhook
-handler as a real provider's, a few seconds later via Celery. What happens on
+handler as a real provider's, a few seconds later: they are rows with a due
+time (voice.simulated_events), written with the call's dial. What happens on
 a call is decided by a seeded random generator (deterministic for tests) from a
 tunable mix in ``provider_ids["mix"]``; the conversation is built from the
 script and the lead (see voice.simulation). With ``provider_ids["silent"]`` it
@@ -10,9 +11,6 @@ takes calls and never reports on them (load tests of the dialer, bench/dispatch.
 """
 
 import uuid
-from dataclasses import asdict
-
-from django.db import transaction
 
 from .base import CallRequest, StartedCall
 from .retell import RetellClient
@@ -23,19 +21,12 @@ class SimulatorClient(RetellClient):
     default_base_url = ""
 
     def start_call(self, request: CallRequest) -> StartedCall:
-        from voice.tasks import simulate_call
+        from voice import simulated_events
 
         provider_call_id = f"sim_{uuid.uuid4().hex[:20]}"
         if (self.account.provider_ids or {}).get("silent"):
             return StartedCall(provider_call_id, {"simulated": True, "silent": True})
-        kwargs = {
-            "tenant_id": request.tenant_id,
-            "account_id": self.account.pk,
-            "provider_call_id": provider_call_id,
-            "request": asdict(request),  # the simulated call plays from what it was asked, as a provider would
-        }
-        # After the caller's transaction commits, so the call row and its provider id are there to find.
-        transaction.on_commit(lambda: simulate_call.apply_async(kwargs=kwargs, countdown=2))
+        simulated_events.schedule(self.account, request, provider_call_id)
         return StartedCall(provider_call_id, {"simulated": True})
 
     def test_connection(self) -> str:

@@ -1,0 +1,163 @@
+"""The work owed on calls, kept in their rows and claimed from them (docs/operations.md, "Failure modes").
+
+No broker message ever holds the only copy of work:
+
+- a queued call is due to be dialled at ``due_at``. A worker claims it by moving ``due_at`` a lease ahead
+  (a worker that dies gives it back when the lease ends), then ``services.dial`` moves it from queued to
+  dialing by compare-and-swap, so it is dialled once whoever claims it, however often;
+- a live call (dialing, ringing, in progress) must be heard from by ``due_at``, its deadline; the sweeper
+  settles one that is not (``settle_overdue``): ended as ``no_word_from_provider``, which frees the person,
+  the account's line and the campaign target;
+- an ended call's effects (the lead's stage, a booking, the campaign target, follow-ups) are owed while
+  ``effects_due_at`` is set; a worker claims them the same way and applies them in one transaction.
+
+``wake_dialers`` and ``wake_effects`` make workers look now (core.wakeup: coalesced, after the commit,
+harmless if the broker is down); ``sweep``, on beat, wakes them for anything a lost message left behind.
+"""
+
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.wakeup import wake
+from tenants.db import tenant_ids
+from tenants.scoping import current_tenant_id, tenant_scope
+
+from .models import Call, CallStatus
+
+logger = logging.getLogger(__name__)
+
+DIAL_LEASE = timedelta(seconds=60)  # a claimed dial that did not start by then is claimed again
+EFFECTS_LEASE = timedelta(seconds=60)
+DIAL_FANOUT = 4  # messages for a batch of calls: as many workers dial at once (the default worker concurrency)
+DRAIN_LIMIT = 50  # calls one task takes before it hands over to a fresh message (other work gets its turn)
+RING_ALLOWANCE = timedelta(minutes=2)  # from the dial until the person answers or the line gives up
+END_GRACE = timedelta(minutes=5)  # after the longest conversation allowed: the end event and its analysis
+NO_WORD = "no_word_from_provider"
+LIVE = (CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS)
+
+
+# --- waking workers ------------------------------------------------------------------------------
+
+
+def wake_dialers(tenant_id: int, count: int = 1, countdown: float | None = None) -> None:
+    from .tasks import dial_due_calls
+
+    wake(dial_due_calls, copies=max(1, min(count, DIAL_FANOUT)), countdown=countdown, tenant_id=tenant_id)
+
+
+def wake_effects(tenant_id: int) -> None:
+    from .tasks import apply_call_effects
+
+    wake(apply_call_effects, tenant_id=tenant_id)
+
+
+def _due_dials(now: datetime | None):
+    """Queued calls (due by ``now``, if given: claiming adds its own bound)."""
+    queued = Call.objects.filter(status=CallStatus.QUEUED)
+    return queued if now is None else queued.filter(due_at__lte=now)
+
+
+# --- claiming --------------------------------------------------------------------------------------
+
+
+def _claim(queryset, field: str, lease: timedelta, limit: int) -> tuple[list[int], datetime]:
+    """Take up to ``limit`` rows whose ``field`` is due, by moving it a lease ahead. Rows another worker
+    is claiming at this moment are skipped (``SKIP LOCKED``), so two workers never take the same row."""
+    now = timezone.now()
+    leased = now + lease
+    with transaction.atomic():
+        ids = list(
+            queryset.filter(**{f"{field}__lte": now})
+            .select_for_update(skip_locked=True)
+            .order_by(field, "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Call.objects.filter(pk__in=ids).update(**{field: leased})
+    return ids, leased
+
+
+def dial_due(limit: int = DRAIN_LIMIT) -> int:
+    """Dial the tenant's queued calls that are due, one claim at a time; returns how many were taken."""
+    from . import services
+
+    taken = 0
+    while taken < limit:
+        ids, _ = _claim(_due_dials(None), "due_at", DIAL_LEASE, 1)
+        if not ids:
+            return taken
+        services.dial(ids[0])
+        taken += 1
+    # More may be due: fresh messages, behind other work, for as many workers as there are calls (up to the fan-out).
+    wake_dialers(current_tenant_id(), _due_dials(timezone.now()).count())
+    return taken
+
+
+def apply_due_effects(limit: int = DRAIN_LIMIT) -> int:
+    """Apply the effects owed by the tenant's ended calls; returns how many calls were settled. A call whose
+    effects fail stays owed (its claim ends with the lease) and the others go on."""
+    from . import services
+
+    ids, leased = _claim(Call.objects.all(), "effects_due_at", EFFECTS_LEASE, limit)
+    settled = 0
+    for call in Call.objects.filter(pk__in=ids).select_related("lead"):
+        try:
+            with transaction.atomic():
+                services.after_call(call)
+                # Unless it was owed again meanwhile (its analysis came): then the next claim applies that.
+                Call.objects.filter(pk=call.pk, effects_due_at=leased).update(effects_due_at=None)
+        except Exception:
+            logger.exception("The effects of call %s failed; they are applied again after %s.", call.pk, EFFECTS_LEASE)
+            continue
+        settled += 1
+    if len(ids) == limit:
+        wake_effects(current_tenant_id())
+    return settled
+
+
+# --- the sweeper ----------------------------------------------------------------------------------------
+
+
+def settle_overdue(now: datetime) -> int:
+    """End the tenant's live calls past their deadline: the provider never said how they ended."""
+    from . import services
+
+    overdue = Call.objects.filter(status__in=LIVE, due_at__lt=now)
+    settled = 0
+    for call in overdue:
+        services.end_unheard(call, NO_WORD)
+        settled += 1
+    return settled
+
+
+def owed(now: datetime) -> Q:
+    """Calls with work due now: a dial, a deadline, effects."""
+    return Q(due_at__lte=now) | Q(effects_due_at__lte=now)
+
+
+def sweep_tenant(now: datetime) -> Counter:
+    report: Counter = Counter()
+    report["settled"] = settle_overdue(now)
+    dials = _due_dials(now).count()
+    if dials:
+        wake_dialers(current_tenant_id(), dials)
+        report["dials_due"] = dials
+    if Call.objects.filter(effects_due_at__lte=now).exists():
+        wake_effects(current_tenant_id())
+        report["effects_due"] = 1
+    return +report
+
+
+def sweep(now: datetime | None = None) -> Counter:
+    """Beat: every tenant with calls owing work now."""
+    now = now or timezone.now()
+    report: Counter = Counter()
+    for tenant_id in tenant_ids(Call.objects.unscoped().filter(owed(now))):
+        with tenant_scope(tenant_id):
+            report.update(sweep_tenant(now))
+    return report

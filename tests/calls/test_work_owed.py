@@ -1,0 +1,83 @@
+"""The work owed on calls lives in their rows (calls.work): a lost wake-up, a failing effect or a dead
+worker delays it, never loses it."""
+
+import logging
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from calls import work
+from calls.models import Call
+from calls.tasks import apply_call_effects, sweep_calls
+from leads.models import Lead
+from tests.calls.test_webhooks import post, retell_body
+
+pytestmark = pytest.mark.django_db
+
+
+def end(client, account, call):
+    body = retell_body("call_ended", call.pk, disconnection_reason="user_hangup", duration_ms=30000)
+    return post(client, account, body)
+
+
+def test_the_end_of_a_call_is_stored_with_its_effects_owed_even_if_no_worker_is_woken(
+    client, account, dialing_call, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(work, "wake_effects") as wake, django_capture_on_commit_callbacks(execute=True):
+        response = end(client, account, dialing_call)  # the broker is gone: the wake-up goes nowhere
+    assert response.status_code == 200 and response.json()["new"] == 1
+    assert wake.call_count == 1
+    call = Call.all_tenants.get(pk=dialing_call.pk)
+    assert call.status == "ended" and call.effects_due_at is not None and call.effects_done == []
+    assert Lead.all_tenants.get(pk=call.lead_id).stage == "new"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_calls() == {"effects_due": 1}  # beat finds what is owed and wakes a worker (inline here)
+    call.refresh_from_db()
+    assert call.effects_due_at is None and "lead" in call.effects_done
+    assert Lead.all_tenants.get(pk=call.lead_id).stage == "contacted"
+
+
+def test_effects_that_fail_stay_owed_and_are_applied_after_the_lease(
+    client, account, dialing_call, django_capture_on_commit_callbacks, caplog
+):
+    with mock.patch.object(work, "wake_effects"), django_capture_on_commit_callbacks(execute=True):
+        end(client, account, dialing_call)
+    with (
+        mock.patch("calls.services.after_call", side_effect=RuntimeError("the database blinked")),
+        caplog.at_level(logging.ERROR, logger="calls.work"),
+    ):
+        assert apply_call_effects(tenant_id=dialing_call.tenant_id) == 0
+    assert "the database blinked" in caplog.text
+    call = Call.all_tenants.get(pk=dialing_call.pk)
+    assert call.effects_done == []  # nothing half-applied: the claim and the effects roll back together
+    assert call.effects_due_at > timezone.now()  # leased: not before the lease ends
+    assert apply_call_effects(tenant_id=call.tenant_id) == 0
+    with time_machine.travel(call.effects_due_at + timedelta(seconds=1)):
+        assert apply_call_effects(tenant_id=call.tenant_id) == 1
+    call.refresh_from_db()
+    assert call.effects_due_at is None and "lead" in call.effects_done
+
+
+def test_an_analysis_arriving_while_effects_run_is_owed_again(client, account, dialing_call):
+    from calls import services
+
+    end(client, account, dialing_call)  # on_commit not run: no worker woken
+    real_after_call = services.after_call
+
+    def analysis_arrives(call):
+        real_after_call(call)
+        Call.all_tenants.filter(pk=call.pk).update(effects_due_at=timezone.now())  # what _apply does
+
+    with mock.patch("calls.services.after_call", side_effect=analysis_arrives):
+        assert apply_call_effects(tenant_id=dialing_call.tenant_id) == 1
+    assert Call.all_tenants.get(pk=dialing_call.pk).effects_due_at is not None  # the next claim applies it
+    assert apply_call_effects(tenant_id=dialing_call.tenant_id) == 1
+    assert Call.all_tenants.get(pk=dialing_call.pk).effects_due_at is None
+
+
+def test_the_sweeper_owes_nothing_for_calls_that_owe_nothing(tenant_a, dialing_call):
+    Call.all_tenants.filter(pk=dialing_call.pk).update(due_at=timezone.now() + timedelta(minutes=5))
+    assert sweep_calls() == {}
