@@ -114,6 +114,10 @@ class DialerStatusSerializer(serializers.Serializer):
     every_seconds = serializers.IntegerField(allow_null=True)
     last_run_at = serializers.DateTimeField(allow_null=True)
     ticking = serializers.BooleanField()
+    queues_without_worker = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Queues of the dialer's work that no worker seen within a minute takes.",
+    )
 
 
 class CampaignStatsSerializer(serializers.Serializer):

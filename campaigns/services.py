@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from calls.compliance import TIMING_REASONS, check_many
 from calls.models import Call, CallStatus, Outcome
+from core import heartbeat
 from core.wakeup import wake
 from leads.models import Lead
 from tenants import audit
@@ -329,9 +330,14 @@ DIALER_TASK = "dispatch-due-campaign-targets"
 DIALER_STALE_AFTER = timedelta(minutes=5)
 
 
+# The work a running campaign needs done by workers: its ticks, its dials, what its calls set off.
+DIALER_WORK = ["campaigns.tasks.dispatch_due", "calls.tasks.dial_due_calls", "calls.tasks.apply_call_effects"]
+
+
 def dialer_status(now=None) -> dict:
-    """Is the beat process ticking the dialer? (Shown on campaign pages: a running campaign with no beat
-    never calls anyone, and staff should see that rather than wonder.)"""
+    """Is the beat process ticking the dialer, and is a worker taking its work? (Shown on campaign pages: a
+    running campaign with no beat or no worker never calls anyone, and staff should see that rather than
+    wonder.)"""
     from django_celery_beat.models import PeriodicTask
 
     now = now or timezone.now()
@@ -341,6 +347,7 @@ def dialer_status(now=None) -> dict:
         "every_seconds": task.interval.every if task and task.interval else None,
         "last_run_at": last_run,
         "ticking": bool(task and task.enabled and last_run and now - last_run <= DIALER_STALE_AFTER),
+        "queues_without_worker": heartbeat.queues_without_worker(heartbeat.queues_of(DIALER_WORK), now),
     }
 
 

@@ -1,14 +1,20 @@
-"""The Celery app and the beat schedule.
+"""The Celery app, its queues and the beat schedule.
 
 Settings come from Django's (``CELERY_*``). Tasks are thin: they take ids and a
 ``tenant_id``, enter the scope with ``tenants.scoping.with_tenant_scope`` and
-call a service. Beat entries expire before their next tick, so a backlog never
-runs the same tick twice.
+call a service. Work owed lives in database rows; a message only says "look now"
+(core.wakeup), so a lost message delays work and loses none.
+
+Queues (docs/operations.md, "Workers"): a worker started without ``-Q`` takes them
+all (``make run``); production runs a worker per queue, so a slow provider or a
+big import never holds up the rest.
 """
 
 import os
 
 from celery import Celery
+from celery.signals import worker_ready, worker_shutdown
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -16,7 +22,31 @@ app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# name -> (task, seconds between runs). Each expires before the next run is due.
+# queue -> what it carries
+QUEUES = {
+    "dialling": "the dialer's ticks and the dials (provider create-call requests)",
+    "effects": "what provider events set off: call effects, the simulator's events, the sweepers",
+    "messages": "reminders, no-shows, daily summaries (SMS and email)",
+    "background": "imports, knowledge processing, rescoring, housekeeping (the default)",
+}
+ROUTES = {
+    "calls.tasks.dial_due_calls": "dialling",
+    "campaigns.tasks.dispatch_due": "dialling",
+    "campaigns.tasks.dispatch_tenant": "dialling",
+    "calls.tasks.apply_call_effects": "effects",
+    "calls.tasks.sweep_calls": "effects",
+    "campaigns.tasks.sweep": "effects",
+    "voice.tasks.deliver_simulated_events": "effects",
+    "voice.tasks.sweep_simulated_events": "effects",
+    "appointments.tasks.send_due_reminders": "messages",
+    "appointments.tasks.expire_no_shows": "messages",
+    "analytics.tasks.send_daily_summaries": "messages",
+}
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+app.conf.task_default_queue = "background"
+app.conf.task_routes = {task: {"queue": queue} for task, queue in ROUTES.items()}
+
+# name -> (task, seconds between runs)
 BEAT = {
     "dispatch-due-campaign-targets": ("campaigns.tasks.dispatch_due", 60),
     "sweep-lost-campaign-claims": ("campaigns.tasks.sweep", 120),
@@ -28,7 +58,37 @@ BEAT = {
     "forget-expired-idempotency-keys": ("tenants.tasks.forget_expired_idempotency_keys", 3600),
 }
 
+
+def expiry(every: int) -> int:
+    """A tick expires before the next one is due, so ticks missed while no worker ran are dropped, not run
+    at once. ``expire_seconds`` is the option django-celery-beat's database scheduler keeps in its rows
+    (it drops ``expires``); it sends it as the message's expiry."""
+    return max(1, int(every * 0.9))
+
+
 app.conf.beat_schedule = {
-    name: {"task": task, "schedule": float(every), "options": {"expires": every * 0.9}}
+    name: {"task": task, "schedule": float(every), "options": {"expire_seconds": expiry(every)}}
     for name, (task, every) in BEAT.items()
 }
+
+
+# Workers are visible: a heartbeat row while they run (core.heartbeat; /readyz/workers, the campaign page).
+_heartbeat = {}
+
+
+@worker_ready.connect
+def _start_heartbeat(sender, **kwargs):
+    from core import heartbeat
+
+    queues = list(sender.app.amqp.queues.consume_from or QUEUES)
+    _heartbeat[sender.hostname] = heartbeat.start(sender.hostname, queues)
+
+
+@worker_shutdown.connect
+def _stop_heartbeat(sender, **kwargs):
+    from core import heartbeat
+
+    stop = _heartbeat.pop(sender.hostname, None)
+    if stop is not None:
+        stop.set()
+        heartbeat.forget(sender.hostname)

@@ -1,4 +1,5 @@
 """``/healthz``: the process answers. ``/readyz``: the database, the cache and the broker answer too.
+``/readyz/workers``: every queue has a Celery worker seen within a minute (core.heartbeat).
 ``/api/v1/ops/error-probe/``: a server error on purpose (platform superusers)."""
 
 import uuid
@@ -54,6 +55,26 @@ def readyz(request):
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=200 if ready else 503)
+
+
+def readyz_workers(request):
+    """503 naming the queues no live worker takes (a worker's heartbeat is older than a minute, or none)."""
+    from core import heartbeat
+
+    from .celery import QUEUES
+
+    try:
+        missing = heartbeat.queues_without_worker(QUEUES)
+    except Exception as exc:  # the database is away: say so, do not raise
+        return JsonResponse({"status": "unavailable", "error": f"{exc.__class__.__name__}: {exc}"[:300]}, status=503)
+    workers = [
+        {"hostname": row.hostname, "queues": row.queues, "seen_at": row.seen_at.isoformat()}
+        for row in heartbeat.live().order_by("hostname")
+    ]
+    body = {"status": "unavailable" if missing else "ready", "workers": workers}
+    if missing:
+        body["queues_without_worker"] = missing
+    return JsonResponse(body, status=503 if missing else 200)
 
 
 class ErrorProbe(APIView):

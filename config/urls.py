@@ -12,6 +12,7 @@ from . import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("readyz/workers", health.readyz_workers, name="readyz-workers"),
     path("admin/", admin.site.urls),
     path("webhooks/voice/<str:provider>/<uuid:account_uuid>/", webhook_view, name="voice-webhook"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),

@@ -11,7 +11,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from campaigns.admin import buttons_for
 from campaigns.models import CAMPAIGN_MOVES, Campaign, CampaignStatus, CampaignTarget
 from tenants.roles import Role
-from tests.conftest import member
+from tests.conftest import api_client, member
 from tests.factories import CampaignFactory, DoNotCallFactory, TagFactory
 
 from .conftest import make_leads
@@ -155,6 +155,23 @@ def test_the_campaign_page_says_whether_the_dialer_is_ticking(staff, tenant_a, c
         last_run_at=timezone.now() - timedelta(seconds=50),
     )
     assert "Dialer ticking every 60 s" in staff.get(url("change", campaign.pk)).content.decode()
+
+
+def test_the_campaign_page_says_when_no_worker_takes_the_dialers_work(staff, tenant_a, campaign, branch):
+    from campaigns import services
+    from core import heartbeat
+    from tenants.scoping import tenant_scope
+
+    make_leads(tenant_a, branch, 1)
+    with tenant_scope(tenant_a.pk):
+        services.start(campaign)
+    page = staff.get(url("change", campaign.pk)).content.decode()
+    assert "No worker has been seen for a minute on dialling, effects" in page
+    heartbeat.beat("celery@laptop", ["dialling", "effects", "messages", "background"], timezone.now())
+    assert "No worker has been seen" not in staff.get(url("change", campaign.pk)).content.decode()
+    owner = api_client(member(tenant_a, Role.OWNER, "olga"), tenant_a)
+    stats = owner.get(f"/api/v1/campaigns/{campaign.pk}/stats/").json()
+    assert stats["dialer"]["queues_without_worker"] == []
 
 
 def test_another_tenants_campaign_cannot_be_started_from_the_admin(client, tenant_b, campaign):

@@ -1,0 +1,53 @@
+"""Workers are visible: heartbeat rows, /readyz/workers, and the campaign page when no worker is seen."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from config.celery import QUEUES
+from core import heartbeat
+from core.models import WorkerHeartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_worker_then_a_worker_then_a_silent_one():
+    assert heartbeat.queues_without_worker(QUEUES) == list(QUEUES)
+    heartbeat.beat("celery@dial", ["dialling"], timezone.now())
+    heartbeat.beat("celery@rest", ["effects", "messages", "background"], timezone.now())
+    assert heartbeat.queues_without_worker(QUEUES) == []
+    with time_machine.travel(timezone.now() + heartbeat.SILENT_AFTER + timedelta(seconds=1)):
+        heartbeat.beat("celery@rest", ["effects", "messages", "background"], timezone.now())
+        assert heartbeat.queues_without_worker(QUEUES) == ["dialling"]  # killed: its row went stale
+
+
+def test_readyz_workers_names_the_queues_nobody_takes(client):
+    response = client.get("/readyz/workers")
+    assert response.status_code == 503
+    assert response.json()["queues_without_worker"] == list(QUEUES)
+    heartbeat.beat("celery@all", list(QUEUES), timezone.now())
+    response = client.get("/readyz/workers")
+    assert response.status_code == 200
+    assert [w["hostname"] for w in response.json()["workers"]] == ["celery@all"]
+
+
+def test_the_dialers_work_is_routed_to_queues_the_campaign_page_watches():
+    assert heartbeat.queues_of(["calls.tasks.dial_due_calls", "calls.tasks.apply_call_effects"]) == [
+        "dialling",
+        "effects",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_thread_writes_until_stopped():
+    stop = heartbeat.start("celery@thread", ["background"])
+    deadline = timezone.now() + timedelta(seconds=10)
+    while not WorkerHeartbeat.objects.filter(hostname="celery@thread").exists() and timezone.now() < deadline:
+        stop.wait(0.05)
+    stop.set()
+    row = WorkerHeartbeat.objects.get(hostname="celery@thread")
+    assert row.queues == ["background"]
+    heartbeat.forget("celery@thread")
+    assert not WorkerHeartbeat.objects.exists()
