@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from analytics.kpi import Filters, Period
+from core.cache import incr_with_expiry
 from tenants.db import tenant_ids
 from tenants.models import Membership, Tenant
 from tenants.roles import ROLE_ORDER, Role, rank
@@ -113,8 +114,7 @@ def send_for_tenant(tenant_id: int, now=None) -> int:
 
 def _count_failure(membership_id: int, day) -> int:
     key = f"daily-summary-failures:{membership_id}:{day.isoformat()}"
-    cache.add(key, 0, 2 * 24 * 3600)
-    return cache.incr(key)
+    return incr_with_expiry(cache, key, 2 * 24 * 3600)
 
 
 def send_due(now=None) -> int:

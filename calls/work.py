@@ -20,7 +20,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.wakeup import wake
@@ -38,6 +38,11 @@ DRAIN_LIMIT = 50  # calls one task takes before it hands over to a fresh message
 RING_ALLOWANCE = timedelta(minutes=2)  # from the dial until the person answers or the line gives up
 END_GRACE = timedelta(minutes=5)  # after the longest conversation allowed: the end event and its analysis
 NO_WORD = "no_word_from_provider"
+# A provider that hangs holds at most this many dials of its account at once (the rest of the account's calls
+# wait; other accounts' calls go on): a create-call request is "being sent" from the dial until the provider
+# answers, at most SENDING_WINDOW (its connect and read timeouts, with room to spare).
+SENDING_PER_ACCOUNT = 2
+SENDING_WINDOW = timedelta(seconds=30)
 LIVE = (CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS)
 
 
@@ -60,6 +65,20 @@ def _due_dials(now: datetime | None):
     """Queued calls (due by ``now``, if given: claiming adds its own bound)."""
     queued = Call.objects.filter(status=CallStatus.QUEUED)
     return queued if now is None else queued.filter(due_at__lte=now)
+
+
+def _claimable_dials():
+    """Queued calls, except those of accounts whose provider is still answering ``SENDING_PER_ACCOUNT`` dials."""
+    sending = (
+        Call.objects.filter(
+            status=CallStatus.DIALING, provider_call_id="", dialed_at__gte=timezone.now() - SENDING_WINDOW
+        )
+        .values("account_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=SENDING_PER_ACCOUNT)
+        .values("account_id")
+    )
+    return _due_dials(None).exclude(account_id__in=sending)
 
 
 # --- claiming --------------------------------------------------------------------------------------
@@ -88,7 +107,7 @@ def dial_due(limit: int = DRAIN_LIMIT) -> int:
 
     taken = 0
     while taken < limit:
-        ids, _ = _claim(_due_dials(None), "due_at", DIAL_LEASE, 1)
+        ids, _ = _claim(_claimable_dials(), "due_at", DIAL_LEASE, 1)
         if not ids:
             return taken
         services.dial(ids[0])

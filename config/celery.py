@@ -56,6 +56,8 @@ BEAT = {
     "mark-unmarked-no-shows": ("appointments.tasks.expire_no_shows", 600),
     "send-daily-summaries": ("analytics.tasks.send_daily_summaries", 900),
     "forget-expired-idempotency-keys": ("tenants.tasks.forget_expired_idempotency_keys", 3600),
+    "sweep-waiting-imports": ("leads.tasks.sweep_waiting_imports", 60),
+    "sweep-stuck-documents": ("knowledge.tasks.sweep_stuck_documents", 300),
 }
 
 

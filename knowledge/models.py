@@ -97,6 +97,7 @@ class Document(TenantOwnedModel):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     processed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="Last sent for processing.")
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]

@@ -2,6 +2,7 @@
 Admin, API, the import command and the processing task all come through here."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.postgres.search import SearchVector
@@ -10,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Value
 from django.utils import timezone
 
+from core.wakeup import wake
 from tenants.scoping import current_tenant_id
 
 from . import chunking, extraction
@@ -117,10 +119,30 @@ def upload_document(upload, *, title: str = "", category: str = "other", branch=
 
 
 def _process_soon(document: Document) -> None:
+    """Owed from now (``queued_at``): a worker is woken after the commit; beat's sweeper wakes one again for
+    a document still processing ``STUCK_AFTER`` later (its message was lost, or its worker died)."""
+    Document.objects.filter(pk=document.pk).update(queued_at=timezone.now())
+    _wake(current_tenant_id(), document.pk)
+
+
+def _wake(tenant_id: int, document_id: int) -> None:
     from .tasks import process_document
 
-    tenant_id = current_tenant_id()
-    transaction.on_commit(lambda: process_document.delay(tenant_id=tenant_id, document_id=document.pk))
+    wake(process_document, tenant_id=tenant_id, document_id=document_id)
+
+
+STUCK_AFTER = timedelta(minutes=15)  # longer than the task's time limit: a run still going is never doubled
+
+
+def sweep_stuck(now=None) -> int:
+    """Beat: documents processing for longer than ``STUCK_AFTER`` are sent again (any tenant)."""
+    now = now or timezone.now()
+    stuck = Document.objects.unscoped().filter(status=DocumentStatus.PROCESSING, queued_at__lt=now - STUCK_AFTER)
+    rows = list(stuck.values_list("tenant_id", "pk"))
+    Document.objects.unscoped().filter(pk__in=[pk for _, pk in rows]).update(queued_at=now)
+    for tenant_id, document_id in rows:
+        _wake(tenant_id, document_id)
+    return len(rows)
 
 
 def process_document(document: Document) -> Document:

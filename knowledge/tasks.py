@@ -16,3 +16,11 @@ def process_document(tenant_id: int, document_id: int) -> str:
     if document is None:  # deleted before it was processed
         return "gone"
     return process(document).status
+
+
+@shared_task(acks_late=True)
+def sweep_stuck_documents() -> int:
+    """Beat: documents whose processing message was lost (or whose worker died) are sent again."""
+    from .services import sweep_stuck
+
+    return sweep_stuck()

@@ -377,6 +377,9 @@ class LeadImport(TenantOwnedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Sent to a worker (a preview is not, until confirmed)."
+    )
     dry_run = models.BooleanField(default=False)
     on_duplicate = models.CharField(max_length=10, choices=DuplicatePolicy.choices, default=DuplicatePolicy.SKIP)
     options = models.JSONField(default=dict, blank=True)

@@ -22,3 +22,11 @@ def rescore_leads(tenant_id: int, lead_ids: list[int] | None = None) -> int:
 
     queryset = Lead.objects.all() if lead_ids is None else Lead.objects.filter(pk__in=lead_ids)
     return scoring.rescore(queryset)
+
+
+@shared_task(acks_late=True)
+def sweep_waiting_imports() -> int:
+    """Beat: imports queued over a minute ago and still waiting (their wake-up was lost) get another."""
+    from .importing.runs import sweep_waiting
+
+    return sweep_waiting()

@@ -43,3 +43,17 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
+
+
+def test_readyz_answers_when_a_part_hangs(client, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    monkeypatch.setitem(health.CHECKS, "cache", lambda: release.wait(30))  # a Redis that accepts and never answers
+    try:
+        response = client.get("/readyz")
+    finally:
+        release.set()
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "error: no answer within 0.5 s"
+    assert response.json()["failing"] == ["cache"]

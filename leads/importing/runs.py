@@ -1,12 +1,15 @@
-"""Import runs recorded as ``LeadImport``: an upload recorded (``create_import``), queued to a Celery
-task after commit (``queue_import``), run from its stored file with its progress and outcome saved
-(``run_import``); ``import_finished`` (leads.signals) is sent after a real run."""
+"""Import runs recorded as ``LeadImport``: an upload recorded (``create_import``), owed to a worker from
+``queued_at`` (``queue_import``: woken after the commit, and again by beat's sweeper if that message was
+lost), run from its stored file with its progress and outcome saved (``run_import``); ``import_finished``
+(leads.signals) is sent after a real run."""
+
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
+from core.wakeup import wake
 from tenants import audit
 from tenants.models import Branch
 
@@ -115,10 +118,28 @@ def create_import(upload, *, actor=None, on_duplicate="skip", dry_run=False, que
 
 
 def queue_import(lead_import) -> None:
+    """The import is owed from now (``queued_at``): a worker is woken after the commit, and beat's sweeper
+    wakes one again for an import still waiting a minute later (its message was lost)."""
+    LeadImport.objects.filter(pk=lead_import.pk).update(queued_at=timezone.now())
+    _wake(lead_import.tenant_id, lead_import.pk)
+
+
+def _wake(tenant_id: int, import_id: int) -> None:
     from ..tasks import run_lead_import
 
-    tenant_id, import_id = lead_import.tenant_id, lead_import.pk
-    transaction.on_commit(lambda: run_lead_import.delay(tenant_id=tenant_id, import_id=import_id))
+    wake(run_lead_import, tenant_id=tenant_id, import_id=import_id)
+
+
+def sweep_waiting(now=None) -> int:
+    """Beat: wake a worker for every import queued over a minute ago and still waiting (any tenant)."""
+    now = now or timezone.now()
+    waiting = LeadImport.objects.unscoped().filter(
+        status=ImportStatus.PENDING, queued_at__lt=now - timedelta(minutes=1)
+    )
+    rows = list(waiting.values_list("tenant_id", "pk"))
+    for tenant_id, import_id in rows:
+        _wake(tenant_id, import_id)
+    return len(rows)
 
 
 def check_options(options: dict) -> None:

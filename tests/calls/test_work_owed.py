@@ -81,3 +81,20 @@ def test_an_analysis_arriving_while_effects_run_is_owed_again(client, account, d
 def test_the_sweeper_owes_nothing_for_calls_that_owe_nothing(tenant_a, dialing_call):
     Call.all_tenants.filter(pk=dialing_call.pk).update(due_at=timezone.now() + timedelta(minutes=5))
     assert sweep_calls() == {}
+
+
+def test_a_hanging_provider_holds_only_its_own_accounts_dials(tenant_a, account, lead):
+    from tests.factories import CallFactory, ProviderAccountFactory
+
+    other = ProviderAccountFactory(tenant=tenant_a, provider="retell", api_key="other")
+    now = timezone.now()
+    for _ in range(work.SENDING_PER_ACCOUNT):  # requests to the hanging provider, not answered yet
+        CallFactory(tenant=tenant_a, account=account, status="dialing", provider_call_id="", dialed_at=now)
+    waiting = CallFactory(tenant=tenant_a, account=account, status="queued", due_at=now)
+    ready = CallFactory(tenant=tenant_a, account=other, status="queued", due_at=now)
+    from tenants.scoping import tenant_scope
+
+    with tenant_scope(tenant_a.pk):
+        assert list(work._claimable_dials().values_list("pk", flat=True)) == [ready.pk]
+        with time_machine.travel(now + work.SENDING_WINDOW + timedelta(seconds=1)):
+            assert set(work._claimable_dials().values_list("pk", flat=True)) == {ready.pk, waiting.pk}

@@ -1,0 +1,52 @@
+"""Uploads owed to a worker (a lead import, a knowledge document) are rows: a wake-up lost with the broker
+is made good by beat's sweepers, and nothing waits for good."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from knowledge import services as knowledge
+from knowledge.models import Document
+from knowledge.tasks import sweep_stuck_documents
+from leads.importing import create_import
+from leads.models import Lead, LeadImport
+from leads.tasks import sweep_waiting_imports
+from tenants.scoping import tenant_scope
+
+pytestmark = pytest.mark.django_db
+CSV = b"first_name,phone\nAna,+12125550123\nBo,+12125550124\n"
+
+
+def test_an_import_whose_wake_up_was_lost_is_run_by_the_sweeper(tenant_a, django_capture_on_commit_callbacks):
+    with tenant_scope(tenant_a.pk), mock.patch("leads.importing.runs.wake"):  # the broker loses the message
+        lead_import = create_import(SimpleUploadedFile("leads.csv", CSV, "text/csv"), queue=True)
+    assert LeadImport.all_tenants.get(pk=lead_import.pk).queued_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_waiting_imports() == 0  # queued a moment ago: its message may still be on its way
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_waiting_imports() == 1
+    assert LeadImport.all_tenants.get(pk=lead_import.pk).status == "done"
+    assert Lead.all_tenants.filter(tenant=tenant_a).count() == 2
+
+
+def test_a_preview_is_not_owed(tenant_a):
+    with tenant_scope(tenant_a.pk):
+        create_import(SimpleUploadedFile("leads.csv", CSV, "text/csv"), queue=False)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        assert sweep_waiting_imports() == 0
+
+
+def test_a_document_whose_processing_was_lost_is_sent_again(tenant_a, django_capture_on_commit_callbacks):
+    upload = SimpleUploadedFile("hours.txt", b"We open at six and close at ten.", "text/plain")
+    with tenant_scope(tenant_a.pk), mock.patch("knowledge.services.wake"):
+        document = knowledge.upload_document(upload)
+    assert Document.all_tenants.get(pk=document.pk).status == "processing"
+    assert sweep_stuck_documents() == 0  # it may still be running
+    later = timezone.now() + knowledge.STUCK_AFTER + timedelta(minutes=1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_stuck_documents() == 1
+    assert Document.all_tenants.get(pk=document.pk).status == "ready"
