@@ -259,7 +259,8 @@ def main() -> int:
         gunicorn(processes, "web-fresh", fresh_port, workers=1)
         bin_dir = PROD_VENV / "bin"
         celery = [str(bin_dir / "celery"), "-A", "config"]
-        processes.start("worker", [*celery, "worker", "--concurrency", "2", "-l", "INFO"])
+        quiet = ["--without-gossip", "--without-mingle", "--without-heartbeat"]  # as docs/operations.md runs it
+        processes.start("worker", [*celery, "worker", "--concurrency", "2", "-l", "INFO", *quiet])
         scheduler = "django_celery_beat.schedulers:DatabaseScheduler"
         processes.start("beat", [*celery, "beat", "-l", "INFO", "--pidfile=", "--scheduler", scheduler])
         wait_until_ready(base_url)

@@ -18,7 +18,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from leads.models import DncSource
 from leads.pipeline import Stage, can_move
 from voice import prompting
 from voice.clients import CallRequest, ErrorCategory, EventKind, NormalizedEvent, ProviderError, for_account
-from voice.models import AccountHealth, ProviderAccount
+from voice.models import AccountHealth, ProviderAccount, VoiceAgent
 
 from . import admission, compliance, rollups, work
 from .models import (
@@ -119,39 +119,39 @@ def queue_dials(calls: list[Call]) -> None:
 
 
 def dial(call_id: int) -> Call | None:
-    """Start a queued call at its provider (a worker claimed it: calls.work.dial_due)."""
+    """Start a queued call at its provider (a worker claimed it: calls.work.dial_due).
+
+    Everything that can be decided is decided first (the gate again, the prompt); then one compare-and-swap
+    takes the call from queued to dialing, marked *not confirmed* (``error_category=uncertain``, due within
+    ``UNCERTAIN_DEADLINE``), and the provider is asked. A worker that dies before the swap leaves the call
+    queued (claimed again when its lease ends); one that dies while asking leaves a call the provider may
+    have placed: never sent again, it ends as no word unless the provider speaks of it."""
     now = timezone.now()
-    moved = STATUS_MOVES.swap(
-        Call.objects.filter(pk=call_id),
-        CallStatus.QUEUED,
-        CallStatus.DIALING,
-        dialed_at=now,
-        dial_attempts=F("dial_attempts") + 1,
-        due_at=now + work.RING_ALLOWANCE + work.END_GRACE,  # until the agent's longest call is known, below
-    )
-    if not moved:
+    queued = Call.objects.filter(pk=call_id, status=CallStatus.QUEUED)
+    call = queued.select_related("lead__branch", "lead__tenant", "agent__account", "script", "account").first()
+    if call is None:
         return None  # claimed twice, or canceled meanwhile: nothing to do
-    call = Call.objects.select_related("lead__branch", "lead__tenant", "agent__account", "script", "account").get(
-        pk=call_id
-    )
-    rollups.mark_changed(call.tenant_id, now)  # dialled (or, below, not after all): the day's figures move
     lead, agent, script = call.lead, call.agent, call.script
     if lead is None or agent is None or script is None:
+        if not STATUS_MOVES.swap(queued, CallStatus.QUEUED, CallStatus.DIALING, dialed_at=now):
+            return None
         return _fail(call, ErrorCategory.INVALID_REQUEST, "The lead, agent or script of this call was removed.")
     # The gate again: a do-not-call entry or the end of calling hours may have come since it was queued.
     decision = compliance.check(
         lead, purpose=script.purpose, is_marketing=script.is_marketing, when=now, exclude_call=call.pk
     )
     if not decision.allowed:
-        Call.objects.filter(pk=call.pk).update(
-            status=CallStatus.CANCELED,
-            dialed_at=None,  # never handed to the provider: not a call dialled
+        canceled = STATUS_MOVES.swap(
+            queued,
+            CallStatus.QUEUED,
+            CallStatus.CANCELED,
             due_at=None,
             compliance_code=decision.code,
             next_allowed_at=decision.next_allowed_at,
             error_message=decision.detail[:500],
         )
-        rollups.mark_changed(call.tenant_id, now)
+        if not canceled:
+            return None
         call.refresh_from_db()
         after_call(call)  # a campaign target waits for the next allowed moment, or is skipped, at once
         return call
@@ -172,27 +172,39 @@ def dial(call_id: int) -> Call | None:
         webhook_url=call.account.webhook_url,
         voice_id=agent.voice_id,
     )
+    taken = STATUS_MOVES.swap(
+        queued,
+        CallStatus.QUEUED,
+        CallStatus.DIALING,
+        dialed_at=now,
+        dial_attempts=F("dial_attempts") + 1,
+        error_category=ErrorCategory.UNCERTAIN,  # until the provider answers
+        due_at=now + work.UNCERTAIN_DEADLINE,
+        prompt_variables=rendered.variables,
+    )
+    if not taken:
+        return None
+    rollups.mark_changed(call.tenant_id, now)  # dialled (or, below, not after all): the day's figures move
     lead_services.mark_attempted(lead, now)
-    deadline = now + work.RING_ALLOWANCE + timedelta(seconds=agent.max_call_seconds) + work.END_GRACE
     try:
         started = for_account(call.account).start_call(request)
     except ProviderError as error:
         if error.retryable:
             return _retry_later(call, error, now)
         if error.category == ErrorCategory.UNCERTAIN:
-            Call.objects.filter(pk=call.pk).update(
-                error_category=error.category,
-                error_message=error.message[:500],
-                prompt_variables=rendered.variables,
-                due_at=deadline,
-            )
+            # It may have been placed: never sent again. A placed call rings and is reported within
+            # UNCERTAIN_DEADLINE (then its deadline is the full one, in _apply); else it ends as no word.
+            Call.objects.filter(pk=call.pk).update(error_message=error.message[:500])
             return call
-        Call.objects.filter(pk=call.pk).update(prompt_variables=rendered.variables)
         return _fail(call, error.category, error.message)
+    confirmed = Q(error_category=ErrorCategory.UNCERTAIN)
     Call.objects.filter(pk=call.pk).update(
-        prompt_variables=rendered.variables,
-        due_at=Case(When(status__in=work.LIVE, then=Value(deadline)), default=F("due_at")),  # unless it ended
-        # a webhook that raced ahead may have written it already
+        error_category=Case(When(confirmed, then=Value("")), default=F("error_category")),
+        # the full deadline, unless a webhook that raced ahead ended the call (or gave it the deadline) already
+        due_at=Case(
+            When(confirmed & Q(status__in=work.LIVE), then=Value(now + work.live_deadline(agent.max_call_seconds))),
+            default=F("due_at"),
+        ),
         provider_call_id=Coalesce(NullIf(F("provider_call_id"), Value("")), Value(started.provider_call_id)),
     )
     call_dialed.send(sender=Call, call=call)
@@ -207,7 +219,11 @@ def _retry_later(call: Call, error: ProviderError, now) -> Call:
         return _fail(call, error.category, f"{error.message} (gave up after {attempts} tries)")
     wait = min(300, 15 * 2 ** (attempts - 1))
     Call.objects.filter(pk=call.pk, status=CallStatus.DIALING).update(
-        status=CallStatus.QUEUED, dialed_at=None, due_at=now + timedelta(seconds=wait), error_message=error.message
+        status=CallStatus.QUEUED,
+        dialed_at=None,
+        due_at=now + timedelta(seconds=wait),
+        error_category="",
+        error_message=error.message,
     )
     rollups.mark_changed(call.tenant_id, now)
     work.wake_dialers(call.tenant_id, countdown=wait)  # the sweeper dials it if this message is lost
@@ -364,6 +380,7 @@ APPLIED_FIELDS = [
     "attention_reason",
     "due_at",
     "effects_due_at",
+    "error_category",
 ]
 
 
@@ -372,6 +389,8 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
     was_final = call.status in FINAL_STATUSES
     if not call.provider_call_id:
         call.provider_call_id = event.provider_call_id
+    if call.error_category == ErrorCategory.UNCERTAIN:
+        _heard_of(call)
     if event.status and not was_final and STATUS_MOVES.allows(call.status, event.status):
         call.status = event.status
     call.started_at = call.started_at or event.started_at
@@ -409,6 +428,15 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
     if call.status in FINAL_STATUSES:
         work.wake_effects(call.tenant_id)
     return call
+
+
+def _heard_of(call: Call) -> None:
+    """The provider speaks of a call whose create request had timed out: it was placed after all. It is not
+    a provider failure (the circuit breaker must not count it), and it gets the full deadline of a call."""
+    call.error_category, call.error_message = "", ""
+    if call.status not in FINAL_STATUSES:
+        longest = VoiceAgent.objects.filter(pk=call.agent_id).values_list("max_call_seconds", flat=True).first()
+        call.due_at = (call.dialed_at or timezone.now()) + work.live_deadline(longest or 0)
 
 
 # --- after the call -----------------------------------------------------------------------------
@@ -460,5 +488,5 @@ def resolve(call: Call, *, actor, note: str = "") -> Call:
 def end_unheard(call: Call, category: str) -> Call:
     """A live call past its deadline with no end from its provider: failed, never redialled, and what it held
     (the person, the account's line, the campaign target) is free again."""
-    asked = " (its create request had timed out)" if call.error_category == ErrorCategory.UNCERTAIN else ""
+    asked = " (the provider never confirmed taking it)" if call.error_category == ErrorCategory.UNCERTAIN else ""
     return _fail(call, category, f"No word from the provider by the call's deadline{asked}.")

@@ -37,13 +37,20 @@ DIAL_FANOUT = 4  # messages for a batch of calls: as many workers dial at once (
 DRAIN_LIMIT = 50  # calls one task takes before it hands over to a fresh message (other work gets its turn)
 RING_ALLOWANCE = timedelta(minutes=2)  # from the dial until the person answers or the line gives up
 END_GRACE = timedelta(minutes=5)  # after the longest conversation allowed: the end event and its analysis
+UNCERTAIN_DEADLINE = timedelta(seconds=90)  # a create request that timed out: a placed call is heard of by then
 NO_WORD = "no_word_from_provider"
+LONGEST_LIVE = timedelta(hours=2)  # a call the provider keeps calling live is ended after this, whatever it says
 # A provider that hangs holds at most this many dials of its account at once (the rest of the account's calls
 # wait; other accounts' calls go on): a create-call request is "being sent" from the dial until the provider
 # answers, at most SENDING_WINDOW (its connect and read timeouts, with room to spare).
 SENDING_PER_ACCOUNT = 2
 SENDING_WINDOW = timedelta(seconds=30)
 LIVE = (CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS)
+
+
+def live_deadline(longest_call_seconds: int) -> timedelta:
+    """How long after its dial a call must have been heard to end: the ring, the longest conversation, grace."""
+    return RING_ALLOWANCE + timedelta(seconds=longest_call_seconds) + END_GRACE
 
 
 # --- waking workers ------------------------------------------------------------------------------
@@ -143,15 +150,41 @@ def apply_due_effects(limit: int = DRAIN_LIMIT) -> int:
 
 
 def settle_overdue(now: datetime) -> int:
-    """End the tenant's live calls past their deadline: the provider never said how they ended."""
+    """Settle the tenant's live calls past their deadline: the provider is asked how each is (where it can be
+    asked), and one it says nothing of is ended as ``NO_WORD``."""
     from . import services
 
-    overdue = Call.objects.filter(status__in=LIVE, due_at__lt=now)
     settled = 0
-    for call in overdue:
-        services.end_unheard(call, NO_WORD)
+    for call in Call.objects.filter(status__in=LIVE, due_at__lt=now).select_related("account"):
+        if not _asked_provider(call, now):
+            services.end_unheard(call, NO_WORD)
         settled += 1
     return settled
+
+
+def _asked_provider(call: Call, now: datetime) -> bool:
+    """Ask the provider about an overdue call and apply what it says. True if that settled it for now: it
+    ended, or the provider says it is still going (then it gets ``END_GRACE`` more, up to ``LONGEST_LIVE``)."""
+    from voice.clients import CannotAsk, ProviderError, for_account
+
+    from . import services
+
+    if not call.provider_call_id or call.account is None:
+        return False  # never confirmed by the provider: nothing to ask about
+    try:
+        events = for_account(call.account).fetch_call(call.provider_call_id)
+    except (CannotAsk, ProviderError) as exc:
+        logger.info("Could not ask about call %s: %s", call.pk, exc)
+        return False
+    for event in events:
+        services.record_event(event, call.account)
+    status = Call.objects.filter(pk=call.pk).values_list("status", flat=True).first()
+    if status not in LIVE:
+        return True
+    if events and call.dialed_at is not None and now - call.dialed_at < LONGEST_LIVE:
+        Call.objects.filter(pk=call.pk, status__in=LIVE).update(due_at=now + END_GRACE)
+        return True
+    return False
 
 
 def owed(now: datetime) -> Q:

@@ -14,7 +14,7 @@ import os
 
 from celery import Celery
 from celery.signals import worker_ready, worker_shutdown
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -42,7 +42,9 @@ ROUTES = {
     "appointments.tasks.expire_no_shows": "messages",
     "analytics.tasks.send_daily_summaries": "messages",
 }
-app.conf.task_queues = [Queue(name) for name in QUEUES]
+# Each queue its own exchange and key (a bare Queue(name) would bind every queue to the default exchange and
+# key, and each message would land in all four).
+app.conf.task_queues = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES]
 app.conf.task_default_queue = "background"
 app.conf.task_routes = {task: {"queue": queue} for task, queue in ROUTES.items()}
 
@@ -50,7 +52,7 @@ app.conf.task_routes = {task: {"queue": queue} for task, queue in ROUTES.items()
 BEAT = {
     "dispatch-due-campaign-targets": ("campaigns.tasks.dispatch_due", 60),
     "sweep-lost-campaign-claims": ("campaigns.tasks.sweep", 120),
-    "sweep-calls": ("calls.tasks.sweep_calls", 30),
+    "sweep-calls": ("calls.tasks.sweep_calls", 15),
     "sweep-simulated-events": ("voice.tasks.sweep_simulated_events", 15),
     "send-due-reminders": ("appointments.tasks.send_due_reminders", 60),
     "mark-unmarked-no-shows": ("appointments.tasks.expire_no_shows", 600),

@@ -19,11 +19,15 @@ def test_every_route_names_a_real_task_and_a_declared_queue():
     assert app.conf.task_default_queue in QUEUES
 
 
-def test_every_task_lands_on_a_queue_a_worker_takes():
+def test_every_task_lands_on_one_queue_a_worker_takes():
     router = app.amqp.router
     for name in product_tasks():
-        route = router.route({}, name)
-        assert route["queue"].name in QUEUES, name
+        queue = router.route({}, name)["queue"]
+        assert queue.name in QUEUES, name
+        # its own exchange and key: a message lands in this queue alone
+        assert (queue.exchange.name, queue.routing_key) == (queue.name, queue.name), name
+    bindings = [(q.exchange.name, q.routing_key) for q in app.conf.task_queues]
+    assert len(set(bindings)) == len(QUEUES)
 
 
 @pytest.mark.django_db

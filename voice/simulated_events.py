@@ -22,6 +22,7 @@ from .models import ProviderAccount, SimulatedEvent
 ANSWER_AFTER = 2.0  # seconds from the dial until the simulated person picks up
 LONGEST_WAIT = 6.0  # a simulated conversation lasts its planned length, at most this long in real time
 DELIVER_LIMIT = 100
+LEASE = timedelta(seconds=60)  # a claimed event not delivered by then is claimed again
 
 
 def schedule(account: ProviderAccount, request: CallRequest, provider_call_id: str) -> None:
@@ -61,28 +62,38 @@ def _wake(tenant_id: int, countdown: float) -> None:
 
 
 def deliver_due(limit: int = DELIVER_LIMIT) -> int:
-    """Deliver the tenant's simulated events that are due, each once (claimed with ``SKIP LOCKED``, deleted in
-    the transaction that delivers it); then, if it delivered any, wake again for the next one still to come
+    """Deliver the tenant's simulated events that are due: each is claimed with a lease (``SKIP LOCKED``, in a
+    transaction of its own, so no lock is held while the event is applied), delivered, then deleted. A worker
+    that dies in between leaves it to be claimed again when the lease ends; a second delivery is a replay,
+    which the webhook handler ignores. Then, if it delivered any, it wakes again for the next one to come
     (a wake that found nothing ends the chain: the next call's schedule or the sweeper starts another)."""
     delivered = 0
     while delivered < limit:
-        with transaction.atomic():
-            owed = (
-                SimulatedEvent.objects.select_for_update(skip_locked=True)
-                .filter(due_at__lte=timezone.now())
-                .select_related("account")
-                .order_by("due_at", "pk")
-                .first()
-            )
-            if owed is None:
-                break
-            deliver(owed.account, owed.event, owed.body)
-            owed.delete()
+        owed = _claim()
+        if owed is None:
+            break
+        deliver(owed.account, owed.event, owed.body)
+        SimulatedEvent.objects.filter(pk=owed.pk).delete()
         delivered += 1
     upcoming = delivered and SimulatedEvent.objects.order_by("due_at").values_list("due_at", flat=True).first()
     if upcoming:
         _wake(current_tenant_id(), max(0.0, (upcoming - timezone.now()).total_seconds()))
     return delivered
+
+
+def _claim() -> SimulatedEvent | None:
+    now = timezone.now()
+    with transaction.atomic():
+        owed = (
+            SimulatedEvent.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(due_at__lte=now)
+            .select_related("account")
+            .order_by("due_at", "pk")
+            .first()
+        )
+        if owed is not None:
+            SimulatedEvent.objects.filter(pk=owed.pk).update(due_at=now + LEASE)
+    return owed
 
 
 def deliver(account: ProviderAccount, event: str, call: dict) -> int:

@@ -339,3 +339,38 @@ def test_admin_call_page_shows_the_conversation(client, owner_a, tenant_a, lead,
     assert "<audio controls" in page
     lead_page = client.get(reverse("admin:leads_lead_change", args=[lead.pk])).content.decode()
     assert "Call now" in lead_page and "Call: Answered" in lead_page
+
+
+class WorkerKilled(BaseException):
+    """What ``kill -9`` does to a worker in the middle of a request, as far as the database can tell."""
+
+
+def test_a_worker_killed_while_asking_the_provider_never_dials_twice(
+    tenant_a, lead, agent, script, django_capture_on_commit_callbacks
+):
+    from calls import work
+
+    with tenant_scope(tenant_a.pk):
+        call, _ = services.request_call(lead, agent, script)
+    with mock.patch("voice.clients.simulator.SimulatorClient.start_call", side_effect=WorkerKilled) as start:
+        with pytest.raises(WorkerKilled):
+            dial_due_calls(tenant_id=tenant_a.pk)
+        stuck = Call.all_tenants.get(pk=call.pk)
+        assert (stuck.status, stuck.error_category) == ("dialing", "uncertain")  # the provider may have it
+        assert stuck.due_at == stuck.dialed_at + work.UNCERTAIN_DEADLINE
+        later = stuck.due_at + timedelta(seconds=1)
+        with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+            assert sweep_calls() == {"settled": 1}
+    assert start.call_count == 1  # never asked again
+    call = Call.all_tenants.get(pk=call.pk)
+    assert (call.status, call.error_category) == ("failed", "no_word_from_provider")
+    assert "never confirmed" in call.error_message
+
+
+def test_a_worker_killed_before_asking_leaves_the_call_queued_for_the_next_claim(tenant_a, lead, agent, script):
+    with tenant_scope(tenant_a.pk):
+        call, _ = services.request_call(lead, agent, script)
+    with mock.patch("calls.services.prompting.render", side_effect=WorkerKilled), pytest.raises(WorkerKilled):
+        dial_due_calls(tenant_id=tenant_a.pk)
+    call = Call.all_tenants.get(pk=call.pk)
+    assert (call.status, call.dial_attempts, call.dialed_at) == ("queued", 0, None)  # claimed, not dialled

@@ -98,3 +98,77 @@ def test_a_hanging_provider_holds_only_its_own_accounts_dials(tenant_a, account,
         assert list(work._claimable_dials().values_list("pk", flat=True)) == [ready.pk]
         with time_machine.travel(now + work.SENDING_WINDOW + timedelta(seconds=1)):
             assert set(work._claimable_dials().values_list("pk", flat=True)) == {ready.pk, waiting.pk}
+
+
+def test_a_call_whose_create_request_timed_out_is_a_success_once_the_provider_speaks_of_it(
+    client, account, dialing_call
+):
+    now = timezone.now()
+    Call.all_tenants.filter(pk=dialing_call.pk).update(
+        error_category="uncertain", dialed_at=now, due_at=now + work.UNCERTAIN_DEADLINE
+    )
+    body = retell_body("call_started", dialing_call.pk, call_status="ongoing")
+    assert post(client, account, body).status_code == 200
+    call = Call.all_tenants.get(pk=dialing_call.pk)
+    assert (call.status, call.error_category) == ("in_progress", "")  # not a provider failure any more
+    assert call.due_at == now + work.live_deadline(dialing_call.agent.max_call_seconds)
+
+
+@pytest.fixture
+def overdue_retell_call(tenant_a, lead, provider_server):
+    from tests.factories import CallFactory, ProviderAccountFactory
+
+    retell = ProviderAccountFactory(
+        tenant=tenant_a, provider="retell", api_key="rk", provider_ids={"base_url": provider_server.url}
+    )
+    now = timezone.now()
+    return CallFactory(
+        tenant=tenant_a,
+        lead=lead,
+        account=retell,
+        provider="retell",
+        provider_call_id="call_abc",
+        status="in_progress",
+        outcome="",
+        dialed_at=now - timedelta(minutes=20),
+        due_at=now - timedelta(seconds=1),
+    )
+
+
+def test_an_overdue_call_the_provider_knows_ended_is_settled_with_what_it_says(
+    overdue_retell_call, provider_server, django_capture_on_commit_callbacks
+):
+    provider_server.answer(
+        200,
+        {
+            "call_id": "call_abc",
+            "call_status": "ended",
+            "disconnection_reason": "user_hangup",
+            "duration_ms": 61000,
+            "metadata": {"crm_call_id": str(overdue_retell_call.pk)},
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_calls() == {"settled": 1}
+    assert [r["path"] for r in provider_server.requests] == ["/v2/get-call/call_abc"]  # the SDK's call.retrieve
+    call = Call.all_tenants.get(pk=overdue_retell_call.pk)
+    assert (call.status, call.outcome, call.duration_seconds, call.error_category) == ("ended", "answered", 61, "")
+    assert "lead" in call.effects_done
+
+
+def test_an_overdue_call_the_provider_says_is_still_going_gets_more_time(overdue_retell_call, provider_server):
+    provider_server.answer(200, {"call_id": "call_abc", "call_status": "ongoing"})
+    assert sweep_calls() == {"settled": 1}
+    call = Call.all_tenants.get(pk=overdue_retell_call.pk)
+    assert call.status == "in_progress" and call.due_at > timezone.now()
+
+
+@pytest.mark.parametrize("answer", [(404, {"message": "not found"}), (500, {"message": "down"})])
+def test_an_overdue_call_the_provider_cannot_tell_about_ends_as_no_word(overdue_retell_call, provider_server, answer):
+    from voice.clients import http
+
+    with mock.patch.object(http, "BACKOFF_SECONDS", 0.0):
+        provider_server.answer(*answer)
+        assert sweep_calls() == {"settled": 1}
+    call = Call.all_tenants.get(pk=overdue_retell_call.pk)
+    assert (call.status, call.error_category) == ("failed", "no_word_from_provider")

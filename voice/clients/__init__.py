@@ -2,6 +2,7 @@
 
 from .base import (
     CallRequest,
+    CannotAsk,
     ErrorCategory,
     EventKind,
     InvalidSignature,
@@ -29,6 +30,7 @@ def for_account(account) -> VoiceClient:
 __all__ = [
     "CLIENTS",
     "CallRequest",
+    "CannotAsk",
     "ErrorCategory",
     "EventKind",
     "InvalidSignature",

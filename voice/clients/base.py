@@ -115,8 +115,13 @@ class NormalizedEvent:
     raw: dict = field(default_factory=dict)
 
 
+class CannotAsk(Exception):
+    """This provider (or this client of it) has no way to be asked about one call."""
+
+
 class VoiceClient:
-    """One provider. Subclasses set ``provider`` and implement the four operations."""
+    """One provider. Subclasses set ``provider`` and implement the four operations, and ``fetch_call`` where
+    the provider can be asked about one call."""
 
     provider = ""
     default_base_url = ""
@@ -138,6 +143,11 @@ class VoiceClient:
     def test_connection(self) -> str:
         """Call the provider's cheapest read endpoint; raise ProviderError, or say what was found."""
         raise NotImplementedError
+
+    def fetch_call(self, provider_call_id: str) -> list[NormalizedEvent]:
+        """What the provider says of one call now, as the events its webhooks would have carried ([] while it
+        has nothing to report). Raises CannotAsk where it cannot be asked, ProviderError if asking failed."""
+        raise CannotAsk(f"{self.provider} cannot be asked about one call.")
 
 
 def parse_signature_header(value: str) -> dict[str, str]:

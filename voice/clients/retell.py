@@ -9,6 +9,7 @@ The provider facts this relies on: docs/providers.md#retell.
 import json
 import re
 import time
+from urllib.parse import quote
 
 from .base import CallRequest, EventKind, InvalidSignature, NormalizedEvent, StartedCall, Turn, VoiceClient
 from .common import (
@@ -138,6 +139,21 @@ class RetellClient(VoiceClient):
                 raw=payload,
             )
         ]
+
+    def fetch_call(self, provider_call_id: str) -> list[NormalizedEvent]:
+        """``GET /v2/get-call/{call_id}`` (the path of the official SDK's ``call.retrieve``): the same call
+        object as the webhooks', read as the event its state amounts to."""
+        answer = self._http().request("GET", f"/v2/get-call/{quote(provider_call_id, safe='')}", retries=0)
+        status = answer.get("call_status", "") if isinstance(answer, dict) else ""
+        if answer.get("call_analysis"):
+            event = "call_analyzed"
+        elif status in ("ended", "error", "not_connected"):
+            event = "call_ended"
+        elif status == "ongoing":
+            event = "call_started"
+        else:
+            return []  # registered: nothing to report yet
+        return self.parse_webhook({"event": event, "call": answer}, {})
 
     def test_connection(self) -> str:
         answer = self._http().request("GET", "/get-concurrency", retries=0)

@@ -12,7 +12,7 @@ takes calls and never reports on them (load tests of the dialer, bench/dispatch.
 
 import uuid
 
-from .base import CallRequest, StartedCall
+from .base import CallRequest, CannotAsk, StartedCall
 from .retell import RetellClient
 
 
@@ -28,6 +28,9 @@ class SimulatorClient(RetellClient):
             return StartedCall(provider_call_id, {"simulated": True, "silent": True})
         simulated_events.schedule(self.account, request, provider_call_id)
         return StartedCall(provider_call_id, {"simulated": True})
+
+    def fetch_call(self, provider_call_id: str):
+        raise CannotAsk("The simulator's events are rows of their own (voice.simulated_events).")
 
     def test_connection(self) -> str:
         return "The simulator is always available; it places no real calls."
