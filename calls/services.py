@@ -146,15 +146,12 @@ def dial(call_id: int) -> Call | None:
             CallStatus.QUEUED,
             CallStatus.CANCELED,
             due_at=None,
+            effects_due_at=now,  # a campaign target waits for the next allowed moment, or is skipped, at once
             compliance_code=decision.code,
             next_allowed_at=decision.next_allowed_at,
             error_message=decision.detail[:500],
         )
-        if not canceled:
-            return None
-        call.refresh_from_db()
-        after_call(call)  # a campaign target waits for the next allowed moment, or is skipped, at once
-        return call
+        return _settle_effects(call) if canceled else None
     rendered = prompting.render(lead, script, agent, now)
     request = CallRequest(
         call_id=call.pk,
@@ -232,11 +229,14 @@ def _retry_later(call: Call, error: ProviderError, now) -> Call:
 
 
 def _fail(call: Call, category: str, message: str) -> Call:
+    """The call failed: recorded, its effects owed in the same UPDATE and applied at once (calls.work)."""
+    now = timezone.now()
     Call.objects.filter(pk=call.pk).exclude(status__in=FINAL_STATUSES).update(
         status=CallStatus.FAILED,
         due_at=None,
+        effects_due_at=now,
         outcome=Outcome.FAILED,
-        ended_at=timezone.now(),
+        ended_at=now,
         error_category=category,
         error_message=message[:500],
         needs_attention=True,
@@ -245,11 +245,26 @@ def _fail(call: Call, category: str, message: str) -> Call:
     health = ACCOUNT_PROBLEMS.get(category)
     if health and call.account_id:
         ProviderAccount.objects.filter(pk=call.account_id).update(
-            health=health, health_message=message[:500], health_checked_at=timezone.now()
+            health=health, health_message=message[:500], health_checked_at=now
         )
+    return _settle_effects(call)
+
+
+def _settle_effects(call: Call) -> Call:
+    """Apply the effects a call owes now, in this worker (if they fail, they stay owed for the sweeper)."""
     call.refresh_from_db()
-    after_call(call)
+    if call.effects_due_at is not None:
+        work.apply_effects(call, call.effects_due_at)
+        call.refresh_from_db()
     return call
+
+
+def fail_undialled(call_id: int, error: Exception) -> None:
+    """Dialling a queued call raised before the provider was asked: it fails with the reason (it is never
+    left queued, holding the person and a line of the account, to fail again at every claim)."""
+    call = Call.objects.filter(pk=call_id, status=CallStatus.QUEUED).first()
+    if call is not None:
+        _fail(call, ErrorCategory.INVALID_REQUEST, f"Could not be dialled: {type(error).__name__}: {error}")
 
 
 # --- events in ------------------------------------------------------------------------------

@@ -40,11 +40,14 @@ END_GRACE = timedelta(minutes=5)  # after the longest conversation allowed: the 
 UNCERTAIN_DEADLINE = timedelta(seconds=90)  # a create request that timed out: a placed call is heard of by then
 NO_WORD = "no_word_from_provider"
 LONGEST_LIVE = timedelta(hours=2)  # a call the provider keeps calling live is ended after this, whatever it says
-# A provider that hangs holds at most this many dials of its account at once (the rest of the account's calls
-# wait; other accounts' calls go on): a create-call request is "being sent" from the dial until the provider
-# answers, at most SENDING_WINDOW (its connect and read timeouts, with room to spare).
+SETTLE_LIMIT = 50  # overdue calls one sweep settles per tenant (the next sweep takes the rest)
+SETTLE_LEASE = timedelta(minutes=2)  # an overdue call being settled is not taken by another sweep meanwhile
+# A provider that hangs holds about this many dials of its account at once (the rest of the account's calls
+# wait; other accounts' calls go on). The count is read before each claim, so workers claiming at the same
+# moment may each take one more. A create-call request is "being sent" from the dial until the provider
+# answers, at most SENDING_WINDOW (its timeouts and retries, with room to spare).
 SENDING_PER_ACCOUNT = 2
-SENDING_WINDOW = timedelta(seconds=30)
+SENDING_WINDOW = timedelta(seconds=90)
 LIVE = (CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS)
 
 
@@ -117,7 +120,11 @@ def dial_due(limit: int = DRAIN_LIMIT) -> int:
         ids, _ = _claim(_claimable_dials(), "due_at", DIAL_LEASE, 1)
         if not ids:
             return taken
-        services.dial(ids[0])
+        try:
+            services.dial(ids[0])
+        except Exception as exc:  # a bug or a bad template must not hold the person and a line for ever
+            logger.exception("Call %s could not be dialled.", ids[0])
+            services.fail_undialled(ids[0], exc)
         taken += 1
     # More may be due: fresh messages, behind other work, for as many workers as there are calls (up to the fan-out).
     wake_dialers(current_tenant_id(), _due_dials(timezone.now()).count())
@@ -127,37 +134,48 @@ def dial_due(limit: int = DRAIN_LIMIT) -> int:
 def apply_due_effects(limit: int = DRAIN_LIMIT) -> int:
     """Apply the effects owed by the tenant's ended calls; returns how many calls were settled. A call whose
     effects fail stays owed (its claim ends with the lease) and the others go on."""
-    from . import services
-
     ids, leased = _claim(Call.objects.all(), "effects_due_at", EFFECTS_LEASE, limit)
-    settled = 0
-    for call in Call.objects.filter(pk__in=ids).select_related("lead"):
-        try:
-            with transaction.atomic():
-                services.after_call(call)
-                # Unless it was owed again meanwhile (its analysis came): then the next claim applies that.
-                Call.objects.filter(pk=call.pk, effects_due_at=leased).update(effects_due_at=None)
-        except Exception:
-            logger.exception("The effects of call %s failed; they are applied again after %s.", call.pk, EFFECTS_LEASE)
-            continue
-        settled += 1
+    settled = sum(1 for call in Call.objects.filter(pk__in=ids).select_related("lead") if apply_effects(call, leased))
     if len(ids) == limit:
         wake_effects(current_tenant_id())
     return settled
 
 
+def apply_effects(call: Call, owed_at: datetime) -> bool:
+    """Apply one call's effects in one transaction with the row that says they are done (True), or leave
+    them owed and log why (False): they are applied again once ``effects_due_at`` comes round."""
+    from . import services
+
+    try:
+        with transaction.atomic():
+            services.after_call(call)
+            # Unless it was owed again meanwhile (its analysis came): then the next claim applies that.
+            Call.objects.filter(pk=call.pk, effects_due_at=owed_at).update(effects_due_at=None)
+    except Exception:
+        logger.exception("The effects of call %s failed; they stay owed and are applied again.", call.pk)
+        return False
+    return True
+
+
 # --- the sweeper ----------------------------------------------------------------------------------------
 
 
-def settle_overdue(now: datetime) -> int:
-    """Settle the tenant's live calls past their deadline: the provider is asked how each is (where it can be
-    asked), and one it says nothing of is ended as ``NO_WORD``."""
+def settle_overdue(now: datetime, limit: int = SETTLE_LIMIT) -> int:
+    """Settle up to ``limit`` of the tenant's live calls past their deadline, each claimed with a lease (two
+    sweeps at once never ask about the same call): the provider is asked how it is (where it can be asked),
+    and one it says nothing of is ended as ``NO_WORD``. A call that fails to settle is logged and tried
+    again after the lease; the others go on."""
     from . import services
 
+    ids, _ = _claim(Call.objects.filter(status__in=LIVE), "due_at", SETTLE_LEASE, limit)
     settled = 0
-    for call in Call.objects.filter(status__in=LIVE, due_at__lt=now).select_related("account"):
-        if not _asked_provider(call, now):
-            services.end_unheard(call, NO_WORD)
+    for call in Call.objects.filter(pk__in=ids).select_related("account"):
+        try:
+            if not _asked_provider(call, now):
+                services.end_unheard(call, NO_WORD)
+        except Exception:
+            logger.exception("Call %s past its deadline could not be settled; tried again later.", call.pk)
+            continue
         settled += 1
     return settled
 
@@ -193,8 +211,8 @@ def owed(now: datetime) -> Q:
 
 
 def sweep_tenant(now: datetime) -> Counter:
+    """Wake workers for what is owed first (cheap, and what matters most), then settle overdue calls."""
     report: Counter = Counter()
-    report["settled"] = settle_overdue(now)
     dials = _due_dials(now).count()
     if dials:
         wake_dialers(current_tenant_id(), dials)
@@ -202,14 +220,19 @@ def sweep_tenant(now: datetime) -> Counter:
     if Call.objects.filter(effects_due_at__lte=now).exists():
         wake_effects(current_tenant_id())
         report["effects_due"] = 1
+    report["settled"] = settle_overdue(now)
     return +report
 
 
 def sweep(now: datetime | None = None) -> Counter:
-    """Beat: every tenant with calls owing work now."""
+    """Beat: every tenant with calls owing work now; one tenant's failure is logged and the others go on."""
     now = now or timezone.now()
     report: Counter = Counter()
     for tenant_id in tenant_ids(Call.objects.unscoped().filter(owed(now))):
-        with tenant_scope(tenant_id):
-            report.update(sweep_tenant(now))
+        try:
+            with tenant_scope(tenant_id):
+                report.update(sweep_tenant(now))
+        except Exception:
+            logger.exception("Sweeping the calls of tenant %s failed; the next sweep tries again.", tenant_id)
+            report["failed_tenants"] += 1
     return report

@@ -6,8 +6,8 @@ call a service. Work owed lives in database rows; a message only says "look now"
 (core.wakeup), so a lost message delays work and loses none.
 
 Queues (docs/operations.md, "Workers"): a worker started without ``-Q`` takes them
-all (``make run``); production runs a worker per queue, so a slow provider or a
-big import never holds up the rest.
+all (``make run``); production runs a worker per queue (or a few queues per
+worker), so a slow provider or a big import never holds up the rest.
 """
 
 import os
@@ -25,7 +25,8 @@ app.autodiscover_tasks()
 # queue -> what it carries
 QUEUES = {
     "dialling": "the dialer's ticks and the dials (provider create-call requests)",
-    "effects": "what provider events set off: call effects, the simulator's events, the sweepers",
+    "effects": "what provider events set off: call effects, the simulator's events",
+    "sweeps": "beat's sweepers (cheap; on a queue of their own so a backlog elsewhere never expires them)",
     "messages": "reminders, no-shows, daily summaries (SMS and email)",
     "background": "imports, knowledge processing, rescoring, housekeeping (the default)",
 }
@@ -34,10 +35,12 @@ ROUTES = {
     "campaigns.tasks.dispatch_due": "dialling",
     "campaigns.tasks.dispatch_tenant": "dialling",
     "calls.tasks.apply_call_effects": "effects",
-    "calls.tasks.sweep_calls": "effects",
-    "campaigns.tasks.sweep": "effects",
     "voice.tasks.deliver_simulated_events": "effects",
-    "voice.tasks.sweep_simulated_events": "effects",
+    "calls.tasks.sweep_calls": "sweeps",
+    "campaigns.tasks.sweep": "sweeps",
+    "voice.tasks.sweep_simulated_events": "sweeps",
+    "leads.tasks.sweep_waiting_imports": "sweeps",
+    "knowledge.tasks.sweep_stuck_documents": "sweeps",
     "appointments.tasks.send_due_reminders": "messages",
     "appointments.tasks.expire_no_shows": "messages",
     "analytics.tasks.send_daily_summaries": "messages",

@@ -20,11 +20,17 @@ EVERY = 15  # seconds between heartbeats
 SILENT_AFTER = timedelta(minutes=1)  # a worker not seen for this long is taken for dead
 
 
+FORGET_AFTER = timedelta(days=1)  # rows of workers gone this long are deleted
+
+
 def beat(hostname: str, queues: list[str], started_at: datetime) -> None:
+    now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
         hostname=hostname,
-        defaults={"queues": sorted(queues), "pid": os.getpid(), "started_at": started_at, "seen_at": timezone.now()},
+        pid=os.getpid(),
+        defaults={"queues": sorted(queues), "started_at": started_at, "seen_at": now},
     )
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - FORGET_AFTER).delete()
 
 
 def start(hostname: str, queues: list[str]) -> threading.Event:
@@ -48,7 +54,8 @@ def start(hostname: str, queues: list[str]) -> threading.Event:
 
 
 def forget(hostname: str) -> None:
-    WorkerHeartbeat.objects.filter(hostname=hostname).delete()
+    """This process's worker stopped cleanly: its row goes (another process of the same name keeps its own)."""
+    WorkerHeartbeat.objects.filter(hostname=hostname, pid=os.getpid()).delete()
 
 
 def live(now: datetime | None = None):

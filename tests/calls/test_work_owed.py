@@ -45,8 +45,14 @@ def test_effects_that_fail_stay_owed_and_are_applied_after_the_lease(
 ):
     with mock.patch.object(work, "wake_effects"), django_capture_on_commit_callbacks(execute=True):
         end(client, account, dialing_call)
+    from calls import services
+
+    def half_applied(call):
+        services._effect_once(call, "lead")  # one effect claimed and written...
+        raise RuntimeError("the database blinked")  # ...then the rest fails
+
     with (
-        mock.patch("calls.services.after_call", side_effect=RuntimeError("the database blinked")),
+        mock.patch("calls.services.after_call", side_effect=half_applied),
         caplog.at_level(logging.ERROR, logger="calls.work"),
     ):
         assert apply_call_effects(tenant_id=dialing_call.tenant_id) == 0
@@ -172,3 +178,43 @@ def test_an_overdue_call_the_provider_cannot_tell_about_ends_as_no_word(overdue_
         assert sweep_calls() == {"settled": 1}
     call = Call.all_tenants.get(pk=overdue_retell_call.pk)
     assert (call.status, call.error_category) == ("failed", "no_word_from_provider")
+
+
+def test_a_call_that_fails_to_settle_does_not_hold_up_the_others(tenant_a, tenant_b, caplog):
+    from calls import services
+    from tests.factories import CallFactory
+
+    past = timezone.now() - timedelta(seconds=1)
+    broken = CallFactory(tenant=tenant_a, status="dialing", outcome="", due_at=past)
+    fine = CallFactory(tenant=tenant_b, status="dialing", outcome="", due_at=past)
+    real_end = services.end_unheard
+
+    def end(call, category):
+        if call.pk == broken.pk:
+            raise RuntimeError("a receiver is broken")
+        return real_end(call, category)
+
+    with mock.patch("calls.services.end_unheard", side_effect=end), caplog.at_level(logging.ERROR):
+        assert sweep_calls() == {"settled": 1}
+    assert Call.all_tenants.get(pk=fine.pk).status == "failed"
+    stuck = Call.all_tenants.get(pk=broken.pk)
+    assert stuck.status == "dialing" and stuck.due_at > timezone.now()  # leased: tried again later
+    assert "a receiver is broken" in caplog.text
+
+
+def test_a_dial_that_raises_before_the_provider_is_asked_fails_the_call_once(tenant_a, lead, caplog):
+    from calls.decisions import ALLOWED
+    from tenants.scoping import tenant_scope
+    from tests.factories import CallFactory
+
+    call = CallFactory(tenant=tenant_a, lead=lead, status="queued", outcome="", due_at=timezone.now())
+    with (
+        mock.patch("calls.services.compliance.check", return_value=ALLOWED),  # whatever the hour the suite runs
+        mock.patch("calls.services.prompting.render", side_effect=KeyError("lead_nickname")),
+        tenant_scope(tenant_a.pk),
+    ):
+        assert work.dial_due() == 1
+        assert work.dial_due() == 0  # failed with the reason, not claimed again and again
+    call = Call.all_tenants.get(pk=call.pk)
+    assert (call.status, call.error_category) == ("failed", "invalid_request")
+    assert "KeyError" in call.error_message and "lead" in call.effects_done

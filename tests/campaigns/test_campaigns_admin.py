@@ -167,7 +167,7 @@ def test_the_campaign_page_says_when_no_worker_takes_the_dialers_work(staff, ten
         services.start(campaign)
     page = staff.get(url("change", campaign.pk)).content.decode()
     assert "No worker has been seen for a minute on dialling, effects" in page
-    heartbeat.beat("celery@laptop", ["dialling", "effects", "messages", "background"], timezone.now())
+    heartbeat.beat("celery@laptop", ["dialling", "effects", "sweeps", "messages", "background"], timezone.now())
     assert "No worker has been seen" not in staff.get(url("change", campaign.pk)).content.decode()
     owner = api_client(member(tenant_a, Role.OWNER, "olga"), tenant_a)
     stats = owner.get(f"/api/v1/campaigns/{campaign.pk}/stats/").json()

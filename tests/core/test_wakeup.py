@@ -98,25 +98,41 @@ def test_a_dead_broker_costs_a_log_line_and_the_next_wake_is_sent(waker, caplog)
     assert wait_until(lambda: task.sent == [({"tenant_id": 1}, 2.5)])
 
 
-@pytest.mark.django_db
-def test_nothing_is_sent_before_the_commit_nor_for_a_rollback(waker, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_sent_before_the_commit_nor_for_a_rollback(waker):
     from django.db import transaction
 
     task = FakeTask()
-    with django_capture_on_commit_callbacks() as callbacks:
+    with transaction.atomic():
         waker.wake(task, tenant_id=1)
-    assert waker.flush() == 0 and len(callbacks) == 1  # registered for the commit, not sent
+        assert waker._pending == {} and task.sent == []  # not before the commit
+    assert wait_until(lambda: task.sent == [({"tenant_id": 1}, None)])
     try:
         with transaction.atomic():
             waker.wake(task, tenant_id=2)
             raise RuntimeError("rolled back")
     except RuntimeError:
         pass
-    assert waker.flush() == 0 and task.sent == []
+    waker.wake(task, tenant_id=3)  # a later wake goes out: the rolled-back one never does
+    assert wait_until(lambda: len(task.sent) == 2)
+    assert [kwargs["tenant_id"] for kwargs, _ in task.sent] == [1, 3]
 
 
-def test_a_forked_child_starts_with_nothing_pending_and_its_own_lock(waker):
-    waker._pending[("x",)] = ("task", {}, None, 1)
-    lock = waker._ready
-    waker._reset()  # what os.register_at_fork runs in the child
-    assert waker._pending == {} and waker._ready is not lock and waker._thread is None
+def test_a_forked_child_starts_with_nothing_pending_and_no_sender():
+    import os
+
+    from core import wakeup
+
+    wakeup._waker._pending[("parent's",)] = ("task", {}, None, 1)
+    try:
+        read, write = os.pipe()
+        pid = os.fork()  # what gunicorn and Celery's prefork pool do after the app is loaded
+        if pid == 0:
+            clean = wakeup._waker._pending == {} and wakeup._waker._thread is None
+            os.write(write, b"clean" if clean else b"inherited")
+            os._exit(0)
+        os.close(write)
+        os.waitpid(pid, 0)
+        assert os.read(read, 20) == b"clean"
+    finally:
+        wakeup._waker._pending.clear()
