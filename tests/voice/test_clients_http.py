@@ -161,3 +161,61 @@ def test_connection_checks_use_read_endpoints(provider_server):
     with pytest.raises(ProviderError) as error:
         ElevenLabsClient(account("elevenlabs", provider_server)).test_connection()
     assert error.value.category == ErrorCategory.BAD_CREDENTIALS
+
+
+# --- asking about one call (the calls sweeper, for a call past its deadline) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "client_class,provider,answer,path,expected",
+    [
+        (
+            RetellClient,
+            "retell",
+            {"call_id": "c1", "call_status": "ended", "disconnection_reason": "dial_no_answer"},
+            "/v2/get-call/c1",
+            ("ended", "no_answer"),
+        ),
+        (
+            VapiClient,
+            "vapi",
+            {"id": "c1", "status": "ended", "endedReason": "customer-ended-call", "cost": 0.12},
+            "/call/c1",
+            ("ended", "answered"),
+        ),
+        (
+            BlandClient,
+            "bland",
+            {"call_id": "c1", "completed": True, "status": "completed", "answered_by": "voicemail"},
+            "/v1/calls/c1",
+            ("ended", "voicemail"),
+        ),
+        (
+            ElevenLabsClient,
+            "elevenlabs",
+            {"conversation_id": "c1", "status": "done", "transcript": [], "metadata": {"call_duration_secs": 30}},
+            "/v1/convai/conversations/c1",
+            ("ended", "answered"),
+        ),
+    ],
+)
+def test_each_provider_is_asked_about_one_call_at_its_get_endpoint(
+    provider_server, client_class, provider, answer, path, expected
+):
+    provider_server.answer(200, answer)
+    (event,) = client_class(account(provider, provider_server)).fetch_call("c1")
+    assert provider_server.requests[-1]["method"] == "GET" and provider_server.requests[-1]["path"] == path
+    assert (event.status, event.outcome) == expected and event.provider_call_id == "c1"
+
+
+@pytest.mark.parametrize(
+    "client_class,provider,answer",
+    [
+        (RetellClient, "retell", {"call_id": "c1", "call_status": "registered"}),
+        (BlandClient, "bland", {"call_id": "c1", "completed": False, "status": "in-progress"}),
+        (ElevenLabsClient, "elevenlabs", {"conversation_id": "c1", "status": "in-progress"}),
+    ],
+)
+def test_a_call_with_nothing_to_report_yet_is_no_event(provider_server, client_class, provider, answer):
+    provider_server.answer(200, answer)
+    assert client_class(account(provider, provider_server)).fetch_call("c1") == []

@@ -5,6 +5,8 @@ carries the weight.
 The provider facts this relies on: docs/providers.md#bland.
 """
 
+from urllib.parse import quote
+
 from .base import (
     CallRequest,
     ErrorCategory,
@@ -97,6 +99,13 @@ class BlandClient(VoiceClient):
                 raw=payload,
             )
         ]
+
+    def fetch_call(self, provider_call_id: str) -> list[NormalizedEvent]:
+        """``GET /v1/calls/{call_id}``: the same call object as the post-call webhook; [] until ``completed``."""
+        call = self._http().request("GET", f"/v1/calls/{quote(provider_call_id, safe='')}", retries=0)
+        if not isinstance(call, dict) or not call.get("completed"):
+            return []
+        return self.parse_webhook({"call_id": provider_call_id, **call}, {})
 
     def test_connection(self) -> str:
         answer = self._http().request("GET", "/v1/me", retries=0)

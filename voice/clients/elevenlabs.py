@@ -7,6 +7,8 @@ Like the official SDK's ``construct_event``, signatures older than 30 minutes ar
 The provider facts this relies on: docs/providers.md#elevenlabs.
 """
 
+from urllib.parse import quote
+
 from .base import (
     CallRequest,
     ErrorCategory,
@@ -150,6 +152,16 @@ class ElevenLabsClient(VoiceClient):
                 raw=payload,
             )
         ]
+
+    def fetch_call(self, provider_call_id: str) -> list[NormalizedEvent]:
+        """``GET /v1/convai/conversations/{conversation_id}`` (the official SDK's path): a finished
+        conversation read as its post-call transcription (the webhook's ``data`` is this object); [] before."""
+        path = f"/v1/convai/conversations/{quote(provider_call_id, safe='')}"
+        conversation = self._http().request("GET", path, retries=0)
+        if not isinstance(conversation, dict) or conversation.get("status") not in ("done", "failed"):
+            return []
+        data = {"conversation_id": provider_call_id, **conversation}
+        return self.parse_webhook({"type": "post_call_transcription", "data": data}, {})
 
     def test_connection(self) -> str:
         answer = self._http().request("GET", "/v1/user", retries=0)

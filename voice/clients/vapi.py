@@ -6,6 +6,8 @@ documented formula and is tested against it.
 The provider facts this relies on: docs/providers.md#vapi.
 """
 
+from urllib.parse import quote
+
 from .base import CallRequest, EventKind, InvalidSignature, NormalizedEvent, StartedCall, Turn, VoiceClient
 from .common import (
     CALL_ID_KEY,
@@ -139,6 +141,20 @@ class VapiClient(VoiceClient):
                 raw=payload,
             )
         ]
+
+    def fetch_call(self, provider_call_id: str) -> list[NormalizedEvent]:
+        """``GET /call/{id}``: an ended call read as its end-of-call report (the report's fields are the call's
+        own), a live one as its status update."""
+        call = self._http().request("GET", f"/call/{quote(provider_call_id, safe='')}", retries=0)
+        status = call.get("status", "") if isinstance(call, dict) else ""
+        if status == "ended":
+            fields = ("endedReason", "artifact", "analysis", "startedAt", "endedAt", "cost")
+            message = {"type": "end-of-call-report", "call": call, **{name: call.get(name) for name in fields}}
+        elif status in STATUSES:
+            message = {"type": "status-update", "status": status, "call": call}
+        else:
+            return []
+        return self.parse_webhook({"message": message}, {})
 
     def test_connection(self) -> str:
         answer = self._http().request("GET", "/assistant?limit=1", retries=0)
