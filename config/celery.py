@@ -10,7 +10,10 @@ all (``make run``); production runs a worker per queue (or a few queues per
 worker), so a slow provider or a big import never holds up the rest.
 """
 
+import json
 import os
+import tempfile
+from pathlib import Path
 
 from celery import Celery
 from celery.signals import worker_ready, worker_shutdown
@@ -48,6 +51,27 @@ ROUTES = {
 # Each queue its own exchange and key (a bare Queue(name) would bind every queue to the default exchange and
 # key, and each message would land in all four).
 app.conf.task_queues = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES]
+
+
+def write_filesystem_bindings(folder: Path) -> None:
+    """The embedded (filesystem) broker keeps each exchange's bindings in a file that every process rewrites
+    when it first uses a queue, with no atomic write: two processes starting at once (``make run``) can
+    leave it empty, and every later reader crashes on it. The bindings here never change, so each process
+    writes them atomically before anything else touches them (and mends a file left empty)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in QUEUES:
+        table = json.dumps([[name, "", name]])
+        target = folder / f"{name}.exchange"
+        if target.exists() and target.read_text() == table:
+            continue
+        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as handle:
+            handle.write(table)
+        os.replace(handle.name, target)
+
+
+_control = (app.conf.broker_transport_options or {}).get("control_folder")
+if str(app.conf.broker_url or "").startswith("filesystem://") and _control:
+    write_filesystem_bindings(Path(_control))
 app.conf.task_default_queue = "background"
 app.conf.task_routes = {task: {"queue": queue} for task, queue in ROUTES.items()}
 

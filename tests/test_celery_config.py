@@ -38,3 +38,23 @@ def test_the_beat_rows_carry_their_expiry_and_the_ticks_are_sent_with_it():
         assert model_entry.model.expire_seconds == expiry(every) < every, name
         reloaded = ModelEntry(model_entry.model, app=app)
         assert reloaded.options["expires"] == expiry(every), name  # the option each tick's message is sent with
+
+
+def test_the_embedded_broker_bindings_are_written_whole_and_a_file_left_empty_is_mended(tmp_path):
+    from kombu import Connection, Exchange, Queue
+
+    from config.celery import write_filesystem_bindings
+
+    control, data = tmp_path / "control", tmp_path / "data"
+    control.mkdir()
+    data.mkdir()
+    (control / "dialling.exchange").write_text("")  # what a process killed mid-write (or a race) leaves
+    write_filesystem_bindings(control)
+    options = {"control_folder": str(control), "data_folder_in": str(data), "data_folder_out": str(data)}
+    with Connection("filesystem://", transport_options=options) as conn:  # kombu reads what was written
+        for name in QUEUES:
+            queue = Queue(name, Exchange(name, type="direct"), routing_key=name)
+            with conn.Producer() as producer:
+                producer.publish({"queue": name}, exchange=queue.exchange, routing_key=name, declare=[queue])
+            message = queue(conn.channel()).get(no_ack=True)
+            assert message is not None and message.payload == {"queue": name}
