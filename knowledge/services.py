@@ -131,7 +131,7 @@ def _wake(tenant_id: int, document_id: int) -> None:
     wake(process_document, tenant_id=tenant_id, document_id=document_id)
 
 
-STUCK_AFTER = timedelta(minutes=15)  # longer than the task's time limit: a run still going is never doubled
+STUCK_AFTER = timedelta(minutes=15)  # longer than the task's time limit (10 min): a run still going is not re-sent
 
 
 def sweep_stuck(now=None) -> int:
@@ -155,6 +155,9 @@ def process_document(document: Document) -> Document:
         reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
         return _finish(document, DocumentStatus.FAILED, error=reason or type(exc).__name__)
     with transaction.atomic():
+        # Two runs of one document (a sweep re-sent it while the first waited behind other work) take turns
+        # on its row, so the second replaces the first's chunks rather than adding to them.
+        Document.objects.select_for_update().filter(pk=document.pk).first()
         Chunk.objects.filter(document=document).delete()
         chunks = _pieces(
             str(document),

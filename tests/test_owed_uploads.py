@@ -50,3 +50,37 @@ def test_a_document_whose_processing_was_lost_is_sent_again(tenant_a, django_cap
     with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
         assert sweep_stuck_documents() == 1
     assert Document.all_tenants.get(pk=document.pk).status == "ready"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_of_one_document_leave_one_set_of_chunks(tenant_a):
+    """A sweep may re-send a document still waiting behind other work: both runs happen, one after the other."""
+    import threading
+
+    from django.db import connection
+
+    from knowledge.models import Chunk
+
+    upload = SimpleUploadedFile("hours.txt", b"We open at six.\n\nWe close at ten.\n\nParking is free.", "text/plain")
+    with tenant_scope(tenant_a.pk), mock.patch("knowledge.services.wake"):
+        document = knowledge.upload_document(upload)
+    barrier = threading.Barrier(2)
+
+    def run():
+        try:
+            with tenant_scope(tenant_a.pk):
+                barrier.wait(5)
+                knowledge.process_document(Document.objects.get(pk=document.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    once = Chunk.all_tenants.filter(document_id=document.pk).count()
+    with tenant_scope(tenant_a.pk):
+        knowledge.process_document(Document.objects.get(pk=document.pk))
+    assert once == Chunk.all_tenants.filter(document_id=document.pk).count() > 0
