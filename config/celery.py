@@ -49,7 +49,7 @@ ROUTES = {
     "analytics.tasks.send_daily_summaries": "messages",
 }
 # Each queue its own exchange and key (a bare Queue(name) would bind every queue to the default exchange and
-# key, and each message would land in all four).
+# key, and each message would land in every queue).
 app.conf.task_queues = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES]
 
 
