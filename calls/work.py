@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.leases import claim_due
 from core.wakeup import wake
 from tenants.db import tenant_ids
 from tenants.scoping import current_tenant_id, tenant_scope
@@ -94,30 +95,13 @@ def _claimable_dials():
 # --- claiming --------------------------------------------------------------------------------------
 
 
-def _claim(queryset, field: str, lease: timedelta, limit: int) -> tuple[list[int], datetime]:
-    """Take up to ``limit`` rows whose ``field`` is due, by moving it a lease ahead. Rows another worker
-    is claiming at this moment are skipped (``SKIP LOCKED``), so two workers never take the same row."""
-    now = timezone.now()
-    leased = now + lease
-    with transaction.atomic():
-        ids = list(
-            queryset.filter(**{f"{field}__lte": now})
-            .select_for_update(skip_locked=True)
-            .order_by(field, "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            Call.objects.filter(pk__in=ids).update(**{field: leased})
-    return ids, leased
-
-
 def dial_due(limit: int = DRAIN_LIMIT) -> int:
     """Dial the tenant's queued calls that are due, one claim at a time; returns how many were taken."""
     from . import services
 
     taken = 0
     while taken < limit:
-        ids, _ = _claim(_claimable_dials(), "due_at", DIAL_LEASE, 1)
+        ids, _ = claim_due(_claimable_dials(), "due_at", DIAL_LEASE, 1)
         if not ids:
             return taken
         try:
@@ -134,7 +118,7 @@ def dial_due(limit: int = DRAIN_LIMIT) -> int:
 def apply_due_effects(limit: int = DRAIN_LIMIT) -> int:
     """Apply the effects owed by the tenant's ended calls; returns how many calls were settled. A call whose
     effects fail stays owed (its claim ends with the lease) and the others go on."""
-    ids, leased = _claim(Call.objects.all(), "effects_due_at", EFFECTS_LEASE, limit)
+    ids, leased = claim_due(Call.objects.all(), "effects_due_at", EFFECTS_LEASE, limit)
     settled = sum(1 for call in Call.objects.filter(pk__in=ids).select_related("lead") if apply_effects(call, leased))
     if len(ids) == limit:
         wake_effects(current_tenant_id())
@@ -167,7 +151,7 @@ def settle_overdue(now: datetime, limit: int = SETTLE_LIMIT) -> int:
     again after the lease; the others go on."""
     from . import services
 
-    ids, _ = _claim(Call.objects.filter(status__in=LIVE), "due_at", SETTLE_LEASE, limit)
+    ids, _ = claim_due(Call.objects.filter(status__in=LIVE), "due_at", SETTLE_LEASE, limit)
     settled = 0
     for call in Call.objects.filter(pk__in=ids).select_related("account"):
         try:

@@ -8,9 +8,9 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
+from core.leases import claim_due
 from core.wakeup import wake
 from tenants.db import tenant_ids
 from tenants.scoping import current_tenant_id, tenant_scope
@@ -82,18 +82,8 @@ def deliver_due(limit: int = DELIVER_LIMIT) -> int:
 
 
 def _claim() -> SimulatedEvent | None:
-    now = timezone.now()
-    with transaction.atomic():
-        owed = (
-            SimulatedEvent.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(due_at__lte=now)
-            .select_related("account")
-            .order_by("due_at", "pk")
-            .first()
-        )
-        if owed is not None:
-            SimulatedEvent.objects.filter(pk=owed.pk).update(due_at=now + LEASE)
-    return owed
+    ids, _ = claim_due(SimulatedEvent.objects.all(), "due_at", LEASE, 1)
+    return SimulatedEvent.objects.select_related("account").filter(pk__in=ids).first()
 
 
 def deliver(account: ProviderAccount, event: str, call: dict) -> int:

@@ -106,10 +106,11 @@ def test_a_claimed_dial_a_dead_worker_left_is_claimed_again_when_its_lease_ends(
     tenant_a, lead, agent, script, django_capture_on_commit_callbacks
 ):
     from calls import work
+    from core.leases import claim_due
 
     with tenant_scope(tenant_a.pk):
         call, _ = services.request_call(lead, agent, script)
-        assert work._claim(Call.objects.filter(status="queued"), "due_at", work.DIAL_LEASE, 1)[0] == [call.pk]
+        assert claim_due(Call.objects.filter(status="queued"), "due_at", work.DIAL_LEASE, 1)[0] == [call.pk]
     # the worker dies here, before the dial: nobody else takes the call while the lease runs
     assert dial_due_calls(tenant_id=tenant_a.pk) == 0
     later = DAYTIME + work.DIAL_LEASE + timedelta(seconds=1)
