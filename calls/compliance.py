@@ -27,12 +27,12 @@ from leads.location import candidate_zones
 from leads.models import Consent, ConsentKind, DoNotCall, ErasureSuppression, Lead, suppression_hash
 from tenants.models import Tenant
 
+from . import legal
 from .decisions import ALLOWED, TIMING_REASONS, Decision, Reason  # noqa: F401 (the gate's answers)
 from .models import IN_FLIGHT_STATUSES, Call, CallingPolicy, CallStatus
 from .windows import Constraint, WeekdayWindows, Window, inside, next_allowed
 
 BUSY_RETRY = timedelta(minutes=5)  # one call at a time per person: try again after this
-RESTRICTED_REGIONS = ("FL", "OK", "MD")  # Florida 501.059, Oklahoma TSA, Maryland Stop the Spam Calls Act
 WHOLE_DAY = (clock(0, 0), clock(23, 59, 59, 999999))
 
 POLICY_MEMO_SECONDS = 30
@@ -52,16 +52,17 @@ def forget_policy(tenant_id: int) -> None:
 
 
 def is_restricted(lead: Lead, policy: CallingPolicy) -> bool:
-    regions = {r.upper() for r in (policy.restricted_regions or RESTRICTED_REGIONS)}
+    regions = legal.restricted_regions(policy)
     area_region = phones.place_of(lead.phone).region if lead.phone else ""
     return area_region in regions or (lead.region or "").upper() in regions
 
 
 def legal_window(lead: Lead, policy: CallingPolicy, weekdays: WeekdayWindows | None = None) -> Window:
-    end = min(policy.window_end, policy.restricted_window_end) if is_restricted(lead, policy) else policy.window_end
+    """The tenant's window inside the legal floor (calls.legal): a stored policy can only narrow it."""
+    end = legal.restricted_end(policy) if is_restricted(lead, policy) else legal.window_end(policy)
     closed = frozenset(date.fromisoformat(day) for day in policy.closed_days or [])
     return Window(
-        start=policy.window_start, end=end, closed_days=closed, sundays=policy.sunday_calls, weekdays=weekdays
+        start=legal.window_start(policy), end=end, closed_days=closed, sundays=policy.sunday_calls, weekdays=weekdays
     )
 
 
@@ -186,7 +187,7 @@ def decide(
         if opens > moment:
             code = code or _timing_code(moment, constraints, zones)
             moment = opens
-        release = _frequency_release(context.dialed.get(lead.phone, []), moment, context.policy.max_calls_per_day)
+        release = _frequency_release(context.dialed.get(lead.phone, []), moment, legal.calls_per_day(context.policy))
         if release is not None and release > moment:
             code = code or Reason.FREQUENCY
             moment = release

@@ -10,6 +10,7 @@ from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -17,6 +18,8 @@ from django.utils import timezone
 from core.shapes import ShapeValidator
 from core.transitions import Transitions
 from tenants.models import Branch, TenantOwnedModel
+
+from . import legal
 
 
 class CallStatus(models.TextChoices):
@@ -280,6 +283,10 @@ class CallingPolicy(TenantOwnedModel):
         validators=[ShapeValidator("calls.schemas.ESCALATION_WORDS")],
         help_text="Words that flag a call for a person (added to the built-in list).",
     )
+
+    def clean(self):
+        if errors := legal.widenings(self):  # a policy only narrows the law (docs/compliance.md#legal-floor)
+            raise ValidationError(errors)
 
     class Meta(TenantOwnedModel.Meta):
         verbose_name_plural = "calling policy"

@@ -74,6 +74,8 @@ MINIMUM_ROLE = {
     "leads.delete_donotcall": Role.MANAGER,
     "leads.change_pipelinesettings": Role.MANAGER,
     "leads.add_pipelinesettings": Role.MANAGER,
+    # The calling policy narrows the legal hours: admins and owners only (docs/operations.md#security).
+    **{f"calls.{verb}_callingpolicy": Role.ADMIN for verb in ("add", "change", "delete")},
     # Agents book and move appointments; opening hours, closures, reminder settings and feeds are managers'.
     **{
         f"appointments.{verb}_{model}": Role.MANAGER
