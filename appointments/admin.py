@@ -24,6 +24,7 @@ from unfold.widgets import (
 
 from leads.models import Lead, Vehicle
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantTabularInline
+from tenants.admin_confirm import confirm_then_act
 from tenants.models import Branch
 
 from . import availability, calendar_grid, services
@@ -358,23 +359,22 @@ class AppointmentAdmin(TenantModelAdmin):
             form = form_class(request.POST or None, appointment=appointment)
         else:
             form = form_class(request.POST or None) if form_class else None
-        if request.method == "POST" and (form is None or form.is_valid()):
-            try:
-                perform(appointment, form.cleaned_data if form else {})
-            except ValidationError as exc:
-                messages.error(request, "; ".join(exc.messages))
-            else:
-                messages.success(request, f"{verb}: {appointment.lead} ({appointment}).")
-            return redirect(reverse("admin:appointments_appointment_change", args=[appointment.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{button}: {appointment.lead or '(erased)'}",
-            "appointment": appointment,
-            "button": button,
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/appointments/confirm.html", context)
+
+        def act(data):
+            perform(appointment, data)
+            return f"{verb}: {appointment.lead} ({appointment})."
+
+        who = appointment.lead or "(erased)"
+        return confirm_then_act(
+            self,
+            request,
+            title=f"{button}: {who}",
+            summary=f"{who}: {appointment} at {appointment.branch} ({appointment.get_status_display().lower()}).",
+            button=button,
+            back_url=reverse("admin:appointments_appointment_change", args=[appointment.pk]),
+            perform=act,
+            form=form,
+        )
 
     @action(description="Confirm", url_path="confirm", icon="check", permissions=["change"])
     def detail_confirm(self, request, object_id):
@@ -408,23 +408,13 @@ class AppointmentAdmin(TenantModelAdmin):
 
         return self._move(request, object_id, "Cancel the appointment", "Canceled", perform, ReasonForm)
 
-    def _row(self, request, object_id, verb, service):
-        appointment = get_object_or_404(Appointment.objects.select_related("lead"), pk=object_id)
-        try:
-            service(appointment, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
-        else:
-            messages.success(request, f"{verb}: {appointment.lead} ({appointment}).")
-        return redirect(request.headers.get("referer") or reverse("admin:appointments_appointment_changelist"))
-
     @action(description="Check in", url_path="row-check-in", permissions=["change"])
     def row_check_in(self, request, object_id):
-        return self._row(request, object_id, "Checked in", services.check_in)
+        return self.detail_check_in(request, object_id)
 
     @action(description="No-show", url_path="row-no-show", permissions=["change"])
     def row_no_show(self, request, object_id):
-        return self._row(request, object_id, "No-show", services.mark_no_show)
+        return self.detail_no_show(request, object_id)
 
     def _bulk(self, request, queryset, verb, service):
         done = refused = 0

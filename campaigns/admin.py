@@ -3,12 +3,11 @@
 import re
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
 from unfold.decorators import action, display
@@ -27,6 +26,7 @@ from leads import importing
 from leads.models import Source, Tag
 from leads.pipeline import Stage
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin
+from tenants.admin_confirm import confirm_then_act
 
 from . import audiences, services
 from .models import (
@@ -328,23 +328,16 @@ class CampaignAdmin(TenantModelAdmin):
     def _confirm(self, request, object_id, verb, perform, form_class=None):
         campaign = get_object_or_404(Campaign.objects.all(), pk=object_id)
         form = form_class(request.POST or None, request.FILES or None) if form_class else None
-        if request.method == "POST" and (form is None or form.is_valid()):
-            try:
-                message = perform(campaign, form.cleaned_data if form else {})
-            except ValidationError as exc:
-                messages.error(request, "; ".join(exc.messages))
-            else:
-                messages.success(request, message)
-            return redirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{verb}: {campaign}",
-            "campaign": campaign,
-            "verb": verb,
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/campaigns/confirm.html", context)
+        return confirm_then_act(
+            self,
+            request,
+            title=f"{verb}: {campaign}",
+            summary=f"{verb} the campaign {campaign} ({campaign.get_status_display().lower()})?",
+            button=verb,
+            back_url=reverse("admin:campaigns_campaign_change", args=[campaign.pk]),
+            perform=lambda data: perform(campaign, data),
+            form=form,
+        )
 
     @action(description="Start", url_path="start", icon="play_arrow", permissions=["change"])
     def start_campaign(self, request, object_id):

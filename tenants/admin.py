@@ -33,6 +33,10 @@ class TenantAdmin(ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["slug", "vertical"]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug is typed only where it can be edited (a read-only field cannot be prepopulated: a 500).
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:

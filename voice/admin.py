@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,6 +13,7 @@ from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminSelectWidget
 
 from leads.models import Consent, Lead
 from tenants.admin_base import TenantModelAdmin
+from tenants.admin_confirm import confirm_then_act
 
 from . import prompting, services
 from .models import Provider, ProviderAccount, Script, VoiceAgent
@@ -77,18 +79,31 @@ class ProviderAccountAdmin(TenantModelAdmin):
     def webhook_url(self, obj):
         return obj.webhook_url if obj.pk else "—"
 
-    @admin.action(description="Test connection")
+    @admin.action(description="Test connection", permissions=["change"])
     def test_connection(self, request, queryset):
         for account in queryset:
             ok, message = services.test_connection(account)
             (messages.success if ok else messages.error)(request, f"{account}: {message}")
 
-    @action(description="Test connection", url_path="test-connection", icon="network_check")
+    @action(description="Test connection", url_path="test-connection", icon="network_check", permissions=["change"])
     def test_connection_detail(self, request, object_id):
         account = get_object_or_404(ProviderAccount.objects.all(), pk=object_id)
-        ok, message = services.test_connection(account)
-        (messages.success if ok else messages.error)(request, message)
-        return redirect(reverse("admin:voice_provideraccount_change", args=[object_id]))
+
+        def test(data):
+            ok, message = services.test_connection(account)  # it records the account's health
+            if not ok:
+                raise ValidationError(message)
+            return message
+
+        return confirm_then_act(
+            self,
+            request,
+            title=f"Test connection: {account}",
+            summary=f"Ask {account.get_provider_display()} whether this account's key works.",
+            button="Test connection",
+            back_url=reverse("admin:voice_provideraccount_change", args=[account.pk]),
+            perform=test,
+        )
 
 
 @admin.register(VoiceAgent)
