@@ -376,43 +376,43 @@ class AppointmentAdmin(TenantModelAdmin):
             form=form,
         )
 
-    @action(description="Confirm", url_path="confirm", icon="check", permissions=["change"])
+    @action(description="Confirm", url_path="confirm", icon="check", permissions=["move_appointment"])
     def detail_confirm(self, request, object_id):
         return self._move(
             request, object_id, "Confirm", "Confirmed", lambda a, d: services.confirm(a, actor=request.user)
         )
 
-    @action(description="Check in", url_path="check-in", icon="how_to_reg", permissions=["change"])
+    @action(description="Check in", url_path="check-in", icon="how_to_reg", permissions=["move_appointment"])
     def detail_check_in(self, request, object_id):
         return self._move(
             request, object_id, "Check in", "Checked in", lambda a, d: services.check_in(a, actor=request.user)
         )
 
-    @action(description="No-show", url_path="no-show", icon="person_off", permissions=["change"])
+    @action(description="No-show", url_path="no-show", icon="person_off", permissions=["move_appointment"])
     def detail_no_show(self, request, object_id):
         return self._move(
             request, object_id, "Mark as no-show", "No-show", lambda a, d: services.mark_no_show(a, actor=request.user)
         )
 
-    @action(description="Move", url_path="reschedule", icon="event_repeat", permissions=["change"])
+    @action(description="Move", url_path="reschedule", icon="event_repeat", permissions=["move_appointment"])
     def detail_reschedule(self, request, object_id):
         def perform(appointment, data):
             services.reschedule(appointment, parse_datetime(data["slot"]), actor=request.user, reason=data["reason"])
 
         return self._move(request, object_id, "Move", "Moved", perform, RescheduleForm)
 
-    @action(description="Cancel", url_path="cancel", icon="event_busy", permissions=["change"])
+    @action(description="Cancel", url_path="cancel", icon="event_busy", permissions=["move_appointment"])
     def detail_cancel(self, request, object_id):
         def perform(appointment, data):
             services.cancel(appointment, reason=data["reason"], actor=request.user)
 
         return self._move(request, object_id, "Cancel the appointment", "Canceled", perform, ReasonForm)
 
-    @action(description="Check in", url_path="row-check-in", permissions=["change"])
+    @action(description="Check in", url_path="row-check-in", permissions=["move_appointment"])
     def row_check_in(self, request, object_id):
         return self.detail_check_in(request, object_id)
 
-    @action(description="No-show", url_path="row-no-show", permissions=["change"])
+    @action(description="No-show", url_path="row-no-show", permissions=["move_appointment"])
     def row_no_show(self, request, object_id):
         return self.detail_no_show(request, object_id)
 
@@ -426,15 +426,15 @@ class AppointmentAdmin(TenantModelAdmin):
                 refused += 1
         messages.success(request, f"{verb}: {done}." + (f" {refused} could not be (their status)." if refused else ""))
 
-    @admin.action(description="Confirm the selected appointments", permissions=["change"])
+    @admin.action(description="Confirm the selected appointments", permissions=["move_appointment"])
     def confirm_selected(self, request, queryset):
         self._bulk(request, queryset, "Confirmed", services.confirm)
 
-    @admin.action(description="Check in the selected appointments", permissions=["change"])
+    @admin.action(description="Check in the selected appointments", permissions=["move_appointment"])
     def check_in_selected(self, request, queryset):
         self._bulk(request, queryset, "Checked in", services.check_in)
 
-    @admin.action(description="Mark the selected appointments as no-shows", permissions=["change"])
+    @admin.action(description="Mark the selected appointments as no-shows", permissions=["move_appointment"])
     def no_show_selected(self, request, queryset):
         self._bulk(request, queryset, "No-shows", services.mark_no_show)
 

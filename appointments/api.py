@@ -22,6 +22,7 @@ from tenants.api.base import (
 )
 from tenants.api.filtering import FilterSet, IsoDateTimeFilter
 from tenants.models import Branch
+from tenants.roles import needs
 
 from . import availability, services
 from .models import (
@@ -156,11 +157,11 @@ class AppointmentViewSet(TenantModelViewSet):
     action_permissions = {
         "upcoming": ["appointments.view_appointment"],
         "availability": ["appointments.view_appointment"],
-        "reschedule": ["appointments.change_appointment"],
-        "cancel": ["appointments.change_appointment"],
-        "confirm": ["appointments.change_appointment"],
-        "check_in": ["appointments.change_appointment"],
-        "no_show": ["appointments.change_appointment"],
+        "reschedule": needs("move_appointment"),
+        "cancel": needs("move_appointment"),
+        "confirm": needs("move_appointment"),
+        "check_in": needs("move_appointment"),
+        "no_show": needs("move_appointment"),
     }
 
     def _respond(self, appointment, status=200):

@@ -14,6 +14,7 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
 from leads.models import Lead
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantStackedInline
+from tenants.roles import may
 from voice.models import Script, VoiceAgent
 
 from . import services
@@ -137,7 +138,7 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # The page is read-only, but QA reviews are added on it.
-        return request.user.has_perm("calls.add_qareview") and obj is not None
+        return may(request.user, "review_call") and obj is not None
 
     def get_readonly_fields(self, request, obj=None):
         return [field for _, options in self.fieldsets for field in options["fields"]]
@@ -173,7 +174,7 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
             extra_context["events"] = CallEvent.objects.filter(call=call).only("event_type", "received_at")
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @action(description="Resolve", url_path="resolve", icon="task_alt", permissions=["resolve"])
+    @action(description="Resolve", url_path="resolve", icon="task_alt", permissions=["resolve_call"])
     def resolve(self, request, object_id):
         call = get_object_or_404(Call.objects.all(), pk=object_id)
         form = ResolveForm(request.POST or None)
@@ -189,16 +190,13 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
         }
         return TemplateResponse(request, "admin/calls/resolve.html", context)
 
-    def has_resolve_permission(self, request, object_id=None):
-        return request.user.has_perm("calls.change_call")
-
     def get_urls(self):
         view = self.admin_site.admin_view(self.call_now_view)
         return [path("call-now/<int:lead_id>/", view, name="calls_call_now"), *super().get_urls()]
 
     def call_now_view(self, request, lead_id):
         """ "Call now" for a lead: pick agent and script; the answer is the compliance gate's."""
-        if not request.user.has_perm("calls.add_call"):
+        if not may(request.user, "call_now"):
             raise PermissionDenied
         lead = get_object_or_404(Lead.objects.all(), pk=lead_id)
         form = CallNowForm(request.POST or None)

@@ -11,6 +11,7 @@ from leads.models import Lead
 from tenants.api.base import CurrencyField, StrictSerializer, TenantModelSerializer, TenantViewSetMixin
 from tenants.api.filtering import FilterSet, IsoDateTimeFilter
 from tenants.api.pagination import CappedCountPagination
+from tenants.roles import may, needs
 from voice.models import Script, VoiceAgent
 
 from . import services
@@ -115,7 +116,7 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     ordering = ["-created_at", "-id"]
     pagination_class = CappedCountPagination
     action_permissions = {
-        "resolve": ["calls.change_call"],
+        "resolve": needs("resolve_call"),
         "needs_attention": ["calls.view_call"],
         "qa_reviews": ["calls.view_call"],
     }
@@ -181,7 +182,7 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def qa_reviews(self, request, pk=None):
         call = self.get_object()
         if request.method == "POST":
-            if not request.user.has_perm("calls.add_qareview"):
+            if not may(request.user, "review_call"):
                 raise exceptions.PermissionDenied()
             data = QaReviewSerializer(data=request.data)
             data.is_valid(raise_exception=True)

@@ -339,7 +339,7 @@ class CampaignAdmin(TenantModelAdmin):
             form=form,
         )
 
-    @action(description="Start", url_path="start", icon="play_arrow", permissions=["change"])
+    @action(description="Start", url_path="start", icon="play_arrow", permissions=["run_campaign"])
     def start_campaign(self, request, object_id):
         def perform(campaign, data):
             campaign = services.start(campaign, actor=request.user)
@@ -349,21 +349,21 @@ class CampaignAdmin(TenantModelAdmin):
 
         return self._confirm(request, object_id, "Start", perform)
 
-    @action(description="Pause", url_path="pause", icon="pause", permissions=["change"])
+    @action(description="Pause", url_path="pause", icon="pause", permissions=["run_campaign"])
     def pause_campaign(self, request, object_id):
         return self._confirm(
             request, object_id, "Pause", lambda c, d: f"Paused {services.pause(c, reason=d['reason'])}.", PauseForm
         )
 
-    @action(description="Resume", url_path="resume", icon="resume", permissions=["change"])
+    @action(description="Resume", url_path="resume", icon="resume", permissions=["run_campaign"])
     def resume_campaign(self, request, object_id):
         return self._confirm(request, object_id, "Resume", lambda c, d: f"Resumed {services.resume(c)}.")
 
-    @action(description="Cancel", url_path="cancel", icon="cancel", permissions=["change"])
+    @action(description="Cancel", url_path="cancel", icon="cancel", permissions=["run_campaign"])
     def cancel_campaign(self, request, object_id):
         return self._confirm(request, object_id, "Cancel", lambda c, d: f"Canceled {services.cancel(c)}.")
 
-    @action(description="Upload leads", url_path="upload", icon="upload", permissions=["upload"])
+    @action(description="Upload leads", url_path="upload", icon="upload", permissions=["upload_targets"])
     def upload_leads(self, request, object_id):
         def perform(campaign, data):
             lead_import = importing.create_import(
@@ -376,9 +376,6 @@ class CampaignAdmin(TenantModelAdmin):
             return f"Importing {lead_import.original_name}; its people join the campaign when it is done."
 
         return self._confirm(request, object_id, "Upload leads", perform, UploadForm)
-
-    def has_upload_permission(self, request, object_id=None):
-        return request.user.has_perm("leads.add_leadimport")
 
 
 @admin.register(CampaignTarget)

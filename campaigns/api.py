@@ -11,6 +11,7 @@ from leads import importing
 from leads.api.serializers import LeadImportSerializer
 from tenants.api.base import CurrencyField, StrictSerializer, TenantModelSerializer, TenantModelViewSet
 from tenants.api.filtering import FilterSet
+from tenants.roles import may, needs
 
 from . import audiences, services
 from .models import Campaign, CampaignTarget, Expense, FollowUpRule, TargetStatus
@@ -144,10 +145,10 @@ class CampaignViewSet(TenantModelViewSet):
     ordering_fields = ["created_at", "name", "start_at"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     action_permissions = {
-        "start": ["campaigns.change_campaign"],
-        "pause": ["campaigns.change_campaign"],
-        "resume": ["campaigns.change_campaign"],
-        "cancel": ["campaigns.change_campaign"],
+        "start": needs("run_campaign"),
+        "pause": needs("run_campaign"),
+        "resume": needs("run_campaign"),
+        "cancel": needs("run_campaign"),
         "preview_audience": ["campaigns.view_campaign"],
         "stats": ["campaigns.view_campaign"],
         "targets": ["campaigns.view_campaigntarget"],
@@ -219,7 +220,7 @@ class CampaignViewSet(TenantModelViewSet):
         """The campaign's targets (filters ``status``, ``skip_reason``, ``last_outcome``); POST a CSV to add leads."""
         campaign = self.get_object()
         if request.method == "POST":
-            if not request.user.has_perm("leads.add_leadimport"):
+            if not may(request.user, "upload_targets"):
                 raise exceptions.PermissionDenied()
             data = TargetUploadSerializer(data=request.data)
             data.is_valid(raise_exception=True)

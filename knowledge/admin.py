@@ -210,7 +210,7 @@ class DocumentAdmin(TenantModelAdmin):
         )
         obj.pk = document.pk
 
-    @action(description="Process again", url_path="process-again", icon="refresh", permissions=["change"])
+    @action(description="Process again", url_path="process-again", icon="refresh", permissions=["process_again"])
     def process_again(self, request, object_id):
         document = get_object_or_404(Document.objects.all(), pk=object_id)
         if request.method == "POST":

@@ -22,6 +22,7 @@ from tenants.admin_base import (
     bulk_action_with_form,
 )
 from tenants.related import scoped_queryset_for
+from tenants.roles import may
 
 from . import exporting, privacy, services
 from .admin_imports import ImportViews
@@ -319,17 +320,17 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
 
     # --- bulk actions ---
 
-    @bulk_action_with_form(TagForm, description="Tag selected leads")
+    @bulk_action_with_form(TagForm, description="Tag selected leads", permissions=["tag_leads"])
     def tag_selected(self, request, queryset, data):
         count = services.tag_leads(queryset, data["tags"].split(","))
         messages.success(request, f"Tagged {count} leads.")
 
-    @bulk_action_with_form(OwnerForm, description="Assign an owner")
+    @bulk_action_with_form(OwnerForm, description="Assign an owner", permissions=["assign_owner"])
     def assign_owner(self, request, queryset, data):
         count = services.assign_owner(queryset, data["owner"])
         messages.success(request, f"Assigned {count} leads.")
 
-    @bulk_action_with_form(StageForm, description="Change stage")
+    @bulk_action_with_form(StageForm, description="Change stage", permissions=["change_stage"])
     def change_stage(self, request, queryset, data):
         try:
             moved, refused = services.change_stage_bulk(
@@ -342,12 +343,12 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         if refused:
             messages.warning(request, f"{refused} leads could not move there from their stage and were left alone.")
 
-    @bulk_action_with_form(ReasonForm, description="Add to the do-not-call list")
+    @bulk_action_with_form(ReasonForm, description="Add to the do-not-call list", permissions=["add_to_dnc"])
     def add_to_dnc(self, request, queryset, data):
         count = services.add_dnc_bulk(queryset, reason=data["reason"], actor=request.user)
         messages.success(request, f"Added {count} numbers to the do-not-call list.")
 
-    @admin.action(description="Merge selected into the oldest (same person)", permissions=["delete"])
+    @admin.action(description="Merge selected into the oldest (same person)", permissions=["merge_leads"])
     def merge_selected(self, request, queryset):
         leads = list(queryset.order_by("created_at", "pk")[:20])
         if len(leads) < 2:
@@ -358,7 +359,7 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
             services.merge_leads(survivor, duplicate, actor=request.user)
         messages.success(request, f"Merged {len(leads) - 1} leads into {survivor} (#{survivor.pk}).")
 
-    @admin.action(description="Export selected as CSV")
+    @admin.action(description="Export selected as CSV", permissions=["export_leads"])
     def export_csv(self, request, queryset):
         response = StreamingHttpResponse(
             exporting.csv_lines(queryset.order_by("-created_at"), request.tenant.pk),
@@ -367,7 +368,7 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="leads-{timezone.localtime():%Y%m%d-%H%M}.csv"'
         return response
 
-    @admin.action(description="Erase selected people (data subject request)", permissions=["erase"])
+    @admin.action(description="Erase selected people (data subject request)", permissions=["erase_person"])
     def erase_selected(self, request, queryset):
         if "confirm" not in request.POST:
             from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -393,23 +394,14 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
             count += 1
         messages.success(request, f"Erased {count} people; only a hash of each number remains.")
 
-    @action(description="Import leads", url_path="import-leads", icon="upload", permissions=["import"])
+    @action(description="Import leads", url_path="import-leads", icon="upload", permissions=["import_leads"])
     def import_leads(self, request):
         return redirect(reverse("admin:leads_lead_import"))
 
-    @action(description="Call now", url_path="call-now", icon="call", permissions=["call"])
+    @action(description="Call now", url_path="call-now", icon="call", permissions=["call_now"])
     def call_now(self, request, object_id):
         # The calls room owns dialing: its page asks for the agent and script and shows the gate's answer.
         return redirect(reverse("admin:calls_call_now", args=[object_id]))
-
-    def has_call_permission(self, request, object_id=None):
-        return request.user.has_perm("calls.add_call")
-
-    def has_import_permission(self, request, object_id=None):
-        return request.user.has_perm("leads.add_leadimport")
-
-    def has_erase_permission(self, request):
-        return request.user.has_perm("leads.erase_lead")
 
     def get_urls(self):
         export = path(
@@ -421,7 +413,7 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
 
     def data_export_view(self, request, object_id):
         lead = self.get_object(request, object_id)
-        if lead is None or not self.has_view_permission(request, lead):
+        if lead is None or not may(request.user, "export_person"):
             raise PermissionDenied
         import json
 
@@ -489,7 +481,7 @@ class ConsentAdmin(TenantModelAdmin):
     autocomplete_fields = ["lead"]
     actions = ["revoke"]
 
-    @admin.action(description="Revoke selected consents")
+    @admin.action(description="Revoke selected consents", permissions=["revoke_consent"])
     def revoke(self, request, queryset):
         for consent in queryset.filter(revoked_at__isnull=True):
             services.revoke_consent(consent, actor=request.user)
@@ -518,7 +510,9 @@ class DoNotCallAdmin(TenantModelAdmin):
         obj.pk, obj.tenant_id = entry.pk, entry.tenant_id
         obj._state.adding = False
 
-    @bulk_action_with_form(ReasonForm, description="Remove from the list (managers, with a reason)")
+    @bulk_action_with_form(
+        ReasonForm, description="Remove from the list (managers, with a reason)", permissions=["remove_from_dnc"]
+    )
     def remove_from_list(self, request, queryset, data):
         try:
             for entry in queryset:

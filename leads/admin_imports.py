@@ -14,6 +14,7 @@ from unfold.widgets import (
 )
 
 from tenants.models import Branch
+from tenants.roles import may
 
 from . import importing
 from .import_columns import FIELD_ALIASES, IGNORE
@@ -86,7 +87,7 @@ class ImportViews:
         ]
 
     def _check_import_permission(self, request):
-        if not request.user.has_perm("leads.add_leadimport"):
+        if not may(request.user, "import_leads"):
             raise PermissionDenied
 
     def import_upload_view(self, request):

@@ -99,7 +99,10 @@ class Lead(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at", "-id"]
-        permissions = [("erase_lead", "Can erase a person (data subject request)")]
+        permissions = [
+            ("erase_lead", "Can erase a person (data subject request)"),
+            ("export_lead", "Can export leads and a person's data"),
+        ]
         constraints = [models.UniqueConstraint("tenant", "phone", name="lead_phone_unique_per_tenant")]
         indexes = [
             models.Index(fields=["tenant", "-created_at", "-id"], name="lead_tenant_created"),

@@ -11,6 +11,7 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 
 from .related import is_tenant_owned, scoped_queryset_for
+from .roles import OPERATIONS, may
 from .scoping import get_current_tenant_id
 
 
@@ -85,6 +86,14 @@ class TenantModelAdmin(TenantScopedFormfieldsMixin, ModelAdmin):
             model = field.related_model
         return field is not None and field.is_relation
 
+    def __getattr__(self, name):
+        """``has_<operation>_permission`` for every operation of tenants.roles.OPERATIONS, so an action
+        declares ``permissions=["tag_leads"]`` and the admin asks the same table as the API."""
+        operation = name.removeprefix("has_").removesuffix("_permission")
+        if name.startswith("has_") and name.endswith("_permission") and operation in OPERATIONS:
+            return lambda request, obj=None: may(request.user, operation)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Another tenant's row, or none: the same 404 either way.
         raise Http404(f"No {opts.verbose_name} with id {object_id} here.")
@@ -111,7 +120,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-def bulk_action_with_form(form_class, *, description: str, permissions=None):
+def bulk_action_with_form(form_class, *, description: str, permissions: list[str]):
     """A changelist action that first asks for some input on an intermediate page.
 
     The decorated function is called as ``func(modeladmin, request, queryset, cleaned_data)``
@@ -141,8 +150,7 @@ def bulk_action_with_form(form_class, *, description: str, permissions=None):
 
         action.__name__ = func.__name__
         action.short_description = description
-        if permissions:
-            action.allowed_permissions = permissions
+        action.allowed_permissions = permissions
         return action
 
     return decorator

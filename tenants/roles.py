@@ -48,6 +48,7 @@ ROLE_RULES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     ],
     Role.MANAGER: [
         ("leads.*", ALL),
+        ("leads.lead", ("export_lead",)),
         ("calls.*", ALL),
         ("appointments.*", ALL),
         ("campaigns.*", ALL),
@@ -92,6 +93,45 @@ NEVER_GRANTED = {
     "tenants.change_auditlog",
     "tenants.delete_auditlog",
 }
+
+
+# Operations beyond view/add/change/delete, and every permission each needs. Both doors read this table:
+# an admin action names the operation in ``permissions=[...]`` (TenantModelAdmin answers
+# ``has_<operation>_permission``), an API action with ``needs(operation)``. tests/tenants/test_role_matrix.py
+# walks every admin action and API action, for every role, and fails on one that declares nothing.
+OPERATIONS: dict[str, tuple[str, ...]] = {
+    "tag_leads": ("leads.change_lead",),
+    "change_stage": ("leads.change_lead",),
+    "assign_owner": ("leads.change_lead",),
+    "write_notes": ("leads.change_lead",),
+    "merge_leads": ("leads.change_lead", "leads.delete_lead"),
+    "export_leads": ("leads.export_lead",),
+    "export_person": ("leads.export_lead",),
+    "erase_person": ("leads.erase_lead",),
+    "import_leads": ("leads.add_leadimport",),
+    "add_to_dnc": ("leads.add_donotcall",),
+    "remove_from_dnc": ("leads.delete_donotcall",),
+    "revoke_consent": ("leads.change_consent",),
+    "call_now": ("calls.add_call",),
+    "resolve_call": ("calls.change_call",),
+    "review_call": ("calls.add_qareview",),
+    "run_campaign": ("campaigns.change_campaign",),
+    "upload_targets": ("campaigns.change_campaign", "leads.add_leadimport"),
+    "move_appointment": ("appointments.change_appointment",),
+    "test_connection": ("voice.change_provideraccount",),
+    "duplicate_script": ("voice.add_script",),
+    "process_again": ("knowledge.change_document",),
+    "set_member_active": ("tenants.change_membership",),
+}
+
+
+def needs(operation: str) -> list[str]:
+    """The permissions an operation needs (all of them), for an API view's ``action_permissions``."""
+    return list(OPERATIONS[operation])
+
+
+def may(user, operation: str) -> bool:
+    return user.has_perms(OPERATIONS[operation])
 
 
 def rank(role: str | None) -> int:

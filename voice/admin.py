@@ -79,13 +79,15 @@ class ProviderAccountAdmin(TenantModelAdmin):
     def webhook_url(self, obj):
         return obj.webhook_url if obj.pk else "—"
 
-    @admin.action(description="Test connection", permissions=["change"])
+    @admin.action(description="Test connection", permissions=["test_connection"])
     def test_connection(self, request, queryset):
         for account in queryset:
             ok, message = services.test_connection(account)
             (messages.success if ok else messages.error)(request, f"{account}: {message}")
 
-    @action(description="Test connection", url_path="test-connection", icon="network_check", permissions=["change"])
+    @action(
+        description="Test connection", url_path="test-connection", icon="network_check", permissions=["test_connection"]
+    )
     def test_connection_detail(self, request, object_id):
         account = get_object_or_404(ProviderAccount.objects.all(), pk=object_id)
 
@@ -143,7 +145,7 @@ class ScriptAdmin(TenantModelAdmin):
             '<a class="text-primary-600" href="{}">Preview</a>', reverse("admin:voice_script_preview", args=[obj.pk])
         )
 
-    @admin.action(description="Duplicate as a new version")
+    @admin.action(description="Duplicate as a new version", permissions=["duplicate_script"])
     def duplicate(self, request, queryset):
         for script in queryset:
             copy = services.duplicate_script(script, actor=request.user)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from leads.models import Lead
 from tenants.api.base import StrictSerializer, TenantModelSerializer, TenantModelViewSet
+from tenants.roles import needs
 
 from . import prompting, services
 from .models import Provider, ProviderAccount, Script, VoiceAgent
@@ -61,7 +62,7 @@ class ProviderAccountViewSet(TenantModelViewSet):
     queryset = ProviderAccount.objects.order_by("label")
     serializer_class = ProviderAccountSerializer
     filterset_fields = ["provider", "is_active", "health"]
-    action_permissions = {"test_connection": ["voice.change_provideraccount"]}
+    action_permissions = {"test_connection": needs("test_connection")}
 
     @extend_schema(
         request=None,
@@ -131,7 +132,7 @@ class ScriptViewSet(TenantModelViewSet):
     serializer_class = ScriptSerializer
     filterset_fields = ["purpose", "is_active"]
     search_fields = ["name"]
-    action_permissions = {"duplicate": ["voice.add_script"], "preview": ["voice.view_script"]}
+    action_permissions = {"duplicate": needs("duplicate_script"), "preview": ["voice.view_script"]}
 
     @extend_schema(request=None, responses={201: ScriptSerializer})
     @action(detail=True, methods=["post"])

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from tenants.api.base import TenantAPIView, TenantModelSerializer, TenantModelViewSet, TenantViewSetMixin
+from tenants.roles import needs
 
 from .. import importing, services
 from ..models import DncSource, DoNotCall, LeadImport, PipelineSettings, Tag, Vehicle
@@ -50,7 +51,7 @@ class DoNotCallViewSet(
     serializer_class = DoNotCallSerializer
     filterset_fields = ["source"]
     search_fields = ["phone"]
-    action_permissions = {"remove": ["leads.delete_donotcall"]}
+    action_permissions = {"remove": needs("remove_from_dnc")}
 
     def perform_create(self, serializer):
         serializer.instance = services.add_dnc(
@@ -77,7 +78,7 @@ class LeadImportViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     serializer_class = LeadImportSerializer
     parser_classes = [MultiPartParser, FormParser]
     filterset_fields = ["status"]
-    action_permissions = {"create": ["leads.add_leadimport"], "error_report": ["leads.view_leadimport"]}
+    action_permissions = {"create": needs("import_leads"), "error_report": ["leads.view_leadimport"]}
 
     @extend_schema(request=LeadImportCreateSerializer, responses={202: LeadImportSerializer})
     def create(self, request):

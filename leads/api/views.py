@@ -12,6 +12,7 @@ from core.formats import timestamp
 from tenants.api.base import TenantModelViewSet
 from tenants.api.filtering import FilterBackend, StrictOrderingFilter
 from tenants.api.pagination import CappedCountPagination
+from tenants.roles import needs
 
 from .. import exporting, privacy, services
 from ..filters import LeadFilter, LeadSearchFilter, on_dnc_expression
@@ -40,14 +41,15 @@ class LeadViewSet(TenantModelViewSet):
     action_permissions = {
         "prioritized": ["leads.view_lead"],
         "timeline": ["leads.view_lead"],
-        "data_export": ["leads.view_lead"],
-        "export": ["leads.view_lead"],
-        "tags": ["leads.change_lead"],
-        "stage": ["leads.change_lead"],
-        "merge": ["leads.change_lead", "leads.delete_lead"],
-        "erase": ["leads.erase_lead"],
-        "notes": ["leads.change_lead"],
-        "revoke_consent": ["leads.change_consent"],
+        "consents": ["leads.view_lead"],  # recording one also needs leads.add_consent (checked in the action)
+        "data_export": needs("export_person"),
+        "export": needs("export_leads"),
+        "tags": needs("tag_leads"),
+        "stage": needs("change_stage"),
+        "merge": needs("merge_leads"),
+        "erase": needs("erase_person"),
+        "notes": needs("write_notes"),
+        "revoke_consent": needs("revoke_consent"),
     }
 
     def get_queryset(self):

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from .. import services
 from ..models import Membership
-from ..roles import Role
+from ..roles import Role, needs
 from .base import TenantCreateListRetrieveViewSet, TenantModelSerializer
 
 
@@ -133,8 +133,8 @@ class UserViewSet(TenantCreateListRetrieveViewSet):
         return self._set_active(True)
 
     action_permissions = {
-        "deactivate": ["tenants.change_membership"],
-        "reactivate": ["tenants.change_membership"],
+        "deactivate": needs("set_member_active"),
+        "reactivate": needs("set_member_active"),
     }
 
     def _set_active(self, active: bool):
