@@ -25,6 +25,7 @@ BENCH_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "OUTBOUND_ALLOWED_HOSTS": "127.0.0.1",  # the stand-in provider (bench/_fake_provider.py)
     "API_THROTTLE_USER": "10000000/minute",
     "API_THROTTLE_ANON": "10000000/minute",
     "API_THROTTLE_LOGIN": "10000000/minute",

@@ -30,6 +30,9 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+# Hosts the product may send requests to although they are not public https addresses (a local provider
+# stand-in in tests and benchmarks; never the metadata service): core.outbound, docs/operations.md#outbound-requests.
+OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Behind TLS: secure cookies, HSTS and the HTTPS redirect are one switch away.

@@ -15,8 +15,8 @@ from leads.models import Consent, Lead
 from tenants.admin_base import TenantModelAdmin
 from tenants.admin_confirm import confirm_then_act
 
-from . import prompting, services
-from .models import Provider, ProviderAccount, Script, VoiceAgent
+from . import accounts, prompting, services
+from .models import ProviderAccount, Script, VoiceAgent
 
 
 class ProviderAccountForm(forms.ModelForm):
@@ -47,11 +47,14 @@ class ProviderAccountForm(forms.ModelForm):
         for name in ("api_key", "webhook_secret"):
             if not cleaned.get(name) and self.instance.pk:
                 cleaned[name] = getattr(self.instance, name)  # keep the stored secret
-        provider = cleaned.get("provider")
-        if provider and provider != Provider.SIMULATOR and not cleaned.get("api_key"):
-            self.add_error("api_key", "The provider's API key is needed.")
-        if provider in (Provider.ELEVENLABS, Provider.VAPI, Provider.BLAND) and not cleaned.get("webhook_secret"):
-            self.add_error("webhook_secret", "This provider signs its webhooks with a secret: enter it.")
+        problems = accounts.problems(
+            cleaned.get("provider"),
+            api_key=cleaned.get("api_key") or "",
+            webhook_secret=cleaned.get("webhook_secret") or "",
+            provider_ids=cleaned.get("provider_ids"),
+        )
+        for name, message in problems.items():
+            self.add_error(name, message)
         return cleaned
 
 

@@ -9,8 +9,8 @@ from leads.models import Lead
 from tenants.api.base import StrictSerializer, TenantModelSerializer, TenantModelViewSet
 from tenants.roles import needs
 
-from . import prompting, services
-from .models import Provider, ProviderAccount, Script, VoiceAgent
+from . import accounts, prompting, services
+from .models import ProviderAccount, Script, VoiceAgent
 
 
 class ProviderAccountSerializer(TenantModelSerializer):
@@ -52,9 +52,14 @@ class ProviderAccountSerializer(TenantModelSerializer):
         for name in ("api_key", "webhook_secret"):
             if attrs.get(name) == "" and self.instance is not None:
                 attrs.pop(name)  # empty means "keep what is stored"
-        has_key = attrs.get("api_key") or getattr(self.instance, "api_key", "")
-        if provider != Provider.SIMULATOR and not has_key:
-            raise serializers.ValidationError({"api_key": ["The provider's API key is needed."]})
+        problems = accounts.problems(
+            provider,
+            api_key=attrs.get("api_key") or getattr(self.instance, "api_key", ""),
+            webhook_secret=attrs.get("webhook_secret") or getattr(self.instance, "webhook_secret", ""),
+            provider_ids=attrs.get("provider_ids", getattr(self.instance, "provider_ids", None)),
+        )
+        if problems:
+            raise serializers.ValidationError({name: [message] for name, message in problems.items()})
         return attrs
 
 

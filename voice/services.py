@@ -2,11 +2,13 @@
 
 import secrets
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tenants import audit
 
+from . import crypto
 from .clients import ProviderError, for_account
 from .models import AccountHealth, Provider, ProviderAccount, Script, VoiceAgent
 
@@ -66,13 +68,23 @@ def test_connection(account: ProviderAccount) -> tuple[bool, str]:
     return ok, message
 
 
-def rotate_secrets() -> int:
-    """Re-encrypt every stored secret with the first key of FIELD_ENCRYPTION_KEYS."""
-    count = 0
-    for account in ProviderAccount.all_tenants.all().iterator():
-        # Read (any key decrypts), save (the first key encrypts).
-        ProviderAccount.all_tenants.filter(pk=account.pk).update(
-            api_key=account.api_key, webhook_secret=account.webhook_secret
-        )
-        count += 1
-    return count
+def _stored(name: str) -> Cast:
+    """A column as stored (still encrypted): read as plain text, the field does not decrypt it."""
+    return Cast(name, output_field=models.TextField())
+
+
+def rotate_secrets() -> tuple[int, list[int]]:
+    """Re-encrypt every stored secret with the first key of FIELD_ENCRYPTION_KEYS: (accounts rotated, ids of
+    accounts with a secret no key decrypts, left as they are for a person to enter again)."""
+    rotated, unreadable = 0, []
+    stored = ProviderAccount.all_tenants.values_list("pk", _stored("api_key"), _stored("webhook_secret"))
+    for pk, *secrets_ in stored.iterator():
+        try:
+            api_key, webhook_secret = (crypto.decrypt(value) if value else value for value in secrets_)
+        except crypto.Unreadable:
+            unreadable.append(pk)
+            continue
+        # The field encrypts with the first key on the way in.
+        ProviderAccount.all_tenants.filter(pk=pk).update(api_key=api_key, webhook_secret=webhook_secret)
+        rotated += 1
+    return rotated, unreadable

@@ -13,10 +13,14 @@ TENANT_ID_KEY = "crm_tenant_id"
 
 
 def hmac_hex(secret: str, message: bytes) -> str:
+    if not secret:  # an HMAC with an empty key is one anyone can compute
+        raise InvalidSignature("This account has no webhook secret: it accepts no webhooks until one is set.")
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def require_equal(expected: str, given: str) -> None:
+    if not expected:
+        raise InvalidSignature("This account has no webhook secret: it accepts no webhooks until one is set.")
     if not given or not hmac.compare_digest(expected, given):
         raise InvalidSignature("The signature does not match the body.")
 

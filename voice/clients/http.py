@@ -20,6 +20,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import InvalidHeader, NameResolutionError, NewConnectionError
 from urllib3.util import Retry
 
+from core import outbound
+
 from .base import ErrorCategory, ProviderError
 
 CONNECT_TIMEOUT = 3.05
@@ -87,10 +89,12 @@ def _category(status: int, text: str) -> str:
 
 
 def _message(response: requests.Response) -> str:
+    """The provider's own error message (a JSON field it documents); never the raw body, which staff would
+    read and which could come from anything listening at the address."""
     try:
         body = response.json()
     except ValueError:
-        return response.text[:300]
+        body = None
     if isinstance(body, dict):
         for key in ("message", "error", "detail", "error_message"):
             value = body.get(key)
@@ -98,7 +102,7 @@ def _message(response: requests.Response) -> str:
                 return value[:300]
             if isinstance(value, dict) and isinstance(value.get("message"), str):
                 return value["message"][:300]
-    return str(body)[:300]
+    return f"The provider answered {response.status_code}."
 
 
 def _never_sent(exc: Exception) -> bool:
@@ -123,6 +127,10 @@ class JsonHttp:
 
     def request(self, method: str, path: str, json=None, *, data=None, retries: int = RETRIES) -> dict:
         url = f"{self.base_url}{path}"
+        try:
+            outbound.check(url)
+        except outbound.UnsafeAddress as exc:
+            raise ProviderError(ErrorCategory.INVALID_REQUEST, f"Refused to send: {exc}") from exc
         headers = self.headers if data is None else {k: v for k, v in self.headers.items() if k != "Content-Type"}
         self.session.mount(f"{self.base_url}/", self._adapter(retries))
         try:
@@ -134,12 +142,16 @@ class JsonHttp:
                 headers=headers,
                 auth=self.auth,
                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                allow_redirects=False,
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
             if not _never_sent(exc):
                 raise ProviderError(ErrorCategory.UNCERTAIN) from exc
             # Refused or unreachable, after the retries: nothing was sent.
             raise ProviderError(ErrorCategory.PROVIDER_DOWN, f"Cannot reach {self.base_url}.") from exc
+        if response.is_redirect:
+            message = f"The provider redirected the request ({response.status_code}); redirects are not followed."
+            raise ProviderError(ErrorCategory.INVALID_REQUEST, message, status=response.status_code)
         if response.status_code >= 400:
             message = _message(response)
             raise ProviderError(_category(response.status_code, message), message, status=response.status_code)

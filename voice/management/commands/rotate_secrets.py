@@ -7,4 +7,11 @@ class Command(BaseCommand):
     help = "Re-encrypt provider secrets with the first key of FIELD_ENCRYPTION_KEYS (after adding a new key first)."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Re-encrypted the secrets of {rotate_secrets()} provider accounts.")
+        rotated, unreadable = rotate_secrets()
+        self.stdout.write(f"Re-encrypted the secrets of {rotated} provider accounts.")
+        if unreadable:
+            ids = ", ".join(str(pk) for pk in unreadable)
+            self.stderr.write(
+                f"{len(unreadable)} accounts hold a secret no key decrypts (ids {ids}): left as they are; "
+                "enter their secrets again in the admin."
+            )
