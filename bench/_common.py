@@ -29,6 +29,7 @@ BENCH_ENV = {
     "API_THROTTLE_USER": "10000000/minute",
     "API_THROTTLE_ANON": "10000000/minute",
     "API_THROTTLE_LOGIN": "10000000/minute",
+    "API_THROTTLE_LOGIN_NAME": "10000000/minute",
     "AXES_ENABLED": "false",
     "LOG_LEVEL": "WARNING",
     "GUNICORN_ACCESS_LOG": "",

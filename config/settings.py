@@ -249,6 +249,8 @@ SIMPLE_JWT = {
     "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
+# Rotation renews a refresh token until this long after the sign-in, then the user signs in again.
+JWT_SESSION_MAX_DAYS = env.int("JWT_SESSION_MAX_DAYS", default=30)
 
 # --- API ---------------------------------------------------------------------------
 
@@ -278,6 +280,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "login": env.str("API_THROTTLE_LOGIN", default="20/minute"),
+        "login_name": env.str("API_THROTTLE_LOGIN_NAME", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "tenants.api.errors.exception_handler",
     "NUM_PROXIES": TRUSTED_PROXIES,

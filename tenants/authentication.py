@@ -8,10 +8,16 @@
   expires, so a mobile app reusing its access token for 15 minutes pays for the
   HMAC and JSON decoding once. The key is the whole token string, signature
   included, so a tampered token is never a hit.
+- Every token carries a stamp of the user's password (``pwd``) and the moment they
+  signed in (``auth_time``). A password change makes every token issued before it
+  invalid at once, access and refresh alike; a deactivated user's tokens stop
+  working; rotation renews a refresh token only until ``JWT_SESSION_MAX_DAYS``
+  after the sign-in (docs/api.md#authentication).
 """
 
 import time
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, ExpiredTokenError, TokenError
@@ -44,6 +50,32 @@ def access_token(raw_token) -> AccessToken:
         raise TokenInvalid() from None
 
 
+PASSWORD_CLAIM = "pwd"
+AUTH_TIME_CLAIM = "auth_time"
+
+
+def password_stamp(user) -> str:
+    """Changes whenever the password does (Django's session hash: an HMAC of the password hash)."""
+    return user.get_session_auth_hash()[:20]
+
+
+def stamp_token(token, user) -> None:
+    token[PASSWORD_CLAIM] = password_stamp(user)
+    token[AUTH_TIME_CLAIM] = int(time.time())
+
+
+def check_session(token, user) -> None:
+    """Raise TokenInvalid unless the token was issued for the user's current password and the session that
+    issued it is young enough to go on."""
+    if not user.is_active:
+        raise TokenInvalid(_("This account is deactivated."))
+    if token.get(PASSWORD_CLAIM) != password_stamp(user):
+        raise TokenInvalid(_("The password changed since this token was issued: sign in again."))
+    max_age = settings.JWT_SESSION_MAX_DAYS * 86400
+    if time.time() - float(token.get(AUTH_TIME_CLAIM) or 0) > max_age:
+        raise TokenExpired(_("This session is too old to renew: sign in again."))
+
+
 class CachedJWTAuthentication(JWTAuthentication):
     def get_validated_token(self, raw_token):
         token = _validated.get(raw_token)
@@ -65,4 +97,6 @@ class CachedJWTAuthentication(JWTAuthentication):
             raise AuthenticationFailed(_("User not found"), code="user_not_found")
         if not user.is_active:
             raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        if validated_token.get(PASSWORD_CLAIM) != password_stamp(user):
+            raise TokenInvalid(_("The password changed since this token was issued: sign in again."))
         return user

@@ -5,21 +5,25 @@ Tokens carry the user and the tenant they were issued for (``tenant_id``,
 counted by django-axes for the API exactly as for the admin login.
 """
 
-from django.contrib.auth import authenticate
+import hashlib
+
+from django.contrib.auth import authenticate, get_user_model
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from core.throttling import ScopedRateThrottle
+from core.throttling import ScopedRateThrottle, WindowCounterMixin
 
-from ..authentication import TokenExpired, TokenInvalid
+from ..authentication import TokenExpired, TokenInvalid, check_session, stamp_token
 from ..backends import sorted_role_permissions
 from ..resolution import TenantNotAllowed, active_memberships, choose
 from .base import StrictSerializer, TenantAPIView
@@ -100,16 +104,32 @@ def access_lifetime_seconds() -> int:
 
 def tokens_for(user, tenant) -> dict:
     refresh = RefreshToken.for_user(user)
+    stamp_token(refresh, user)  # the access token copies the claims
     if tenant is not None:
         refresh["tenant_id"] = tenant.pk
         refresh["tenant"] = tenant.slug
     return {"access": str(refresh.access_token), "refresh": str(refresh), "expires_in": access_lifetime_seconds()}
 
 
+class LoginNameThrottle(WindowCounterMixin, SimpleRateThrottle):
+    """Sign-ins per username, whatever address they come from (the ``login`` scope counts per address): a
+    password sprayed at one account from many addresses is slowed here, and no lockout is involved, so
+    nobody can lock another person out."""
+
+    scope = "login_name"
+
+    def get_cache_key(self, request, view):
+        name = request.data.get("username") if hasattr(request.data, "get") else None
+        if not isinstance(name, str) or not name.strip():
+            return None
+        digest = hashlib.sha256(name.strip().lower().encode()).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
 class LoginView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, LoginNameThrottle]
     throttle_scope = "login"
 
     def get_authenticate_header(self, request):
@@ -173,8 +193,23 @@ class LoginView(APIView):
         )
 
 
+class SessionRefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's refresh, after checking the session may go on: the user is active, their password is the
+    one the token was issued for, and the sign-in is younger than ``JWT_SESSION_MAX_DAYS``."""
+
+    def validate(self, attrs):
+        token = RefreshToken(attrs["refresh"])
+        user = get_user_model()._default_manager.filter(pk=token.get(jwt_settings.USER_ID_CLAIM)).first()
+        if user is None:
+            raise TokenInvalid("This refresh token's user no longer exists: sign in again.")
+        check_session(token, user)
+        return super().validate(attrs)
+
+
 class RefreshView(TokenRefreshView):
     """Exchange a refresh token for a new access token (and a rotated refresh token)."""
+
+    serializer_class = SessionRefreshSerializer
 
     @extend_schema(
         responses={

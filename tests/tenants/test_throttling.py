@@ -25,7 +25,13 @@ def rates(monkeypatch):
         monkeypatch.setattr(
             SimpleRateThrottle,
             "THROTTLE_RATES",
-            {"anon": "1000/minute", "user": "1000/minute", "login": "1000/minute", **rates},
+            {
+                "anon": "1000/minute",
+                "user": "1000/minute",
+                "login": "1000/minute",
+                "login_name": "1000/minute",
+                **rates,
+            },
         )
 
     return set_rates

@@ -1,0 +1,87 @@
+"""Sessions as an attacker would try them (docs/api.md#authentication): tokens outliving a password change
+or a deactivation, refresh rotation renewing a stolen token for ever, made-up X-Forwarded-For headers
+dodging the sign-in limit, and one password sprayed at one account from many addresses."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username="alice", password=PASSWORD, **extra):
+    return client.post("/api/v1/auth/login", {"username": username, "password": password}, format="json", **extra)
+
+
+def refresh(token):
+    return APIClient().post("/api/v1/auth/refresh", {"refresh": token}, format="json")
+
+
+def me(access):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client.get("/api/v1/auth/me")
+
+
+def test_a_password_change_revokes_every_token_issued_before_it(owner_a):
+    tokens = login(APIClient()).json()
+    assert me(tokens["access"]).status_code == 200
+    owner_a.set_password("a-new-long-passphrase-42")
+    owner_a.save()
+    assert me(tokens["access"]).status_code == 401
+    assert refresh(tokens["refresh"]).status_code == 401
+    fresh = login(APIClient(), password="a-new-long-passphrase-42").json()
+    assert me(fresh["access"]).status_code == 200 and refresh(fresh["refresh"]).status_code == 200
+
+
+def test_a_deactivated_user_can_no_longer_refresh(owner_a):
+    tokens = login(APIClient()).json()
+    owner_a.is_active = False
+    owner_a.save()
+    assert refresh(tokens["refresh"]).status_code == 401
+    assert me(tokens["access"]).status_code == 401
+
+
+def test_rotation_renews_a_session_only_until_its_maximum_age(owner_a, settings):
+    settings.JWT_SESSION_MAX_DAYS = 30
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        token = login(APIClient()).json()["refresh"]
+    for day in range(6, 30, 6):  # used every six days: each refresh rotates it
+        with time_machine.travel(start + timedelta(days=day), tick=False):
+            answer = refresh(token)
+            assert answer.status_code == 200, (day, answer.json())
+            token = answer.json()["refresh"]
+    with time_machine.travel(start + timedelta(days=30, minutes=1), tick=False):
+        late = refresh(token)
+    assert late.status_code == 401 and late.json()["code"] == "token_expired"
+
+
+@pytest.fixture
+def login_rates(monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {"anon": "1000/minute", "user": "1000/minute", "login": "20/minute", "login_name": "10/minute"},
+    )
+
+
+def test_a_made_up_forwarded_for_header_does_not_dodge_the_limit(owner_a, login_rates):
+    client = APIClient()
+    statuses = [
+        login(client, f"user{n}@x.test", "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(22)
+    ]
+    assert statuses[:20] == [401] * 20 and statuses[20:] == [429, 429]
+
+
+def test_a_password_sprayed_at_one_account_from_many_addresses_is_slowed(owner_a, login_rates):
+    client = APIClient()
+    statuses = [login(client, "Alice", f"guess-{n}", REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(12)]
+    assert 429 in statuses and statuses.index(429) == 10
+    assert login(client, "bob", "wrong", REMOTE_ADDR="198.51.100.99").status_code == 401  # others unaffected
