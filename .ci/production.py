@@ -72,6 +72,7 @@ def production_env(static_root: Path) -> dict:
             "REDIS_URL": redis_url(),
             "EMAIL_URL": "consolemail://",
             "FIELD_ENCRYPTION_KEYS": "x3FyqjCDe2B0tEvl2RdiM7y6PBP_n-hT8mmhNMl7Q1o=",
+            "SUPPRESSION_KEY": "ci-production-suppression-key",
             "SECURE_COOKIES": "1",
             "SECURE_SSL_REDIRECT": "1",
             "SECURE_HSTS_SECONDS": "31536000",

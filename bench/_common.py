@@ -25,6 +25,9 @@ BENCH_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "FIELD_ENCRYPTION_KEYS": "Qm9vc3RlZC1iZW5jaC1vbmx5LWtleS0zMi1ieXRlcyE=",
+    "SUPPRESSION_KEY": "bench-only-suppression-key",
+    "SECURE_COOKIES": "false",  # plain HTTP on this machine
     "OUTBOUND_ALLOWED_HOSTS": "127.0.0.1",  # the stand-in provider (bench/_fake_provider.py)
     "API_THROTTLE_USER": "10000000/minute",
     "API_THROTTLE_ANON": "10000000/minute",

@@ -28,6 +28,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters when DEBUG is off.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 # Hosts the product may send requests to although they are not public https addresses (a local provider
@@ -35,13 +37,14 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Behind TLS: secure cookies, HSTS and the HTTPS redirect are one switch away.
-SECURE_COOKIES = env.bool("SECURE_COOKIES", default=False)
+# Production (DEBUG off) is served behind TLS: secure cookies and HSTS are on unless switched off (a local
+# plain-HTTP test). The HTTPS redirect needs USE_X_FORWARDED_PROTO behind a proxy, so it stays a switch.
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^readyz/workers$"]  # load balancers probe over plain HTTP
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -50,6 +53,16 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# The content security policy of every answer (core.csp). The admin's Alpine.js evaluates its attributes,
+# hence 'unsafe-eval'; nothing is loaded from another origin, and no page may be framed.
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; media-src 'self' https:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+)
 
 # --- Applications ----------------------------------------------------------
 
@@ -88,6 +101,7 @@ MIDDLEWARE = [
     # Outermost: whatever answers under /api/ (Django included) answers in the API's JSON error shape.
     "tenants.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "tenants.api.middleware.ApiGzipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -409,6 +423,11 @@ UNFOLD = {
 # Secrets at rest (provider API keys, webhook secrets) are encrypted with the
 # first key; older keys still decrypt, so keys rotate by prepending a new one.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# The key of the hashes that are all an erased person leaves (leads.models.suppression_hash). Kept apart
+# from the data (an environment variable, not a row) and never rotated: a new key would forget who was erased.
+SUPPRESSION_KEY = env.str("SUPPRESSION_KEY", default="")
+if not DEBUG and not (FIELD_ENCRYPTION_KEYS and SUPPRESSION_KEY):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and SUPPRESSION_KEY must be set when DEBUG is off.")
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000")
 # The simulator's calls take their time (1: answered after 2 s, ended a few seconds later); 0 plays them at once.
 VOICE_SIMULATOR_PACE = env.float("VOICE_SIMULATOR_PACE", default=1.0)

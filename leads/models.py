@@ -7,6 +7,7 @@ the lead.
 """
 
 import hashlib
+import hmac
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -308,11 +309,21 @@ class DoNotCall(TenantOwnedModel):
 
 
 def suppression_hash(tenant_id: int, e164: str) -> str:
-    return hashlib.sha256(f"{tenant_id}:{e164}".encode()).hexdigest()
+    """What an erased person's number leaves: an HMAC under SUPPRESSION_KEY, a key kept out of the database,
+    so the hashes cannot be reversed by trying every number of an area code (docs/operations.md#erasure).
+    It is taken of the unkeyed SHA-256 the product once stored, so stored rows were re-keyed in place."""
+    return _keyed(hashlib.sha256(f"{tenant_id}:{e164}".encode()).hexdigest())
+
+
+def _keyed(legacy_digest: str) -> str:
+    key = settings.SUPPRESSION_KEY or f"development-only:{settings.SECRET_KEY}"
+    return hmac.new(key.encode(), legacy_digest.encode(), hashlib.sha256).hexdigest()
 
 
 class ErasureSuppression(TenantOwnedModel):
     """All that remains of an erased person: a hash of their number, so they are never called again."""
+
+    audit_exempt = True  # the erasure's own audit entry is the record; the hash never reaches the log
 
     phone_hash = models.CharField(max_length=64)
     erased_at = models.DateTimeField(default=timezone.now)

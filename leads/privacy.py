@@ -96,4 +96,4 @@ def erase_person(lead: Lead, *, actor=None) -> None:
     with audit.suspend_audit():
         DoNotCall.objects.filter(phone=lead.phone).delete()  # the suppression hash outlasts it
         Lead.objects.filter(pk=lead_id).delete()
-    audit.record("lead.erased", object_type="leads.lead", object_id=str(lead_id), changes={"phone_hash": phone_hash})
+    audit.record("lead.erased", object_type="leads.lead", object_id=str(lead_id))
