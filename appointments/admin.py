@@ -27,7 +27,7 @@ from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantTabul
 from tenants.admin_confirm import confirm_then_act
 from tenants.models import Branch
 
-from . import availability, calendar_grid, services
+from . import availability, calendar_grid, feed_access, services
 from .models import (
     ACTIVE_STATUSES,
     STATUS_MOVES,
@@ -478,6 +478,23 @@ class CalendarFeedAdmin(TenantModelAdmin):
     list_display = ["__str__", "feed_url", "created_at"]
     fields = ["branch", "staff", "feed_url"]
     readonly_fields = ["feed_url"]
+    actions_detail = ["rotate_url"]
+
+    def get_queryset(self, request):
+        return feed_access.visible_feeds(request.user, super().get_queryset(request))
+
+    @action(description="New secret URL", url_path="rotate", icon="autorenew", permissions=["rotate_feed"])
+    def rotate_url(self, request, object_id):
+        feed = get_object_or_404(self.get_queryset(request), pk=object_id)
+        return confirm_then_act(
+            self,
+            request,
+            title=f"New secret URL: {feed}",
+            summary="Calendars subscribed to the current address stop receiving appointments at once.",
+            button="Make a new URL",
+            back_url=reverse("admin:appointments_calendarfeed_change", args=[feed.pk]),
+            perform=lambda data: f"{feed_access.rotate(feed)}: new address ready.",
+        )
 
     @display(description="Subscribe at")
     def feed_url(self, obj):

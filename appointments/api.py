@@ -24,7 +24,7 @@ from tenants.api.filtering import FilterSet, IsoDateTimeFilter
 from tenants.models import Branch
 from tenants.roles import needs
 
-from . import availability, services
+from . import availability, feed_access, services
 from .models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -355,9 +355,20 @@ class CalendarFeedViewSet(TenantModelViewSet):
 
     queryset = CalendarFeed.objects.all()
     serializer_class = CalendarFeedSerializer
+    action_permissions = {"rotate": needs("rotate_feed")}
+
+    def get_queryset(self):
+        return feed_access.visible_feeds(self.request.user, super().get_queryset())
 
     def perform_create(self, serializer):
         serializer.save(created_by=self.request.user)
+
+    @extend_schema(request=None, responses=CalendarFeedSerializer)
+    @action(detail=True, methods=["post"])
+    def rotate(self, request, pk=None):
+        """A new secret URL for the feed; the old one stops working at once."""
+        feed = feed_access.rotate(self.get_object())
+        return Response(self.get_serializer(feed).data)
 
 
 class AppointmentSettingsSerializer(TenantModelSerializer):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from tenants.models import Tenant
 from tenants.scoping import tenant_scope
 
-from . import ics
+from . import feed_access, ics
 from .models import Appointment, CalendarFeed
 
 PAST, AHEAD = timedelta(days=7), timedelta(days=62)
@@ -19,7 +19,7 @@ PAST, AHEAD = timedelta(days=7), timedelta(days=62)
 @require_GET
 def calendar_feed(request, token: str):
     feed = CalendarFeed.objects.unscoped().filter(token=token).select_related("branch", "staff").first()
-    if feed is None:
+    if feed is None or not feed_access.owners_still_members(feed):
         raise Http404("No such calendar.")
     tenant = Tenant.objects.get(pk=feed.tenant_id)
     now = timezone.now()

@@ -4,6 +4,8 @@
   time; calls announces an ended call, and an agreed time is booked once per call (appointments.call_hooks).
 - Any change to an appointment makes the tenant's cached reports stale (the status moves of ``services``
   are compare-and-swap updates, so they bump too; see ``services``).
+- A member who leaves the tenant (membership deactivated or removed) takes their calendar feeds with them
+  (appointments.feed_access).
 - leads asks for a lead's appointments (timeline, score, export, erasure: appointments.lead_hooks) and
   for the lead list's ``upcoming_appointment`` condition.
 """
@@ -16,9 +18,10 @@ from django.utils import timezone
 from calls.signals import call_ended
 from core import versioning
 from leads import signals as lead_signals
+from tenants.models import Membership
 from voice.signals import prompt_variables_requested, simulated_slot_requested
 
-from . import call_hooks, lead_hooks
+from . import call_hooks, feed_access, lead_hooks
 from .models import ACTIVE_STATUSES, Appointment
 
 
@@ -36,6 +39,17 @@ def _simulated_slot(sender, request, **kwargs):
 def _book_from_call(sender, call, once, **kwargs):
     if once("appointments"):
         call_hooks.book_from_call(call)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="appointments.feeds_of_a_deactivated_member")
+def _member_deactivated(sender, instance, **kwargs):
+    if not instance.is_active:
+        feed_access.revoke_for_member(instance.tenant_id, instance.user_id)
+
+
+@receiver(post_delete, sender=Membership, dispatch_uid="appointments.feeds_of_a_removed_member")
+def _member_removed(sender, instance, **kwargs):
+    feed_access.revoke_for_member(instance.tenant_id, instance.user_id)
 
 
 @receiver([post_save, post_delete], sender=Appointment, dispatch_uid="appointments.analytics_version")

@@ -122,6 +122,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "duplicate_script": ("voice.add_script",),
     "process_again": ("knowledge.change_document",),
     "set_member_active": ("tenants.change_membership",),
+    "rotate_feed": ("appointments.change_calendarfeed",),
 }
 
 
