@@ -88,8 +88,9 @@ def erase_appointments(lead) -> None:
     appointments = Appointment.objects.filter(lead=lead)
     ids = list(appointments.values_list("pk", flat=True))
     Reminder.objects.filter(appointment_id__in=ids, status=ReminderStatus.PENDING).update(
-        status=ReminderStatus.CANCELED, error="The person was erased."
+        status=ReminderStatus.CANCELED
     )
+    Reminder.objects.filter(appointment_id__in=ids).update(error="")  # a failure's text can name them
     AppointmentMove.objects.filter(appointment_id__in=ids).update(reason="")
     appointments.update(notes="", cancel_reason="", vehicle=None, lead=None)
     scrub({"appointments.appointment": ids})

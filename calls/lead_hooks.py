@@ -59,8 +59,9 @@ def export_calls(lead) -> list[dict]:
     ]
 
 
-def erase_calls(lead) -> None:
-    """Keep the calls (for the tenant's figures) but not what was said or who it was to."""
+def erase_calls(lead, identity) -> None:
+    """Keep the calls (for the tenant's figures) but not what was said or who it was to, nor provider events
+    the product could not match that name the person's number."""
     from leads.privacy import scrub
 
     calls = Call.objects.filter(lead=lead)
@@ -78,6 +79,9 @@ def erase_calls(lead) -> None:
         to_number="",
         resolution_note="",
         attention_reason="",
+        error_message="",
         lead=None,
     )
+    for needle in identity.needles:
+        CallEvent.objects.filter(is_orphan=True, payload__icontains=needle).update(payload={"erased": True})
     scrub({"calls.call": ids})

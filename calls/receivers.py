@@ -62,5 +62,5 @@ def lead_export(sender, lead, **kwargs):
 
 
 @receiver(lead_signals.lead_erasing, dispatch_uid="calls.lead_erasure")
-def lead_erasure(sender, lead, **kwargs):
-    lead_hooks.erase_calls(lead)
+def lead_erasure(sender, lead, identity, **kwargs):
+    lead_hooks.erase_calls(lead, identity)

@@ -113,6 +113,14 @@ def normalize(raw: str, region: str = "US") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def national_digits(e164: str) -> str:
+    """The number's national digits (``+12125550187`` → ``2125550187``): found inside any spelling of it."""
+    try:
+        return str(phonenumbers.parse(e164, None).national_number)
+    except phonenumbers.NumberParseException:
+        return "".join(ch for ch in e164 if ch.isdigit())
+
+
 def default_region(branch=None, tenant=None) -> str:
     """The country a lead's phone is read in when typed without a country code: the lead's branch's,
     if it has one, else the tenant's (``tenant``, else the one in scope). The API, the admin, the

@@ -7,9 +7,12 @@ never imports them: ``lead_exporting`` receivers add sections to the export, and
 the lead itself is deleted.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.admin.models import LogEntry
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -18,7 +21,9 @@ from tenants import audit
 from tenants.models import AuditLog
 from tenants.scoping import current_tenant_id
 
+from .importing import privacy as importing_privacy
 from .models import Consent, DoNotCall, ErasureSuppression, Lead, StageChange, suppression_hash
+from .phones import national_digits
 from .signals import lead_erasing, lead_exporting
 
 
@@ -68,32 +73,89 @@ def export_person(lead: Lead) -> dict:
 
 
 def scrub(objects: dict[str, list]) -> None:
-    """Blank the names and values in audit entries about these objects (``{"app.model": [ids]}``)."""
+    """Blank the names and values in audit entries about these objects (``{"app.model": [ids]}``), and in
+    the admin's own change history."""
     for object_type, ids in objects.items():
         if ids:
             AuditLog.objects.filter(object_type=object_type, object_id__in=[str(i) for i in ids]).update(
                 object_repr="(erased)", changes={}
             )
+            app_label, model = object_type.split(".")
+            LogEntry.objects.filter(
+                content_type__app_label=app_label, content_type__model=model, object_id__in=[str(i) for i in ids]
+            ).update(object_repr="(erased)", change_message="[]")
+
+
+def scrub_mentions(identity: "Identity") -> None:
+    """Blank audit and admin-history entries that mention the person's numbers or emails anywhere (a
+    removed do-not-call entry, a refused call, an entry about a row since deleted)."""
+    for needle in identity.needles:
+        AuditLog.objects.filter(Q(object_repr__icontains=needle) | Q(changes__icontains=needle)).update(
+            object_repr="(erased)", changes={}
+        )
+        LogEntry.objects.filter(Q(object_repr__icontains=needle) | Q(change_message__icontains=needle)).update(
+            object_repr="(erased)", change_message="[]"
+        )
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What names the person behind a lead, merged duplicates included: what erasure searches for."""
+
+    lead_ids: frozenset[int]
+    phones: frozenset[str]
+    emails: frozenset[str]
+
+    @property
+    def needles(self) -> list[str]:
+        """Strings that name the person in free text: each number's national digits (they are inside any
+        spelling of it: +12125550187, 2125550187) and each email."""
+        return sorted({national_digits(phone) for phone in self.phones} | self.emails)
+
+
+def identity_of(lead: Lead) -> Identity:
+    """The lead's numbers and emails, its consents' numbers, and those of every lead merged into it
+    (their merges are in the audit log), however deep."""
+    ids, phones, emails = {lead.pk}, {lead.phone}, {lead.email}
+    waiting = [lead.pk]
+    while waiting:
+        merges = AuditLog.objects.filter(
+            action="lead.merged", object_type="leads.lead", object_id__in=[str(i) for i in waiting]
+        ).values_list("changes", flat=True)
+        waiting = []
+        for changes in merges:
+            merged = changes.get("merged_lead")
+            phones.add(changes.get("merged_phone") or "")
+            emails.add(changes.get("merged_email") or "")
+            if isinstance(merged, int) and merged not in ids:
+                ids.add(merged)
+                waiting.append(merged)
+    phones |= set(Consent.objects.filter(lead=lead).values_list("phone", flat=True))
+    return Identity(frozenset(ids), frozenset(p for p in phones if p), frozenset(e.lower() for e in emails if e))
 
 
 @transaction.atomic
 def erase_person(lead: Lead, *, actor=None) -> None:
-    """Delete the person and their personal data everywhere; keep only a hash of their number
-    (so they are never called again) and an audit entry."""
-    phone_hash = suppression_hash(current_tenant_id(), lead.phone)
-    ErasureSuppression.objects.get_or_create(phone_hash=phone_hash)
-    lead_erasing.send(sender=Lead, lead=lead)
+    """Delete the person and their personal data everywhere; keep only a keyed hash of each of their
+    numbers (so they are never called again) and an audit entry (docs/operations.md#erasure)."""
+    identity = identity_of(lead)
+    tenant_id = current_tenant_id()
+    for phone in identity.phones:
+        ErasureSuppression.objects.get_or_create(phone_hash=suppression_hash(tenant_id, phone))
+    lead_erasing.send(sender=Lead, lead=lead, identity=identity)
     lead_id = lead.pk
     # Earlier audit entries about the person keep what happened, not who it was.
     related = {
-        "leads.lead": [lead_id],
+        "leads.lead": sorted(identity.lead_ids),
         "leads.consent": list(Consent.objects.filter(lead=lead).values_list("pk", flat=True)),
         "leads.vehicle": list(lead.vehicles.values_list("pk", flat=True)),
         "leads.note": list(lead.lead_notes.values_list("pk", flat=True)),
-        "leads.donotcall": list(DoNotCall.objects.filter(phone=lead.phone).values_list("pk", flat=True)),
+        "leads.donotcall": list(DoNotCall.objects.filter(phone__in=identity.phones).values_list("pk", flat=True)),
     }
     scrub(related)
+    importing_privacy.forget(identity)
     with audit.suspend_audit():
-        DoNotCall.objects.filter(phone=lead.phone).delete()  # the suppression hash outlasts it
+        DoNotCall.objects.filter(phone__in=identity.phones).delete()  # the suppression hashes outlast them
         Lead.objects.filter(pk=lead_id).delete()
+    scrub_mentions(identity)
     audit.record("lead.erased", object_type="leads.lead", object_id=str(lead_id))

@@ -532,7 +532,13 @@ def merge_leads(survivor: Lead, duplicate: Lead, *, actor=None) -> MergeResult:
     audit.record(
         "lead.merged",
         survivor,
-        changes={"merged_lead": duplicate.pk, "merged_phone": duplicate.phone, "moved": moved, "filled": filled},
+        changes={
+            "merged_lead": duplicate.pk,
+            "merged_phone": duplicate.phone,
+            "merged_email": duplicate.email,  # what erasing the survivor must also find (leads.privacy)
+            "moved": moved,
+            "filled": filled,
+        },
     )
     duplicate.delete()
     scoring.apply_scores([survivor])

@@ -10,8 +10,9 @@ from django.dispatch import Signal
 # lead=Lead. Each receiver returns ``{section: [entries]}``: sections added to the person's data export.
 lead_exporting = Signal()
 
-# lead=Lead, before the lead is deleted, in erase_person's transaction. Each receiver removes the
-# person's data from its room (an error aborts the whole erasure).
+# lead=Lead, identity=leads.privacy.Identity (the numbers and emails that name the person, merged
+# duplicates included), before the lead is deleted, in erase_person's transaction. Each receiver removes
+# the person's data from its room (an error aborts the whole erasure).
 lead_erasing = Signal()
 
 # lead_ids=[int]. Each receiver returns ``{lead_id: {"answered_calls": n, ...}}``; counts of the same

@@ -81,6 +81,8 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
         errors.buffer.seek(0)
         name = f"errors-{lead_import.pk}.csv"
         lead_import.error_report.save(name, ContentFile(errors.buffer.read()), save=False)
+    if not lead_import.dry_run and lead_import.file:
+        lead_import.file.delete(save=False)  # the rows are in the leads now; the file would only hold people
     lead_import.save()
     if not lead_import.dry_run:
         # The campaigns room adds a campaign's upload to it (leads.signals).

@@ -434,7 +434,7 @@ def test_an_appointment_status_change_invalidates(
 def test_every_report_of_the_tenant_misses_after_one_bump(
     month, tenant_a, filters, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
-    names = ["overview", "calls-over-time", "outcomes", "campaigns", "needs-attention"]
+    names = ["overview", "calls-over-time", "outcomes", "campaigns"]
     with tenant_scope(tenant_a):
         for name in names:
             report(name, filters)
@@ -443,6 +443,10 @@ def test_every_report_of_the_tenant_misses_after_one_bump(
             for name in names:
                 report(name, filters)
             report("funnel", filters)
+        for name in ("needs-attention", "today"):  # they name people: never cached (erasure leaves no copy)
+            with CaptureQueriesContext(connection) as queries:
+                report(name, filters)
+            assert 0 < len(queries) <= 2, name
     _end(_in_progress_call(tenant_a, month.l2, agent=month.agent), tenant_a, django_capture_on_commit_callbacks)
     with tenant_scope(tenant_a):
         for name in names:

@@ -92,8 +92,10 @@ def test_the_dashboard_is_cached_after_the_first_view(manager):
         dashboard(manager)
     report_tables = ('"calls_call"', '"leads_lead"', '"appointments_appointment"', '"campaigns_expense"')
     reads = [q["sql"] for q in second.captured_queries if any(t in q["sql"] for t in report_tables)]
-    assert reads == [], reads
-    assert len(second) <= len(first) - 15
+    # Only the two lists that name people are read again (never cached: analytics.reports.NAMES_PEOPLE).
+    people_lists = ('"needs_attention"', 'FROM "appointments_appointment"')
+    assert 0 < len(reads) <= 3 and all(any(mark in sql for mark in people_lists) for sql in reads), reads
+    assert len(second) <= len(first) - 13
 
 
 def test_every_table_exports_as_csv(manager, month):
