@@ -7,7 +7,7 @@ as numbers. Ratios get their value and both terms, so a spreadsheet can check th
 import csv
 import io
 
-from leads.exporting import safe_cell
+from core.spreadsheets import safe_cell
 
 TABLES = {
     "overview": "KPI figures with the previous period",
@@ -128,5 +128,5 @@ def as_csv(name: str, report: dict) -> str:
     buffer.write("\ufeff")  # Excel then reads UTF-8
     writer = csv.writer(buffer)
     for row in rows(name, report):
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])  # a stage label can start with "="
     return buffer.getvalue()

@@ -4,6 +4,7 @@ import csv
 import json
 from collections.abc import Iterator
 
+from core.spreadsheets import safe_cell
 from tenants.scoping import iterate_in_scope
 
 EXPORT_COLUMNS = [
@@ -28,18 +29,11 @@ EXPORT_COLUMNS = [
     "notes",
     "custom_fields",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
     def write(self, value):
         return value
-
-
-def safe_cell(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote them (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) and not text[1:].replace(" ", "").isdigit() else text
 
 
 def _row(lead) -> list:
@@ -74,4 +68,4 @@ def csv_lines(queryset, tenant_id: int) -> Iterator[str]:
     yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)  # BOM: Excel then reads UTF-8
     leads = queryset.select_related("owner", "branch").prefetch_related("tags")
     for lead in iterate_in_scope(tenant_id, leads.iterator(chunk_size=2000)):
-        yield writer.writerow([safe_cell(value) for value in _row(lead)])
+        yield writer.writerow([safe_cell("" if value is None else str(value)) for value in _row(lead)])

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.spreadsheets import safe_cell
 from tenants.models import Branch, Tenant
 from tenants.scoping import current_tenant_id
 
@@ -83,4 +84,4 @@ class ImportContext:
         if len(self.report.first_errors) < KEPT_ERRORS:
             self.report.first_errors.append(entry)
         if self.error_sink is not None:
-            self.error_sink.writerow([entry["row"], column, entry["value"], reason, level])
+            self.error_sink.writerow([entry["row"], column, safe_cell(entry["value"]), reason, level])
