@@ -7,6 +7,7 @@ yourself) live here and nowhere else.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -118,6 +119,10 @@ def add_member(
     if created_user:
         user = User(username=email, email=email, first_name=first_name, last_name=last_name, is_staff=True)
         if password:
+            try:
+                validate_password(password, user)  # the same validators as every other door that sets one
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from None
             user.set_password(password)
         else:
             user.set_unusable_password()

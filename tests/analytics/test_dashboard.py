@@ -135,7 +135,7 @@ def test_a_managers_stage_label_cannot_run_as_a_formula_in_the_funnel_export(man
     with tenant_scope(tenant_a.pk):
         PipelineSettings.objects.update_or_create(defaults={"stage_labels": {"won": '=HYPERLINK("http://x")'}})
     text = manager.get(reverse("admin:dashboard_export", args=["funnel"]), MONTH).content.decode()
-    assert "'=HYPERLINK(" in text and ',=HYPERLINK(' not in text and '"=HYPERLINK(' not in text
+    assert "'=HYPERLINK(" in text and ",=HYPERLINK(" not in text and '"=HYPERLINK(' not in text
 
 
 def test_a_manager_switches_the_daily_summary_on_and_off(manager, tenant_a):

@@ -1,0 +1,34 @@
+"""Password reset, rate-limited (docs/operations.md#security): at most ``PER_ADDRESS`` requests an hour from
+one client address and ``PER_EMAIL`` for one email, so the form cannot be used to flood someone's inbox or
+to probe many addresses. Over the limit the page answers 429 and sends nothing."""
+
+import hashlib
+import time
+
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from core.throttling import count
+
+from .audit import client_ip
+
+PER_ADDRESS = 10
+PER_EMAIL = 3
+WINDOW_SECONDS = 3600
+
+
+def _over(kind: str, value: str, limit: int) -> bool:
+    window = int(time.time() // WINDOW_SECONDS)
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return count(cache, f"password-reset:{kind}:{digest}:{window}", WINDOW_SECONDS + 1, limit) > limit
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    def post(self, request, *args, **kwargs):
+        email = str(request.POST.get("email", "")).strip().lower()
+        if _over("address", client_ip(request) or "", PER_ADDRESS) or (email and _over("email", email, PER_EMAIL)):
+            return HttpResponse(
+                "Too many password reset requests. Try again in an hour.", status=429, content_type="text/plain"
+            )
+        return super().post(request, *args, **kwargs)
