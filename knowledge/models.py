@@ -74,7 +74,9 @@ class DocumentStatus(models.TextChoices):
 
 
 def upload_path(document, filename: str) -> str:
-    return f"knowledge/{document.tenant_id}/{timezone.now():%Y/%m}/{filename}"
+    from tenants.scoping import current_tenant_id
+
+    return f"knowledge/{document.tenant_id or current_tenant_id()}/{timezone.now():%Y/%m}/{filename}"
 
 
 class Document(TenantOwnedModel):

@@ -20,7 +20,6 @@ from . import importing
 from .import_columns import FIELD_ALIASES, IGNORE
 from .models import DuplicatePolicy, ImportStatus, LeadImport, Source
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 FIELD_CHOICES = [("", "custom field"), (IGNORE, "ignore this column")] + [
     (name, name.replace("_", " ")) for name in FIELD_ALIASES
 ]
@@ -57,10 +56,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                f"The file is {upload.size // 2**20} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB."
-            )
+        try:
+            importing.check_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["file"]) from None
         return upload
 
     def options(self) -> dict:

@@ -23,18 +23,20 @@ The rooms of the package, one job each:
 from .context import KEPT_ERRORS, ImportOptions, ImportReport
 from .duplicates import SeenKeys
 from .importer import BATCH_SIZE, Importer, import_csv, new_error_report, preview
-from .runs import check_options, create_import, options_of, queue_import, run_import
+from .runs import MAX_UPLOAD_BYTES, check_options, check_upload, create_import, options_of, queue_import, run_import
 from .writer import COPY_COLUMNS
 
 __all__ = [
     "BATCH_SIZE",
     "COPY_COLUMNS",
     "KEPT_ERRORS",
+    "MAX_UPLOAD_BYTES",
     "ImportOptions",
     "ImportReport",
     "Importer",
     "SeenKeys",
     "check_options",
+    "check_upload",
     "create_import",
     "import_csv",
     "new_error_report",

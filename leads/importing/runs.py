@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.wakeup import wake
 from tenants import audit
 from tenants.models import Branch
+from tenants.scoping import current_tenant_id
 
 from ..models import ImportStatus, LeadImport, Source
 from ..signals import import_finished
@@ -100,11 +101,25 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
     return lead_import
 
 
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # about two million rows: the limit of every door (admin, API, campaigns)
+
+
+def check_upload(upload) -> None:
+    """Refuse a file over MAX_UPLOAD_BYTES (ValidationError on ``file``), before anything is stored."""
+    size = getattr(upload, "size", 0) or 0
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {"file": [f"The file is {size // 2**20} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB."]}
+        )
+
+
 def create_import(upload, *, actor=None, on_duplicate="skip", dry_run=False, queue=True, **options):
     """Record an uploaded file as an import; ``queue`` it to run in a Celery task after commit
     (the admin first shows a preview, then queues it with ``queue_import``)."""
+    check_upload(upload)
     check_options(options)
     lead_import = LeadImport(
+        tenant_id=current_tenant_id(),  # before the file is stored: its folder is the tenant's
         original_name=getattr(upload, "name", "upload.csv").rsplit("/", 1)[-1][:255],
         created_by=actor if actor is not None and actor.is_authenticated else None,
         dry_run=dry_run,
