@@ -414,7 +414,7 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
         call.duration_seconds = event.duration_seconds
     if event.transcript:
         call.transcript = [turn.as_dict() for turn in event.transcript]
-    call.recording_url = event.recording_url or call.recording_url
+    call.recording_url = _playable(event.recording_url) or call.recording_url
     call.summary = event.summary or call.summary
     call.sentiment = event.sentiment or call.sentiment
     if event.collected_data:
@@ -443,6 +443,15 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
     if call.status in FINAL_STATUSES:
         work.wake_effects(call.tenant_id)
     return call
+
+
+def _playable(url: str) -> str:
+    """A recording address staff browsers may load: https, or a path of this site (the simulator's); a
+    provider's other answer (http, javascript:, data:) is dropped rather than shown."""
+    url = (url or "").strip()
+    if url.startswith("https://") or (url.startswith("/") and not url.startswith("//")):
+        return url
+    return ""
 
 
 def _heard_of(call: Call) -> None:

@@ -178,3 +178,20 @@ def test_escalation_words_and_negative_sentiment_need_attention(client, account,
     call = Call.all_tenants.get(pk=dialing_call.pk)
     assert call.needs_attention
     assert "lawyer" in call.attention_reason and "Negative" in call.attention_reason
+
+
+@pytest.mark.parametrize(
+    "url,kept",
+    [
+        ("https://cdn.provider.example/rec.wav", True),
+        ("javascript:alert(document.cookie)", False),
+        ("http://10.0.0.5/rec.wav", False),
+        ("data:audio/wav;base64,AAAA", False),
+        ("//evil.example/rec.wav", False),
+    ],
+)
+def test_only_an_https_recording_address_is_kept_for_staff_browsers(client, account, dialing_call, url, kept):
+    body = retell_body("call_ended", dialing_call.pk, disconnection_reason="user_hangup", recording_url=url)
+    assert post(client, account, body).status_code == 200
+    dialing_call.refresh_from_db()
+    assert dialing_call.recording_url == (url if kept else "")
