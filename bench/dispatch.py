@@ -25,10 +25,12 @@ from _common import BENCH_ENV, ROOT, emit, setup_django
 REDIS_DB = 14  # a Redis database of its own, flushed at the start
 
 
-def start_worker(pool: str, concurrency: int, log) -> subprocess.Popen:
+def start_worker(pool: str, concurrency: int, log, nice: int = 0) -> subprocess.Popen:
+    """A Celery worker of every queue; ``nice`` lowers its CPU priority as docs/operations.md's units do."""
     env = {**os.environ, **BENCH_ENV, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}
     return subprocess.Popen(
         [
+            *(["nice", "-n", str(nice)] if nice else []),
             str(Path(sys.executable).parent / "celery"),
             "-A",
             "config",

@@ -16,6 +16,9 @@ import time
 from _common import Gunicorn, emit, load, setup_django
 from dispatch import start_worker
 
+WORKER_NICE = 10  # as the documented worker units run (docs/operations.md#workers): web requests first
+DRAIN_LIMIT_SECONDS = 300
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -92,13 +95,20 @@ def main():
             server.port, path, method="POST", bodies=bodies[:half], seconds=seconds, concurrency=args.concurrency
         )
         bare = load(server.port, "/healthz", seconds=seconds, concurrency=args.concurrency)
-        worker = start_worker("threads", 4, worker_log) if os.environ.get("REDIS_URL") else None
+        worker = start_worker("threads", 4, worker_log, nice=WORKER_NICE) if os.environ.get("REDIS_URL") else None
         try:
             time.sleep(3)  # the worker is up and at work on the effects the first run left owed
             busy = load(
                 server.port, path, method="POST", bodies=bodies[half:], seconds=seconds, concurrency=args.concurrency
             )
-            effects_applied = Call.all_tenants.filter(status="ended", effects_due_at__isnull=True).count()
+            applied_now = Call.all_tenants.filter(status="ended", effects_due_at__isnull=True)
+            effects_applied = applied_now.count()
+            # Then the backlog drains: every ended call's effects applied (the lag a burst leaves).
+            drain_started, owed = time.monotonic(), Call.all_tenants.filter(effects_due_at__isnull=False)
+            while worker is not None and owed.exists() and time.monotonic() - drain_started < DRAIN_LIMIT_SECONDS:
+                time.sleep(0.5)
+            drain_seconds = round(time.monotonic() - drain_started, 1)
+            effects_left = owed.count()
         finally:
             if worker is not None:
                 worker.terminate()
@@ -125,12 +135,16 @@ def main():
             "with_worker_rps": busy["rps"],
             "with_worker_p99_ms": busy["p99_ms"],
             "with_worker_effects_applied": effects_applied if worker else None,
+            "effects_drain_seconds": drain_seconds if worker else None,
+            "effects_left_after_drain": effects_left if worker else None,
+            "worker_nice": WORKER_NICE,
             "baseline": "no-op Django JSON view (/healthz) in the same server",
             "noop_rps": bare["rps"],
             "ratio": round(hooks["rps"] / bare["rps"], 3) if bare["rps"] else None,
             "goal_rps_at_least": 300,
             "goal_p99_ms_under": 100,
-            "meets_goal": all(run["rps"] >= 300 and (run["p99_ms"] or 1e9) < 100 for run in (hooks, busy)),
+            "meets_goal": all(run["rps"] >= 300 and (run["p99_ms"] or 1e9) < 100 for run in (hooks, busy))
+            and not (worker and effects_left),
         }
     )
 

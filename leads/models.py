@@ -394,6 +394,9 @@ class LeadImport(TenantOwnedModel):
     queued_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Sent to a worker (a preview is not, until confirmed)."
     )
+    alive_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="While running: when the run last saved its progress."
+    )
     dry_run = models.BooleanField(default=False)
     on_duplicate = models.CharField(max_length=10, choices=DuplicatePolicy.choices, default=DuplicatePolicy.SKIP)
     options = models.JSONField(default=dict, blank=True)

@@ -26,7 +26,8 @@ def rescore_leads(tenant_id: int, lead_ids: list[int] | None = None) -> int:
 
 @shared_task(acks_late=True)
 def sweep_waiting_imports() -> int:
-    """Beat: imports queued over a minute ago and still waiting (their wake-up was lost) get another."""
+    """Beat: imports queued over a minute ago and still waiting (their wake-up was lost) get another, and runs
+    whose worker died are started again (leads.importing.runs.sweep_waiting)."""
     from .importing.runs import sweep_waiting
 
     return sweep_waiting()

@@ -33,6 +33,24 @@ def test_an_import_whose_wake_up_was_lost_is_run_by_the_sweeper(tenant_a, django
     assert Lead.all_tenants.filter(tenant=tenant_a).count() == 2
 
 
+def test_an_import_whose_worker_died_mid_run_is_started_again(tenant_a, django_capture_on_commit_callbacks):
+    with tenant_scope(tenant_a.pk), mock.patch("leads.importing.runs.wake"):
+        lead_import = create_import(SimpleUploadedFile("leads.csv", CSV, "text/csv"), queue=True)
+    # A worker claimed it, wrote the first row, then died (kill -9): RUNNING, and silent from then on.
+    started = timezone.now()
+    LeadImport.all_tenants.filter(pk=lead_import.pk).update(status="running", started_at=started, alive_at=started)
+    with tenant_scope(tenant_a.pk):
+        Lead.objects.create(first_name="Ana", phone="+12125550123")
+    with time_machine.travel(started + timedelta(minutes=2)), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_waiting_imports() == 0  # quiet for two minutes: a slow batch, not a dead worker
+    assert LeadImport.all_tenants.get(pk=lead_import.pk).status == "running"
+    with time_machine.travel(started + timedelta(minutes=6)), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_waiting_imports() == 1
+    finished = LeadImport.all_tenants.get(pk=lead_import.pk)
+    assert (finished.status, finished.created_count, finished.duplicate_count) == ("done", 1, 1)
+    assert Lead.all_tenants.filter(tenant=tenant_a).count() == 2  # nobody created twice
+
+
 def test_a_preview_is_not_owed(tenant_a):
     with tenant_scope(tenant_a.pk):
         create_import(SimpleUploadedFile("leads.csv", CSV, "text/csv"), queue=False)

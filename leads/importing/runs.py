@@ -28,8 +28,9 @@ def options_of(lead_import) -> ImportOptions:
 
 def run_import(lead_import, *, binary_file=None, on_progress=None):
     """Run a recorded import (from its stored file, or ``binary_file``), saving progress and the outcome."""
+    now = timezone.now()
     claimed = LeadImport.objects.filter(pk=lead_import.pk, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now()
+        status=ImportStatus.RUNNING, started_at=now, alive_at=now
     )
     if not claimed:
         return lead_import  # already run (a duplicate task delivery)
@@ -37,6 +38,7 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
 
     def progress(report: ImportReport, bytes_read: int) -> None:
         LeadImport.objects.filter(pk=lead_import.pk).update(
+            alive_at=timezone.now(),
             bytes_read=bytes_read,
             rows_read=report.rows,
             created_count=report.created,
@@ -147,12 +149,22 @@ def _wake(tenant_id: int, import_id: int) -> None:
     wake(run_lead_import, tenant_id=tenant_id, import_id=import_id)
 
 
+STALLED_AFTER = timedelta(minutes=5)  # a run saves its progress every batch, a few seconds apart
+
+
 def sweep_waiting(now=None) -> int:
-    """Beat: wake a worker for every import queued over a minute ago and still waiting (any tenant)."""
+    """Beat: wake a worker for every import queued over a minute ago and still waiting, and start again every
+    run silent for STALLED_AFTER (its worker died: it goes back to waiting, and the new run finds the rows
+    the first one wrote as duplicates, so nobody is created twice). Any tenant."""
     now = now or timezone.now()
-    waiting = LeadImport.objects.unscoped().filter(
-        status=ImportStatus.PENDING, queued_at__lt=now - timedelta(minutes=1)
-    )
+    imports = LeadImport.objects.unscoped()
+    for import_id, alive_at in imports.filter(
+        status=ImportStatus.RUNNING, alive_at__lt=now - STALLED_AFTER
+    ).values_list("pk", "alive_at"):
+        imports.filter(pk=import_id, status=ImportStatus.RUNNING, alive_at=alive_at).update(
+            status=ImportStatus.PENDING, queued_at=now - timedelta(minutes=1, seconds=1)
+        )
+    waiting = imports.filter(status=ImportStatus.PENDING, queued_at__lt=now - timedelta(minutes=1))
     rows = list(waiting.values_list("tenant_id", "pk"))
     for tenant_id, import_id in rows:
         _wake(tenant_id, import_id)

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from calls import services
 from calls.models import Call, CallEvent
@@ -166,6 +167,36 @@ def test_provider_429_is_retried_later_without_a_second_call(tenant_a, lead, scr
     assert (call.status, call.provider_call_id, call.dial_attempts) == ("dialing", "call_after_retry", 2)
     accepted = [r for r in provider_server.requests if r["method"] == "POST"]
     assert len(accepted) == 5  # four refused before being taken, one accepted: one call
+
+
+def test_a_provider_that_keeps_refusing_is_given_up_after_the_last_try(
+    tenant_a, lead, script, provider_server, monkeypatch
+):
+    """Each dial is one try (the client's own retries inside it); after MAX_DIAL_ATTEMPTS the call fails with
+    the provider's reason and how many tries were made, and frees the person and the account."""
+    from calls.services import MAX_DIAL_ATTEMPTS
+    from voice.clients import http
+
+    monkeypatch.setattr(http, "BACKOFF_SECONDS", 0.0)
+    agent = retell_agent(tenant_a, provider_server)
+    with tenant_scope(tenant_a.pk):
+        call, _ = services.request_call(lead, agent, script)
+    moment = timezone.now() + timedelta(seconds=1)
+    for attempt in range(1, MAX_DIAL_ATTEMPTS + 1):
+        for _ in range(http.RETRIES + 1):  # the client's own retries inside one try all meet 503
+            provider_server.answer(503, {"message": "try later"})
+        with time_machine.travel(moment):
+            assert dial_due_calls(tenant_id=tenant_a.pk) == 1, attempt
+        call = Call.all_tenants.get(pk=call.pk)
+        assert call.dial_attempts == attempt
+        if attempt < MAX_DIAL_ATTEMPTS:
+            assert call.status == "queued" and call.due_at > moment
+            moment = call.due_at + timedelta(seconds=1)
+    assert (call.status, call.error_category) == ("failed", "provider_down")
+    assert f"gave up after {MAX_DIAL_ATTEMPTS} tries" in call.error_message
+    assert len([r for r in provider_server.requests if r["method"] == "POST"]) == MAX_DIAL_ATTEMPTS * (http.RETRIES + 1)
+    with time_machine.travel(moment + timedelta(hours=1)):
+        assert dial_due_calls(tenant_id=tenant_a.pk) == 0  # never tried again
 
 
 def test_dnc_added_while_queued_stops_the_dial(tenant_a, lead, agent, script):

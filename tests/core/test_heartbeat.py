@@ -51,3 +51,37 @@ def test_the_heartbeat_thread_writes_until_stopped():
     assert row.queues == ["background"]
     heartbeat.forget("celery@thread")
     assert not WorkerHeartbeat.objects.exists()
+
+
+def test_readyz_workers_is_a_503_naming_no_host_when_the_database_is_away(client, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    def away(queues):
+        raise OperationalError('connection to server at "10.0.0.5", port 5432 failed')
+
+    monkeypatch.setattr(heartbeat, "queues_without_worker", away)
+    response = client.get("/readyz/workers")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "error": "OperationalError"}
+    assert "10.0.0.5" in caplog.text  # the message is for the log, not for anyone who asks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_heartbeat_the_database_refuses_is_logged_and_the_thread_goes_on(monkeypatch, caplog):
+    from django.db import OperationalError
+
+    tries = []
+
+    def refused(hostname, queues, started_at):
+        tries.append(hostname)
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(heartbeat, "beat", refused)
+    monkeypatch.setattr(heartbeat, "EVERY", 0.01)
+    stop = heartbeat.start("celery@away", ["background"])
+    deadline = timezone.now() + timedelta(seconds=10)
+    while len(tries) < 3 and timezone.now() < deadline:
+        stop.wait(0.01)
+    stop.set()
+    assert len(tries) >= 3  # it kept trying after each failure
+    assert "Worker heartbeat not written" in caplog.text and "restarting" in caplog.text
