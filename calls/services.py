@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
@@ -446,10 +447,11 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
 
 
 def _playable(url: str) -> str:
-    """A recording address staff browsers may load: https, or a path of this site (the simulator's); a
-    provider's other answer (http, javascript:, data:) is dropped rather than shown."""
+    """A recording address staff browsers may load: https, or this site's own (the simulator's, under
+    PUBLIC_BASE_URL); a provider's other answer (http elsewhere, javascript:, data:) is dropped, not shown."""
     url = (url or "").strip()
-    if url.startswith("https://") or (url.startswith("/") and not url.startswith("//")):
+    own = settings.PUBLIC_BASE_URL.rstrip("/") + "/"
+    if url.startswith(("https://", own)) or (url.startswith("/") and not url.startswith("//")):
         return url
     return ""
 

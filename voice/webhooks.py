@@ -26,7 +26,9 @@ from .signals import provider_event_received
 logger = logging.getLogger(__name__)
 
 
-ACCOUNT_MEMO_SECONDS = 30
+# Every event reads its account; remembering it this briefly costs a query per process every two seconds
+# and makes a switched-off account or a changed secret count in every process within two seconds.
+ACCOUNT_MEMO_SECONDS = 2
 _accounts: TtlMemo[tuple[str, str], ProviderAccount | None] = TtlMemo(ACCOUNT_MEMO_SECONDS)
 
 

@@ -93,7 +93,13 @@ def test_an_accepted_event_is_stored_and_applied_and_a_replay_changes_nothing(cl
     assert events() == 1
 
 
-def test_an_event_costs_a_fixed_number_of_queries(client, account, dialing_call, django_assert_num_queries):
+def test_an_event_costs_a_fixed_number_of_queries(
+    client, account, dialing_call, django_assert_num_queries, monkeypatch
+):
+    from core.memo import TtlMemo
+    from voice import webhooks
+
+    monkeypatch.setattr(webhooks, "_accounts", TtlMemo(3600))  # however slow the machine, it stays remembered
     post(client, account, retell_body("call_started", dialing_call.pk, call_status="ongoing"))  # the account memoised
     with tenant_scope(account.tenant_id):
         compliance.policy_for_tenant()  # memoised too (it is read when a call ends)
@@ -195,3 +201,20 @@ def test_only_an_https_recording_address_is_kept_for_staff_browsers(client, acco
     assert post(client, account, body).status_code == 200
     dialing_call.refresh_from_db()
     assert dialing_call.recording_url == (url if kept else "")
+
+
+def test_an_account_switched_off_in_another_process_stops_its_webhooks_within_two_seconds(
+    client, account, dialing_call, monkeypatch
+):
+    from core.memo import TtlMemo
+    from voice import webhooks
+    from voice.models import ProviderAccount
+
+    now = [1000.0]
+    monkeypatch.setattr(webhooks, "_accounts", TtlMemo(webhooks.ACCOUNT_MEMO_SECONDS, clock=lambda: now[0]))
+    started = retell_body("call_started", dialing_call.pk, call_status="ongoing")
+    assert post(client, account, started).status_code == 200  # this process now remembers the account
+    ProviderAccount.all_tenants.filter(pk=account.pk).update(is_active=False)  # another process, no signal here
+    now[0] += webhooks.ACCOUNT_MEMO_SECONDS + 0.1
+    ended = retell_body("call_ended", dialing_call.pk, disconnection_reason="user_hangup")
+    assert post(client, account, ended).status_code == 404
