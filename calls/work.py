@@ -38,7 +38,7 @@ DIAL_FANOUT = 4  # messages for a batch of calls: as many workers dial at once (
 DRAIN_LIMIT = 50  # calls one task takes before it hands over to a fresh message (other work gets its turn)
 RING_ALLOWANCE = timedelta(minutes=2)  # from the dial until the person answers or the line gives up
 END_GRACE = timedelta(minutes=5)  # after the longest conversation allowed: the end event and its analysis
-UNCERTAIN_DEADLINE = timedelta(seconds=90)  # a create request that timed out: a placed call is heard of by then
+UNCERTAIN_DEADLINE = timedelta(seconds=60)  # a create request that timed out: a placed call is heard of by then
 NO_WORD = "no_word_from_provider"
 LONGEST_LIVE = timedelta(hours=2)  # a call the provider keeps calling live is ended after this, whatever it says
 SETTLE_LIMIT = 50  # overdue calls one sweep settles per tenant (the next sweep takes the rest)
