@@ -213,7 +213,7 @@ def _change_status(appointment: Appointment, to: str, **fields) -> Appointment:
     STATUS_MOVES.move(
         appointment,
         to=to,
-        refused=f"A {appointment.get_status_display().lower()} appointment cannot become {to}.",
+        refused=f"This appointment is {appointment.get_status_display().lower()}: it cannot become {to}.",
         stale="The appointment changed meanwhile; reload and try again.",
         updated_at=timezone.now(),
         **fields,

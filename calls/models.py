@@ -265,7 +265,7 @@ class CallingPolicy(TenantOwnedModel):
         default=list,
         blank=True,
         validators=[ShapeValidator("calls.schemas.REGIONS")],
-        help_text='Default ["FL", "OK", "MD"].',
+        help_text='Florida, Oklahoma and Maryland always; add others: ["CT", …].',
     )
     max_calls_per_day = models.PositiveSmallIntegerField(
         default=3, help_text="Per number and purpose, in any rolling 24 hours."

@@ -51,7 +51,7 @@ def _move(campaign: Campaign, to: str, **fields) -> Campaign:
     CAMPAIGN_MOVES.move(
         campaign,
         to=to,
-        refused=f"A {campaign.get_status_display().lower()} campaign cannot become {to}.",
+        refused=f"This campaign is {campaign.get_status_display().lower()}: it cannot become {to}.",
         stale="The campaign changed meanwhile; reload and try again.",
         **fields,
     )
