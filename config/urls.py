@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from appointments.feeds import calendar_feed
 from tenants.api.errors import json_error_view
+from tenants.join_views import join
 from tenants.password_reset import ThrottledPasswordResetView
 from voice.webhooks import webhook_view
 
@@ -20,6 +21,7 @@ urlpatterns = [
     # Staff sign in on the admin's page; the auth app's own login has no template of its own here.
     path("accounts/login/", RedirectView.as_view(pattern_name="admin:login", query_string=True)),
     path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/join/<str:token>/", join, name="join-tenant"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

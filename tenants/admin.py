@@ -9,6 +9,7 @@ from unfold.widgets import UnfoldAdminEmailInputWidget, UnfoldAdminTextInputWidg
 
 from . import (
     admin_platform,  # noqa: F401  (beat schedules, lockouts: superusers only)
+    invitations,
     services,
 )
 from .admin_base import ReadOnlyAdminMixin, TenantModelAdmin
@@ -52,7 +53,7 @@ class BranchAdmin(TenantModelAdmin):
 class MemberAddForm(forms.ModelForm):
     email = forms.EmailField(
         widget=UnfoldAdminEmailInputWidget,
-        help_text="A new person gets an email invitation to choose a password.",
+        help_text="They get an email invitation and join once they accept (a new person chooses a password first).",
     )
     first_name = forms.CharField(required=False, max_length=150, widget=UnfoldAdminTextInputWidget)
     last_name = forms.CharField(required=False, max_length=150, widget=UnfoldAdminTextInputWidget)
@@ -92,8 +93,8 @@ class MemberChangeForm(forms.ModelForm):
 class MembershipAdmin(TenantModelAdmin):
     """Staff of the tenant. Adding someone invites them by email; people are deactivated, not deleted."""
 
-    list_display = ["user_email", "user_name", "role", "default_branch", "is_active", "created_at"]
-    list_filter = ["role", "is_active"]
+    list_display = ["user_email", "user_name", "role", "default_branch", "is_active", "invited", "created_at"]
+    list_filter = ["role", "is_active", "invited"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "default_branch"]
     ordering = ["user__email"]
@@ -102,9 +103,13 @@ class MembershipAdmin(TenantModelAdmin):
     def user_email(self, obj):
         return obj.user.email
 
+    def get_search_results(self, request, queryset, search_term):
+        results, distinct = super().get_search_results(request, queryset, search_term)
+        return invitations.without_name_matches(results, search_term), distinct
+
     @admin.display(description="Name")
     def user_name(self, obj):
-        return obj.user.get_full_name()
+        return "(invited)" if obj.invited else obj.user.get_full_name()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -134,6 +134,10 @@ class Membership(TenantOwnedModel):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
     default_branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     is_active = models.BooleanField(default=True)
+    invited = models.BooleanField(
+        default=False,
+        help_text="Invited with an account they already had: no rights here until they accept (tenants.invitations).",
+    )
     daily_summary = models.BooleanField(
         "email me a daily summary",
         default=False,

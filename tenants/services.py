@@ -6,12 +6,11 @@ yourself) live here and nowhere else.
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from . import audit
+from . import audit, invitations
 from .models import Membership, Tenant
 from .roles import Role, at_least
 from .scoping import current_tenant_id, tenant_scope
@@ -109,14 +108,22 @@ def add_member(
 ) -> Membership:
     """Give a person (new or existing user, found by email) a role in the tenant in scope.
 
-    Without a password the person gets an invitation: a password-set email.
+    A former member of this tenant is simply active again. Anyone else is invited (tenants.invitations):
+    a new account is made for a new email (with the password given, else they choose one from the email),
+    and every invited person joins only once they accept, so the answer is the same whether the email
+    had an account or not and nobody is linked behind their back.
     """
     check_new_member(email=email, role=role, actor=actor)
     User = get_user_model()
     email = email.strip().lower()
     user = User._default_manager.filter(email__iexact=email).first()
-    created_user = user is None
-    if created_user:
+    former = Membership.objects.filter(user=user, invited=False).first() if user is not None else None
+    if former is not None:
+        former.role, former.default_branch, former.is_active = role, default_branch, True
+        former.save()
+        audit.record("member.added", former, changes={"email": email, "role": role})
+        return former
+    if user is None:
         user = User(username=email, email=email, first_name=first_name, last_name=last_name, is_staff=True)
         if password:
             try:
@@ -128,32 +135,15 @@ def add_member(
             user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-    membership, created = Membership.objects.get_or_create(
-        user=user, defaults={"role": role, "default_branch": default_branch}
-    )
-    if not created:
-        membership.role, membership.default_branch, membership.is_active = role, default_branch, True
-        membership.save()
+    elif password:
+        try:  # the same check, so a weak password is refused alike; an existing account keeps its own
+            validate_password(password)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    audit.record("member.added", membership, changes={"email": email, "role": role})
-    if created_user and not password:
-        _send_invitation(user, request)
-    return membership
-
-
-def _send_invitation(user, request) -> None:
-    form = PasswordResetForm({"email": user.email})
-    if form.is_valid():
-        # PasswordResetForm skips users with unusable passwords; an invitation must not.
-        form.get_users = lambda email: [user]
-        form.save(
-            request=request,
-            use_https=bool(request and request.is_secure()),
-            subject_template_name="tenants/invitation_subject.txt",
-            email_template_name="tenants/invitation_email.txt",
-        )
+    return invitations.invite(user, role=role, default_branch=default_branch, actor=actor, request=request)
 
 
 @transaction.atomic

@@ -11,17 +11,29 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import services
+from .. import invitations, services
 from ..models import Membership
 from ..roles import Role, needs
 from .base import TenantCreateListRetrieveViewSet, TenantModelSerializer
 
 
 class MemberSerializer(TenantModelSerializer):
+    """A member; while invited (not yet accepted) only the email the business typed and the role it gave:
+    nothing about the person's account."""
+
     email = serializers.EmailField(source="user.email", read_only=True)
-    first_name = serializers.CharField(source="user.first_name", read_only=True)
-    last_name = serializers.CharField(source="user.last_name", read_only=True)
-    user_id = serializers.IntegerField(read_only=True)
+    first_name = serializers.SerializerMethodField()
+    last_name = serializers.SerializerMethodField()
+    user_id = serializers.SerializerMethodField()
+
+    def get_first_name(self, membership) -> str:
+        return "" if membership.invited else membership.user.first_name
+
+    def get_last_name(self, membership) -> str:
+        return "" if membership.invited else membership.user.last_name
+
+    def get_user_id(self, membership) -> int | None:
+        return None if membership.invited else membership.user_id
 
     class Meta:
         model = Membership
@@ -34,9 +46,10 @@ class MemberSerializer(TenantModelSerializer):
             "role",
             "default_branch",
             "is_active",
+            "invited",
             "created_at",
         ]
-        read_only_fields = ["is_active", "created_at"]
+        read_only_fields = ["is_active", "invited", "created_at"]
 
 
 class MemberCreateSerializer(MemberSerializer):
@@ -74,6 +87,11 @@ class UserViewSet(TenantCreateListRetrieveViewSet):
     filterset_fields = ["role", "is_active"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     ordering_fields = ["created_at", "role"]
+
+    def filter_queryset(self, queryset):
+        return invitations.without_name_matches(
+            super().filter_queryset(queryset), self.request.query_params.get("search", "")
+        )
 
     def get_serializer_class(self):
         if self.action == "create":
