@@ -85,3 +85,11 @@ def test_a_password_sprayed_at_one_account_from_many_addresses_is_slowed(owner_a
     statuses = [login(client, "Alice", f"guess-{n}", REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(12)]
     assert 429 in statuses and statuses.index(429) == 10
     assert login(client, "bob", "wrong", REMOTE_ADDR="198.51.100.99").status_code == 401  # others unaffected
+
+
+def test_a_made_up_forwarded_for_header_does_not_dodge_the_lockout(owner_a):
+    """The lockout counts failures per username and client address; the address is the connection's."""
+    client = APIClient()
+    statuses = [login(client, "alice", "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(6)]
+    assert statuses[-1] == 429
+    assert login(client, "alice", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429  # still locked
