@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from analytics import export, reports
 from analytics.filters import AnalyticsFilterForm
 from tenants.models import Membership
-from tenants.roles import Role, at_least
+from tenants.roles import Role, at_least, may
 
 # The dashboard's cards, in order (keys of reports.FIGURES).
 CARDS = [
@@ -220,8 +220,8 @@ def export_view(request, table: str):
     """One dashboard table as a CSV file, for the same filters."""
     if table not in export.TABLES:
         raise Http404("No such table.")
-    if not may_see(request):
-        raise PermissionDenied
+    if not may_see(request) or (table in reports.NAMES_PEOPLE and not may(request.user, "export_leads")):
+        raise PermissionDenied  # tables that list people are a people export (docs/operations.md#roles)
     form = _form(request)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")

@@ -33,7 +33,8 @@ def restricted_regions(policy) -> frozenset[str]:
 
 
 def calls_per_day(policy) -> int:
-    return min(policy.max_calls_per_day, MOST_CALLS_PER_DAY)
+    """At least one (a business that wants none switches calling off instead), at most the floor's."""
+    return max(1, min(policy.max_calls_per_day, MOST_CALLS_PER_DAY))
 
 
 def widenings(policy) -> dict[str, str]:
@@ -50,6 +51,8 @@ def widenings(policy) -> dict[str, str]:
         errors["restricted_regions"] = f"{', '.join(sorted(dropped))} must stay restricted (state law)."
     if policy.max_calls_per_day is not None and policy.max_calls_per_day > MOST_CALLS_PER_DAY:
         errors["max_calls_per_day"] = f"At most {MOST_CALLS_PER_DAY} calls per number and purpose in 24 hours."
+    if policy.max_calls_per_day is not None and policy.max_calls_per_day < 1:
+        errors["max_calls_per_day"] = "At least 1 (to stop calling, switch calling off for the business)."
     if policy.window_start is not None and policy.window_end is not None and policy.window_start >= policy.window_end:
         errors.setdefault("window_end", "The window must end after it starts.")
     return errors

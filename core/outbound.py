@@ -10,9 +10,10 @@
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
 
 from django.conf import settings
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 
 class UnsafeAddress(ValueError):
@@ -20,15 +21,24 @@ class UnsafeAddress(ValueError):
 
 
 def _host_port(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port as the HTTP client will read them (urllib3's parser: another parser can read
+    another host out of ``http://169.254.169.254\\@allowed.example``). Credentials and backslashes are refused."""
+    if "\\" in url or any(ord(ch) < 33 for ch in url):
+        raise UnsafeAddress("The address holds characters an address may not.")
     try:
-        parts = urlsplit(url)
-        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
-    except ValueError as exc:
+        parts = parse_url(url)
+    except LocationParseError as exc:
         raise UnsafeAddress("The address is not a URL.") from exc
+    if parts.auth:
+        raise UnsafeAddress("The address may not carry a user or password.")
+    return (parts.scheme or "").lower(), (parts.host or "").strip("[]").lower(), parts.port
 
 
 def allowed_by_platform(url: str) -> bool:
-    scheme, host, port = _host_port(url)
+    try:
+        scheme, host, port = _host_port(url)
+    except UnsafeAddress:
+        return False
     if scheme not in ("http", "https") or not host:
         return False
     allowed = {entry.lower() for entry in settings.OUTBOUND_ALLOWED_HOSTS}

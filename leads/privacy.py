@@ -93,9 +93,10 @@ def scrub_mentions(identity: "Identity") -> None:
         AuditLog.objects.filter(Q(object_repr__icontains=needle) | Q(changes__icontains=needle)).update(
             object_repr="(erased)", changes={}
         )
-        LogEntry.objects.filter(Q(object_repr__icontains=needle) | Q(change_message__icontains=needle)).update(
-            object_repr="(erased)", change_message="[]"
-        )
+        # The admin's history has no tenant: only entries made by this tenant's members are this tenant's.
+        LogEntry.objects.filter(user__memberships__tenant_id=current_tenant_id()).filter(
+            Q(object_repr__icontains=needle) | Q(change_message__icontains=needle)
+        ).update(object_repr="(erased)", change_message="[]")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ person's name, not their account. A link is good for ``VALID_DAYS`` and only for
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,10 +18,12 @@ from django.utils.http import urlsafe_base64_encode
 
 from . import audit
 from .models import Membership, Tenant
+from .password_reset import too_often
 from .scoping import tenant_scope
 
 SALT = "tenants.invitation"
 VALID_DAYS = 7
+INVITES_PER_EMAIL = 3  # an hour, whoever sends them: the form cannot flood an inbox
 
 
 class InvalidInvitation(Exception):
@@ -34,6 +37,8 @@ def link_token(membership: Membership) -> str:
 def invite(user, *, role: str, default_branch=None, actor=None, request=None) -> Membership:
     """The person's membership waits, invited and without rights, and they get an email with the link to
     accept (and, for an account without a password yet, the link to choose one)."""
+    if too_often("invitation", user.email.lower(), INVITES_PER_EMAIL):
+        raise ValidationError({"email": [f"{user.email} was invited {INVITES_PER_EMAIL} times this hour: wait."]})
     membership, _created = Membership.objects.update_or_create(
         user=user, defaults={"role": role, "default_branch": default_branch, "is_active": False, "invited": True}
     )

@@ -18,16 +18,18 @@ PER_EMAIL = 3
 WINDOW_SECONDS = 3600
 
 
-def _over(kind: str, value: str, limit: int) -> bool:
+def too_often(kind: str, value: str, limit: int) -> bool:
+    """Count one more ``kind`` of email for ``value`` this hour; True past ``limit`` (send nothing then)."""
     window = int(time.time() // WINDOW_SECONDS)
     digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return count(cache, f"password-reset:{kind}:{digest}:{window}", WINDOW_SECONDS + 1, limit) > limit
+    return count(cache, f"emails:{kind}:{digest}:{window}", WINDOW_SECONDS + 1, limit) > limit
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
     def post(self, request, *args, **kwargs):
         email = str(request.POST.get("email", "")).strip().lower()
-        if _over("address", client_ip(request) or "", PER_ADDRESS) or (email and _over("email", email, PER_EMAIL)):
+        by_address = too_often("password-reset-address", client_ip(request) or "", PER_ADDRESS)
+        if by_address or (email and too_often("password-reset", email, PER_EMAIL)):
             return HttpResponse(
                 "Too many password reset requests. Try again in an hour.", status=429, content_type="text/plain"
             )

@@ -88,6 +88,8 @@ def check_role_change(membership: Membership, role: str, *, actor) -> None:
 def check_active_change(membership: Membership, active: bool, *, actor) -> None:
     actor_role = _actor_role(actor, membership.tenant_id)
     _check_can_grant(actor_role, membership.role, actor_is_superuser=actor.is_superuser)
+    if active and membership.invited:
+        raise ValidationError({"is_active": ["This person has not accepted the invitation yet: only they can."]})
     if actor.pk == membership.user_id and not active:
         raise PermissionDenied("You cannot deactivate yourself.")
     if not active and membership.role == Role.OWNER:
@@ -123,23 +125,22 @@ def add_member(
         former.save()
         audit.record("member.added", former, changes={"email": email, "role": role})
         return former
+    # One check whether the email has an account or not, so the answer tells nothing about it: the new
+    # account's fields and the password as they would be for a new person (an existing account keeps its own).
+    candidate = User(username=email, email=email, first_name=first_name, last_name=last_name, is_staff=True)
+    candidate.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    if password:
+        try:
+            validate_password(password, candidate)  # the same validators as every other door that sets one
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
     if user is None:
-        user = User(username=email, email=email, first_name=first_name, last_name=last_name, is_staff=True)
+        user = candidate
         if password:
-            try:
-                validate_password(password, user)  # the same validators as every other door that sets one
-            except ValidationError as exc:
-                raise ValidationError({"password": exc.messages}) from None
             user.set_password(password)
         else:
             user.set_unusable_password()
-        user.full_clean(exclude=["password"])
         user.save()
-    elif password:
-        try:  # the same check, so a weak password is refused alike; an existing account keeps its own
-            validate_password(password)
-        except ValidationError as exc:
-            raise ValidationError({"password": exc.messages}) from None
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -160,6 +161,10 @@ def change_role(membership: Membership, role: str, *, actor) -> Membership:
 def set_member_active(membership: Membership, active: bool, *, actor) -> Membership:
     check_active_change(membership, active, actor=actor)
     membership.is_active = active
-    membership.save(update_fields=["is_active"])
-    audit.record("member.activated" if active else "member.deactivated", membership)
+    withdrawn = not active and membership.invited
+    membership.invited = membership.invited and active  # deactivating withdraws an invitation: its link dies
+    membership.save(update_fields=["is_active", "invited"])
+    audit.record(
+        "member.activated" if active else "invitation.withdrawn" if withdrawn else "member.deactivated", membership
+    )
     return membership

@@ -102,3 +102,14 @@ def test_two_runs_of_one_document_leave_one_set_of_chunks(tenant_a):
     with tenant_scope(tenant_a.pk):
         knowledge.process_document(Document.objects.get(pk=document.pk))
     assert once == Chunk.all_tenants.filter(document_id=document.pk).count() > 0
+
+
+def test_an_import_left_running_by_an_older_release_is_started_again(tenant_a, django_capture_on_commit_callbacks):
+    """Runs from before ``alive_at`` existed have none: their start time says how long they have been silent."""
+    with tenant_scope(tenant_a.pk), mock.patch("leads.importing.runs.wake"):
+        lead_import = create_import(SimpleUploadedFile("leads.csv", CSV, "text/csv"), queue=True)
+    started = timezone.now()
+    LeadImport.all_tenants.filter(pk=lead_import.pk).update(status="running", started_at=started, alive_at=None)
+    with time_machine.travel(started + timedelta(minutes=6)), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_waiting_imports() == 1
+    assert LeadImport.all_tenants.get(pk=lead_import.pk).status == "done"

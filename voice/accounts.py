@@ -1,6 +1,6 @@
 """What a provider account needs before it is saved, asked by every door (the admin form, the API).
 
-- An API key, except for the simulator.
+- An API key (the simulator's signs the events it plays).
 - A webhook secret for the providers that sign their webhooks with one (ElevenLabs, Vapi, Bland); Retell
   signs with the API key. Verification refuses an empty key too (voice.clients.common), so an account
   stored some other way without a secret accepts no webhook at all.
@@ -18,7 +18,7 @@ SIGNS_WITH_SECRET = frozenset({Provider.ELEVENLABS, Provider.VAPI, Provider.BLAN
 def problems(provider: str | None, *, api_key: str, webhook_secret: str, provider_ids: dict | None) -> dict[str, str]:
     """Field → what is wrong; empty when the account may be saved."""
     errors = {}
-    if provider and provider != Provider.SIMULATOR and not api_key:
+    if provider and not api_key:  # the simulator signs its own events with it too
         errors["api_key"] = "The provider's API key is needed."
     if provider in SIGNS_WITH_SECRET and not webhook_secret:
         errors["webhook_secret"] = "This provider signs its webhooks with a secret: enter it."

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.utils import timezone
 
 from core.wakeup import wake
@@ -158,9 +159,8 @@ def sweep_waiting(now=None) -> int:
     the first one wrote as duplicates, so nobody is created twice). Any tenant."""
     now = now or timezone.now()
     imports = LeadImport.objects.unscoped()
-    for import_id, alive_at in imports.filter(
-        status=ImportStatus.RUNNING, alive_at__lt=now - STALLED_AFTER
-    ).values_list("pk", "alive_at"):
+    silent = Q(alive_at__lt=now - STALLED_AFTER) | Q(alive_at__isnull=True, started_at__lt=now - STALLED_AFTER)
+    for import_id, alive_at in imports.filter(silent, status=ImportStatus.RUNNING).values_list("pk", "alive_at"):
         imports.filter(pk=import_id, status=ImportStatus.RUNNING, alive_at=alive_at).update(
             status=ImportStatus.PENDING, queued_at=now - timedelta(minutes=1, seconds=1)
         )

@@ -25,4 +25,6 @@ def rekey(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("leads", "0007_export_permission"), ("tenants", "0006_shaped_json")]
-    operations = [migrations.RunPython(rekey, migrations.RunPython.noop)]
+    # No way back: the keyed hashes cannot be turned back into the old ones, and keying them twice would
+    # forget every erased person.
+    operations = [migrations.RunPython(rekey)]

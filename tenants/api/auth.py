@@ -8,6 +8,7 @@ counted by django-axes for the API exactly as for the admin login.
 import hashlib
 
 from django.contrib.auth import authenticate, get_user_model
+from django.core.cache import cache
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -21,7 +22,8 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from core.throttling import ScopedRateThrottle, WindowCounterMixin
+from core.cache import incr_with_expiry
+from core.throttling import ScopedRateThrottle
 
 from ..authentication import TokenExpired, TokenInvalid, check_session, stamp_token
 from ..backends import sorted_role_permissions
@@ -111,10 +113,11 @@ def tokens_for(user, tenant) -> dict:
     return {"access": str(refresh.access_token), "refresh": str(refresh), "expires_in": access_lifetime_seconds()}
 
 
-class LoginNameThrottle(WindowCounterMixin, SimpleRateThrottle):
-    """Sign-ins per username, whatever address they come from (the ``login`` scope counts per address): a
-    password sprayed at one account from many addresses is slowed here, and no lockout is involved, so
-    nobody can lock another person out."""
+class LoginNameThrottle(SimpleRateThrottle):
+    """Failed sign-ins per username, whatever address they come from (the ``login`` scope counts every
+    sign-in per address). Only failures count (``count_failure``), in one-minute windows: a password
+    sprayed at one account from many addresses is slowed, and at worst the account's sign-ins pause until
+    the minute ends; there is no lockout anyone could make last."""
 
     scope = "login_name"
 
@@ -124,6 +127,28 @@ class LoginNameThrottle(WindowCounterMixin, SimpleRateThrottle):
             return None
         digest = hashlib.sha256(name.strip().lower().encode()).hexdigest()[:32]
         return self.cache_format % {"scope": self.scope, "ident": digest}
+
+    def _window_key(self, request) -> str | None:
+        if self.rate is None:
+            return None
+        key = self.get_cache_key(request, None)
+        now = self.timer()
+        self.wait_seconds = (int(now // self.duration) + 1) * self.duration - now
+        return f"{key}:{int(now // self.duration)}" if key else None
+
+    def allow_request(self, request, view):
+        key = self._window_key(request)
+        return key is None or (cache.get(key) or 0) < self.num_requests
+
+    def wait(self):
+        return self.wait_seconds
+
+    @classmethod
+    def count_failure(cls, request) -> None:
+        throttle = cls()
+        key = throttle._window_key(request)
+        if key is not None:
+            incr_with_expiry(cache, key, throttle.duration + 1)
 
 
 class LoginView(APIView):
@@ -167,6 +192,7 @@ class LoginView(APIView):
         if getattr(django_request, "axes_locked_out", False):
             raise LockedOut()
         if user is None:
+            LoginNameThrottle.count_failure(request)
             raise exceptions.AuthenticationFailed("Wrong username or password.", code="invalid_credentials")
         memberships = active_memberships(user)
         slug = data.validated_data.get("tenant")

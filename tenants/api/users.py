@@ -21,10 +21,13 @@ class MemberSerializer(TenantModelSerializer):
     """A member; while invited (not yet accepted) only the email the business typed and the role it gave:
     nothing about the person's account."""
 
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.SerializerMethodField()
     first_name = serializers.SerializerMethodField()
     last_name = serializers.SerializerMethodField()
     user_id = serializers.SerializerMethodField()
+
+    def get_email(self, membership) -> str:
+        return membership.user.email.lower() if membership.invited else membership.user.email
 
     def get_first_name(self, membership) -> str:
         return "" if membership.invited else membership.user.first_name

@@ -138,6 +138,15 @@ def test_a_managers_stage_label_cannot_run_as_a_formula_in_the_funnel_export(man
     assert "'=HYPERLINK(" in text and ",=HYPERLINK(" not in text and '"=HYPERLINK(' not in text
 
 
+def test_tables_that_list_people_export_only_for_those_who_may_export_people(client, tenant_a, month):
+    from tests.conftest import member
+
+    client.force_login(member(tenant_a, Role.VIEWER, "vera"))
+    for table in ("needs-attention", "today"):
+        assert client.get(reverse("admin:dashboard_export", args=[table]), MONTH).status_code == 403
+    assert client.get(reverse("admin:dashboard_export", args=["outcomes"]), MONTH).status_code == 200
+
+
 def test_a_manager_switches_the_daily_summary_on_and_off(manager, tenant_a):
     url = reverse("admin:dashboard_daily_summary")
     assert manager.post(url, {"daily_summary": "on"}).status_code == 302

@@ -72,3 +72,8 @@ def test_a_feed_whose_maker_was_deactivated_stops_serving_even_before_the_revoca
     manager = people[Role.MANAGER]
     type(manager).objects.filter(pk=manager.pk).update(is_active=False)  # no signal: the serving check alone
     assert api_client().get(f"/calendar/{branch_wide.token}.ics").status_code == 404
+
+
+def test_a_feed_a_platform_superuser_made_serves(tenant_a, superuser):
+    feed = CalendarFeed.all_tenants.create(tenant=tenant_a, created_by=superuser)
+    assert api_client().get(f"/calendar/{feed.token}.ics").status_code == 200

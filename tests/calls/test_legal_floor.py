@@ -149,3 +149,14 @@ def _form(**changes):
         "escalation_words": "[]",
     }
     return {**form, **changes}
+
+
+def test_a_cap_of_zero_is_refused_and_a_stored_zero_does_not_break_the_gate(scoped, lead):
+    with pytest.raises(ValidationError) as refused:
+        CallingPolicy(max_calls_per_day=0).full_clean()
+    assert "max_calls_per_day" in refused.value.message_dict
+    CallingPolicy.objects.create(max_calls_per_day=0)  # stored some other way: read as one call
+    when = at(12)
+    assert gate(lead, when).allowed
+    CallFactory(tenant=scoped, lead=lead, to_number=lead.phone, status="completed", dialed_at=when - timedelta(hours=1))
+    assert gate(lead, when).code == Reason.FREQUENCY

@@ -209,3 +209,25 @@ def test_erasure_leaves_nothing_in_any_table_file_or_cache(
 def test_the_scan_covers_every_table():
     tables = {model._meta.db_table for model, _field in _columns()}
     assert {"leads_lead", "tenants_auditlog", "django_admin_log", "calls_call", "calls_callevent"} <= tables
+
+
+def test_erasure_leaves_other_businesses_history_alone(tenant_a, tenant_b, owner_a, owner_b):
+    """The admin's history has no tenant of its own: only this business's members' entries are scrubbed."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    with tenant_scope(tenant_b.pk):
+        theirs = Lead.objects.create(phone=f"+1{NATIONAL}", email=EMAIL, first_name=FIRST)
+    entry = LogEntry.objects.create(
+        user=owner_b,
+        content_type=ContentType.objects.get_for_model(Lead),
+        object_id=str(theirs.pk),
+        object_repr=f"{FIRST} <{EMAIL}>",
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+    with tenant_scope(tenant_a.pk):
+        mine = Lead.objects.create(phone=f"+1{NATIONAL}", email=EMAIL, first_name=FIRST)
+    assert api_client(owner_a, tenant_a).post(f"/api/v1/leads/{mine.pk}/erase/").status_code == 204
+    entry.refresh_from_db()
+    assert entry.object_repr == f"{FIRST} <{EMAIL}>"

@@ -11,10 +11,12 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from config.api import router
+from leads.models import DoNotCall
 from tenants.roles import OPERATIONS, ROLE_ORDER, TENANT_APPS, Role
 from tenants.scoping import tenant_scope
 from tests.conftest import api_client, member
 from tests.factories import (
+    FACTORIES,
     ConsentFactory,
     LeadFactory,
     ProviderAccountFactory,
@@ -126,30 +128,32 @@ def test_the_admin_offers_each_changelist_action_exactly_to_the_roles_that_may(r
 
 @pytest.mark.parametrize("role", ROLE_ORDER)
 def test_every_unfold_action_is_refused_to_the_roles_that_may_not(role, dealership, client):
-    """Each detail, row and list action's URL, fetched by a role without its permissions, is a 403."""
+    """Each detail, row and list action's URL, on a row that exists, posted by a role without its
+    permissions, is a 403 (not a 404 that a missing check would also give)."""
     user = member(dealership, role)
     client.force_login(user)
-    with tenant_scope(dealership.pk):
-        checked = 0
-        for model_admin, name, function in ADMIN_ACTIONS:
-            url_path = getattr(function, "url_path", None)
-            if url_path is None or name in (model_admin.actions or []):
-                continue
+    checked = 0
+    for model_admin, name, function in ADMIN_ACTIONS:
+        url_path = getattr(function, "url_path", None)
+        if url_path is None or name in (model_admin.actions or []):
+            continue
+        with tenant_scope(dealership.pk):
             needed = _needed(model_admin, function.allowed_permissions)
             if all(user.has_perm(p) for p in needed):
                 continue
             opts = model_admin.model._meta
             detail = any(name in (getattr(model_admin, a, None) or []) for a in ("actions_detail", "actions_row"))
-            path = f"/admin/{opts.app_label}/{opts.model_name}/{'1/' if detail else ''}{url_path}/"
-            assert client.post(path).status_code in (403, 404), f"{role}: POST {path}"
-            checked += 1
+            row = FACTORIES[model_admin.model](tenant=dealership) if detail else None
+        path = f"/admin/{opts.app_label}/{opts.model_name}/{f'{row.pk}/' if row else ''}{url_path}/"
+        assert client.post(path).status_code == 403, f"{role}: POST {path}"
+        checked += 1
     assert checked or role in (Role.ADMIN, Role.OWNER)
 
 
 # What the audit found: a viewer changed these through the admin while the API refused them.
 VIEWER_WRITES = [
     ("leads", "lead", "tag_selected", {"apply": "1", "tags": "vip"}),
-    ("leads", "lead", "assign_owner", {"apply": "1"}),
+    ("leads", "lead", "assign_owner", {"apply": "1", "owner": "OWNER"}),
     ("leads", "lead", "change_stage", {"apply": "1", "stage": "contacted"}),
     ("leads", "lead", "add_to_dnc", {"apply": "1", "reason": "asked"}),
     ("leads", "lead", "export_csv", {}),
@@ -169,6 +173,8 @@ def test_a_viewer_cannot_run_a_writing_admin_action(app, model, action, extra, d
             "script": ScriptFactory(tenant=dealership),
             "provideraccount": ProviderAccountFactory(tenant=dealership),
         }
+    owner = member(dealership, Role.OWNER, "owner-matrix")
+    extra = {k: (str(owner.pk) if v == "OWNER" else v) for k, v in extra.items()}  # a real choice to assign
     client.force_login(member(dealership, Role.VIEWER))
     response = client.post(
         f"/admin/{app}/{model}/", {"action": action, "_selected_action": [rows[model].pk], **extra}, follow=True
@@ -180,6 +186,9 @@ def test_a_viewer_cannot_run_a_writing_admin_action(app, model, action, extra, d
         assert lead.stage == "new" and not lead.tags.exists() and lead.owner_id is None
         assert not type(rows["consent"]).objects.filter(revoked_at__isnull=False).exists()
         assert type(rows["script"]).objects.count() == 1
+        assert not DoNotCall.objects.exists()
+        rows["provideraccount"].refresh_from_db()
+        assert rows["provideraccount"].health_checked_at is None
 
 
 @pytest.mark.parametrize("role", ROLE_ORDER)

@@ -93,3 +93,9 @@ def test_a_made_up_forwarded_for_header_does_not_dodge_the_lockout(owner_a):
     statuses = [login(client, "alice", "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(6)]
     assert statuses[-1] == 429
     assert login(client, "alice", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429  # still locked
+
+
+def test_only_failed_sign_ins_count_toward_the_username_limit(owner_a, login_rates):
+    client = APIClient()
+    for n in range(12):  # the owner signing in from their phone again and again
+        assert login(client, "alice", REMOTE_ADDR=f"192.0.2.{n}").status_code == 200

@@ -145,3 +145,39 @@ def test_an_old_or_tampered_join_link_is_refused(owner_a, tenant_a, tenant_b, cl
     assert client.get(link[:-3] + "xx/").status_code == 404
     with time_machine.travel(timezone.now() + timezone.timedelta(days=8)):
         assert client.get(link).status_code == 404
+
+
+def test_the_business_cannot_activate_an_invitation_and_deactivating_withdraws_it(owner_a, tenant_a, tenant_b, client):
+    elsewhere = member(tenant_b, Role.OWNER, "bea")
+    api = api_client(owner_a, tenant_a)
+    invited = api.post("/api/v1/users/", {"email": elsewhere.email, "role": "agent"}).json()
+    link = join_link(mail.outbox[-1])
+    refused = api.post(f"/api/v1/users/{invited['id']}/reactivate/")
+    assert refused.status_code == 400 and "is_active" in refused.json()["fields"]
+    assert not Membership.all_tenants.get(pk=invited["id"]).is_active
+    assert api.post(f"/api/v1/users/{invited['id']}/deactivate/").status_code == 200  # withdrawn
+    client.force_login(elsewhere)
+    assert client.post(link).status_code == 404
+    assert not Membership.all_tenants.get(pk=invited["id"]).is_active
+
+
+def test_the_answer_is_the_same_for_a_password_like_the_email_whether_the_account_exists(owner_a, tenant_a, tenant_b):
+    member(tenant_b, Role.OWNER, "zephyrine.quaxleworth")  # zephyrine.quaxleworth@example.test exists
+    api = api_client(owner_a, tenant_a)
+    existing = api.post(
+        "/api/v1/users/",
+        {"email": "zephyrine.quaxleworth@example.test", "role": "agent", "password": "zephyrine.quaxleworth"},
+    )
+    new = api.post(
+        "/api/v1/users/",
+        {"email": "quaxleworth.zephyrine@example.test", "role": "agent", "password": "quaxleworth.zephyrine"},
+    )
+    assert existing.status_code == new.status_code == 400
+    assert existing.json()["fields"].keys() == new.json()["fields"].keys() == {"password"}
+
+
+def test_invitations_to_one_email_are_limited(owner_a, tenant_a):
+    api = api_client(owner_a, tenant_a)
+    answers = [api.post("/api/v1/users/", {"email": "pat@example.test", "role": "agent"}).status_code for _ in range(4)]
+    assert answers == [201, 201, 201, 400]
+    assert len(mail.outbox) == 3

@@ -96,6 +96,11 @@ def test_a_secret_no_key_decrypts_reads_as_empty_and_rotation_reports_it(tenant_
         "http://internal-service:8080",
         "file:///etc/passwd",
         "gopher://127.0.0.2:6379",
+        "http://169.254.169.254\\@127.0.0.1",  # urllib3 would read the first host, another parser the second
+        "http://user:pass@127.0.0.1",
+        "https://api.vapi.ai:99999",  # unreadable addresses are a 400 on the field, not a 500
+        "http://[::1",
+        "https://x:abc",
     ],
 )
 def test_a_tenant_cannot_point_an_account_at_another_address(base_url, owner_a, tenant_a, settings):
@@ -146,3 +151,10 @@ def test_a_redirect_is_not_followed_and_no_raw_body_is_echoed(tenant_a, provider
     with pytest.raises(ProviderError) as failed:
         for_account(account).test_connection()
     assert "secret stuff" not in str(failed.value)
+
+
+def test_every_account_needs_an_api_key_the_simulator_signs_with_it(owner_a, tenant_a):
+    response = api_client(owner_a, tenant_a).post(
+        "/api/v1/voice/accounts/", {"provider": "simulator", "label": "Sim"}, format="json"
+    )
+    assert response.status_code == 400 and "api_key" in response.json()["fields"]
