@@ -18,7 +18,7 @@ PAST, AHEAD = timedelta(days=7), timedelta(days=62)
 
 @require_GET
 def calendar_feed(request, token: str):
-    feed = CalendarFeed.objects.unscoped().filter(token=token).select_related("branch", "staff").first()
+    feed = CalendarFeed.objects.unscoped().filter(token=token).select_related("branch", "staff", "created_by").first()
     if feed is None or not feed_access.owners_still_members(feed):
         raise Http404("No such calendar.")
     tenant = Tenant.objects.get(pk=feed.tenant_id)

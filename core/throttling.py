@@ -9,7 +9,9 @@ plenty for limits of hundreds a minute.
 """
 
 import functools
+import hashlib
 import threading
+import time
 
 from django.core.cache import cache as default_cache
 from rest_framework import throttling
@@ -51,6 +53,14 @@ def forget_local_counts() -> None:
     """For tests: drop what this process has not yet told the cache."""
     with _lock:
         _local.clear()
+
+
+def too_often(kind: str, value: str, limit: int, window_seconds: int = 3600) -> bool:
+    """Count one more ``kind`` of act (an email sent, a reset asked) for ``value`` in this window; True past
+    ``limit``. Outside DRF: password reset pages and invitation emails (the value is hashed in the key)."""
+    window = int(time.time() // window_seconds)
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return count(default_cache, f"acts:{kind}:{digest}:{window}", window_seconds + 1, limit) > limit
 
 
 @functools.lru_cache(maxsize=32)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.shapes import ShapeValidator
 from tenants.models import Branch, TenantOwnedModel
+from tenants.scoping import current_tenant_id
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DOCUMENT_TYPES = {
@@ -74,8 +75,6 @@ class DocumentStatus(models.TextChoices):
 
 
 def upload_path(document, filename: str) -> str:
-    from tenants.scoping import current_tenant_id
-
     return f"knowledge/{document.tenant_id or current_tenant_id()}/{timezone.now():%Y/%m}/{filename}"
 
 

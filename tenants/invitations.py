@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.throttling import too_often
+
 from . import audit
 from .models import Membership, Tenant
-from .password_reset import too_often
 from .scoping import tenant_scope
 
 SALT = "tenants.invitation"

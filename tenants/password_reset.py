@@ -2,27 +2,15 @@
 one client address and ``PER_EMAIL`` for one email, so the form cannot be used to flood someone's inbox or
 to probe many addresses. Over the limit the page answers 429 and sends nothing."""
 
-import hashlib
-import time
-
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.http import HttpResponse
 
-from core.throttling import count
+from core.throttling import too_often
 
 from .audit import client_ip
 
 PER_ADDRESS = 10
 PER_EMAIL = 3
-WINDOW_SECONDS = 3600
-
-
-def too_often(kind: str, value: str, limit: int) -> bool:
-    """Count one more ``kind`` of email for ``value`` this hour; True past ``limit`` (send nothing then)."""
-    window = int(time.time() // WINDOW_SECONDS)
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return count(cache, f"emails:{kind}:{digest}:{window}", WINDOW_SECONDS + 1, limit) > limit
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
