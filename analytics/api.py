@@ -5,6 +5,7 @@ Every endpoint takes the same filters (``from``, ``to``, ``branch``, ``campaign`
 filter set (see ``cache.py``). Anyone who may read calls may read analytics.
 """
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -21,10 +22,12 @@ FILTER_PARAMETERS = [
     OpenApiParameter("from", str, description="First day (YYYY-MM-DD, the tenant's time zone). Default: 29 days ago."),
     OpenApiParameter("to", str, description="Last day, included (YYYY-MM-DD). Default: today. At most 366 days."),
     OpenApiParameter("days", int, description="Instead of from/to: the last N days, today included (1–366)."),
-    OpenApiParameter("branch", int, description="Only this branch."),
-    OpenApiParameter("campaign", int, description="Only this campaign's calls, leads and appointments."),
-    OpenApiParameter("agent", int, description="Only this voice agent's calls (and what they booked)."),
-    OpenApiParameter("staff", int, description="Only this staff member's leads and appointments (a user id)."),
+    OpenApiParameter("branch", OpenApiTypes.UUID, description="Only this branch."),
+    OpenApiParameter("campaign", OpenApiTypes.UUID, description="Only this campaign's calls, leads and appointments."),
+    OpenApiParameter("agent", OpenApiTypes.UUID, description="Only this voice agent's calls (and what they booked)."),
+    OpenApiParameter(
+        "staff", OpenApiTypes.UUID, description="Only this staff member's leads and appointments (a user id)."
+    ),
 ]
 FILTER_NAMES = {"from", "to", "days", "branch", "campaign", "agent", "staff"}
 

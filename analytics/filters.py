@@ -1,7 +1,7 @@
 """The analytics filters as a form, shared by the dashboard and the API: ``from``/``to`` (days in the
 tenant's time zone, both included; default the last 30 days), branch, campaign, voice agent, staff
-member. Only the tenant's own rows are offered and accepted (another tenant's id is "not one of the
-available choices")."""
+member. Rows are named by public id (core.public_ids); only the tenant's own are offered and accepted
+(another tenant's id is "not one of the available choices")."""
 
 from datetime import timedelta
 
@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from analytics.kpi import Filters, Period, last_days
 from campaigns.models import Campaign
 from tenants.api.filtering import BoundedDateField
+from tenants.api.identifiers import PublicIdChoiceField
 from tenants.models import Branch, Membership
 from voice.models import VoiceAgent
 
@@ -24,12 +25,12 @@ class AnalyticsFilterForm(forms.Form):
     days = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_DAYS, help_text="The last N days, today included."
     )
-    branch = forms.ModelChoiceField(queryset=Branch.objects.none(), required=False, empty_label="Every branch")
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, empty_label="Every campaign")
-    agent = forms.ModelChoiceField(
+    branch = PublicIdChoiceField(queryset=Branch.objects.none(), required=False, empty_label="Every branch")
+    campaign = PublicIdChoiceField(queryset=Campaign.objects.none(), required=False, empty_label="Every campaign")
+    agent = PublicIdChoiceField(
         label="Voice agent", queryset=VoiceAgent.objects.none(), required=False, empty_label="Every voice agent"
     )
-    staff = forms.ModelChoiceField(
+    staff = PublicIdChoiceField(
         label="Staff member", queryset=get_user_model().objects.none(), required=False, empty_label="Everyone"
     )
 

@@ -17,7 +17,10 @@ from analytics.metrics import calls as call_metrics
 from analytics.metrics import campaigns as campaign_metrics
 from analytics.metrics import leads as lead_metrics
 from calls.models import Outcome
+from campaigns.models import Campaign
+from core import public_ids
 from core.formats import currency, money, timestamp
+from leads.models import Lead
 from leads.services import stage_labels
 
 from .cache import cached
@@ -215,7 +218,8 @@ def campaigns(filters: Filters) -> dict:
     for row in campaign_metrics.leaderboard(filters):
         rows.append(
             {
-                **{k: row[k] for k in ("campaign_id", "name", "status", "dialled")},
+                "campaign_id": public_ids.encode(Campaign, row["campaign_id"]),
+                **{k: row[k] for k in ("name", "status", "dialled")},
                 "connect_rate": row["connect_rate"].as_dict(),
                 "contact_rate": row["contact_rate"].as_dict(),
                 "appointments_booked": row["appointments_booked"],
@@ -235,9 +239,9 @@ def needs_attention(filters: Filters, limit: int = 50) -> dict:
         "total": total,
         "calls": [
             {
-                "call_id": call.pk,
+                "call_id": public_ids.of(call),
                 "created_at": timestamp(call.created_at),
-                "lead_id": call.lead_id,
+                "lead_id": public_ids.encode(Lead, call.lead_id) if call.lead_id else None,
                 "lead": (call.lead.full_name or call.lead.phone) if call.lead else "",
                 "to_number": call.to_number,
                 "campaign": call.campaign.name if call.campaign else "",
@@ -254,13 +258,13 @@ def todays_appointments(filters: Filters) -> dict:
     return {
         "appointments": [
             {
-                "appointment_id": a.pk,
+                "appointment_id": public_ids.of(a),
                 "start": a.local_start.isoformat(),
                 "time": a.local_start.strftime("%H:%M"),
                 "kind": a.get_kind_display(),
                 "status": a.status,
                 "status_label": a.get_status_display(),
-                "lead_id": a.lead_id,
+                "lead_id": public_ids.encode(Lead, a.lead_id) if a.lead_id else None,
                 "lead": (a.lead.full_name or a.lead.phone) if a.lead else "(erased)",
                 "branch": a.branch.name,
                 "staff": a.staff.get_full_name() or a.staff.email if a.staff else "",

@@ -86,7 +86,7 @@ class FunnelSerializer(serializers.Serializer):
 
 
 class CampaignRowSerializer(serializers.Serializer):
-    campaign_id = serializers.IntegerField()
+    campaign_id = serializers.UUIDField()
     name = serializers.CharField()
     status = serializers.CharField()
     dialled = serializers.IntegerField()
@@ -106,9 +106,9 @@ class CampaignsSerializer(serializers.Serializer):
 
 
 class AttentionCallSerializer(serializers.Serializer):
-    call_id = serializers.IntegerField()
+    call_id = serializers.UUIDField()
     created_at = serializers.DateTimeField()
-    lead_id = serializers.IntegerField(allow_null=True)
+    lead_id = serializers.UUIDField(allow_null=True)
     lead = serializers.CharField()
     to_number = serializers.CharField()
     campaign = serializers.CharField()
@@ -219,7 +219,7 @@ CAMPAIGNS_EXAMPLE = {
     "period": PERIOD,
     "campaigns": [
         {
-            "campaign_id": 3,
+            "campaign_id": "0b7e6a52-93f1-4c0e-8d2a-6f41c9b3e215",
             "name": "New web leads",
             "status": "running",
             "dialled": 640,
@@ -238,9 +238,9 @@ NEEDS_ATTENTION_EXAMPLE = {
     "total": 1,
     "calls": [
         {
-            "call_id": 981,
+            "call_id": "5d2f8c31-7a64-4b9e-a0c3-2e9f1b6d7a48",
             "created_at": "2026-11-23T14:02:11+00:00",
-            "lead_id": 4410,
+            "lead_id": "c81a4e07-2b5d-4f93-9e16-7d30a5c2f8b9",
             "lead": "Dana Reyes",
             "to_number": "+13055550123",
             "campaign": "Service due",

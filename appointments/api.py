@@ -5,7 +5,9 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -21,6 +23,7 @@ from tenants.api.base import (
     TenantModelViewSet,
 )
 from tenants.api.filtering import FilterSet, IsoDateTimeFilter
+from tenants.api.identifiers import PublicIdKeyField
 from tenants.models import Branch
 from tenants.roles import needs
 
@@ -37,10 +40,11 @@ from .models import (
     Source,
 )
 
+User = get_user_model()
 MAX_AVAILABILITY_DAYS = 62
 
 
-class MoveSerializer(serializers.ModelSerializer):
+class MoveSerializer(TenantModelSerializer):
     class Meta:
         model = AppointmentMove
         fields = ["from_start", "to_start", "moved_at", "moved_by", "reason"]
@@ -86,7 +90,7 @@ class BookSerializer(StrictSerializer):
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
     kind = serializers.ChoiceField(choices=Kind.choices)
     start = serializers.DateTimeField()
-    staff = serializers.IntegerField(required=False, help_text="A staff member (user id); default: round-robin.")
+    staff = PublicIdKeyField(User, required=False, help_text="A staff member (user id); default: round-robin.")
     vehicle = serializers.PrimaryKeyRelatedField(queryset=Vehicle.objects.all(), required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
 
@@ -105,7 +109,7 @@ class AvailabilityQuery(StrictSerializer):
 
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
     kind = serializers.ChoiceField(choices=Kind.choices)
-    staff = serializers.IntegerField(required=False)
+    staff = PublicIdKeyField(User, required=False)
     lead = serializers.PrimaryKeyRelatedField(
         queryset=Lead.objects.all(), required=False, help_text="Also show each slot in this person's time zone."
     )
@@ -132,7 +136,7 @@ class SlotSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     remaining = serializers.IntegerField()
-    staff = serializers.ListField(child=serializers.IntegerField())
+    staff = serializers.ListField(child=PublicIdKeyField(User))
     local_start = serializers.CharField(help_text="The start in the branch's time zone.")
     lead_local_start = serializers.CharField(required=False, help_text="The start in the person's time zone.")
 
@@ -201,12 +205,12 @@ class AppointmentViewSet(TenantModelViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("branch", int, required=True),
+            OpenApiParameter("branch", OpenApiTypes.UUID, required=True),
             OpenApiParameter("kind", str, required=True, enum=Kind.values),
             OpenApiParameter("from", date, description="First day (the branch's dates); default today."),
             OpenApiParameter("to", date, description="Last day, included; default six days after the first."),
-            OpenApiParameter("staff", int),
-            OpenApiParameter("lead", int, description="Also give each start in this person's time zone."),
+            OpenApiParameter("staff", OpenApiTypes.UUID),
+            OpenApiParameter("lead", OpenApiTypes.UUID, description="Also give each start in this person's time zone."),
         ],
         responses=SlotSerializer(many=True),
     )

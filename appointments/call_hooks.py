@@ -93,7 +93,7 @@ def book_from_call(call: Call) -> Appointment | None:
     if kind is None:
         _flag(call, "An appointment was agreed but the branch offers no bookable times: book it by hand.")
         return None
-    booking = {"source": Source.AI_CALL, "call": call, "notes": f"Agreed in call #{call.pk}."}
+    booking = {"source": Source.AI_CALL, "call": call, "notes": "Agreed during the call."}
     try:
         return book(lead, branch, kind, wanted, **booking)
     except AlreadyBooked as already:

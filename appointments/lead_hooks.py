@@ -5,6 +5,7 @@ with these)."""
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from core import public_ids
 from core.formats import timestamp
 
 from .models import Appointment, AppointmentMove, Status
@@ -15,7 +16,7 @@ def timeline_entries(lead) -> list[dict]:
     appointments = list(Appointment.objects.filter(lead=lead).select_related("branch"))
     for appointment in appointments:
         link = {
-            "appointment_id": appointment.pk,
+            "appointment_id": public_ids.of(appointment),
             "url": reverse("admin:appointments_appointment_change", args=[appointment.pk]),
         }
         title = f"{appointment.get_kind_display()} booked at {appointment.branch.name}"

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core import versioning
+from core import public_ids, versioning
 from core.formats import timestamp
 from leads import services as lead_services
 from leads.pipeline import Stage, can_move
@@ -45,9 +45,10 @@ class AlreadyBooked(ValidationError):
 
     def __init__(self, existing: Appointment):
         self.existing = existing
-        self.api_extra = {"existing_id": existing.pk}
+        self.api_extra = {"existing_id": public_ids.of(existing)}
         super().__init__(
-            {"start": [f"This person already has appointment #{existing.pk} at that time."]}, code="already_booked"
+            {"start": ["This person already has an appointment at that time."]},
+            code="already_booked",
         )
 
 
@@ -173,7 +174,7 @@ def book(
         booked_by=actor if actor is not None and actor.is_authenticated else None,
     )
     schedule_reminders(appointment)
-    _move_lead(lead, Stage.BOOKED, f"appointment #{appointment.pk}", actor)
+    _move_lead(lead, Stage.BOOKED, _named(appointment), actor)
     return appointment
 
 
@@ -235,12 +236,17 @@ def confirm(appointment: Appointment, *, actor=None) -> Appointment:
     return _change_status(appointment, Status.CONFIRMED, confirmed_at=timezone.now())
 
 
+def _named(appointment: Appointment) -> str:
+    """How a stage change names the appointment that made it: "tour on 2026-12-09 15:00" (branch time)."""
+    return f"{appointment.get_kind_display().lower()} on {appointment.local_start:%Y-%m-%d %H:%M}"
+
+
 @transaction.atomic
 def check_in(appointment: Appointment, *, actor=None) -> Appointment:
     """They came: attended, and the lead moves to attended."""
     appointment = _change_status(appointment, Status.ATTENDED, checked_in_at=timezone.now())
     cancel_reminders(appointment)
-    _move_lead(appointment.lead, Stage.ATTENDED, f"appointment #{appointment.pk}", actor)
+    _move_lead(appointment.lead, Stage.ATTENDED, _named(appointment), actor)
     return appointment
 
 
@@ -251,7 +257,7 @@ def mark_no_show(appointment: Appointment, *, actor=None, automatic: bool = Fals
         raise ValidationError({"status": ["It has not started yet: a no-show can only be marked from its start."]})
     appointment = _change_status(appointment, Status.NO_SHOW, closed_at=timezone.now())
     cancel_reminders(appointment)
-    reason = f"appointment #{appointment.pk}" + (" (not marked: past its grace period)" if automatic else "")
+    reason = _named(appointment) + (" (not marked: past its grace period)" if automatic else "")
     _move_lead(appointment.lead, Stage.NO_SHOW, reason, actor)
     lead_id = appointment.lead_id
     if lead_id is not None:

@@ -74,6 +74,7 @@ def main():
     setup_django()
     from django.db import connection
 
+    from core import public_ids
     from leads.models import Tag
     from tenants.api.auth import tokens_for
     from tenants.models import Membership, Tenant, User
@@ -94,8 +95,9 @@ def main():
     with tenant_scope(tenant.pk):
         Membership.objects.create(user=user, role="owner")
 
-    api_path = f"/api/v1/leads/?stage=contacted&tag={tags[0]}&ordering=-score&page_size=50"
-    admin_path = f"/admin/leads/lead/?stage__exact=contacted&tag={tags[0]}&o=-4"
+    tag = public_ids.encode(Tag, tags[0])
+    api_path = f"/api/v1/leads/?stage=contacted&tag={tag}&ordering=-score&page_size=50"
+    admin_path = f"/admin/leads/lead/?stage__exact=contacted&tag={tag}&o=-4"
     api_headers = {"Authorization": f"Bearer {tokens_for(user, tenant)['access']}"}
 
     # The baseline: the same page, one hand-written query (what the database itself needs).

@@ -140,9 +140,11 @@ def main():
 
     from rest_framework.test import APIClient
 
+    from core import public_ids
+
     client = APIClient(SERVER_NAME="localhost")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for(user, tenant)['access']}")
-    query = {"branch": lane.pk, "kind": "service", "from": first.isoformat(), "to": last.isoformat()}
+    query = {"branch": public_ids.of(lane), "kind": "service", "from": first.isoformat(), "to": last.isoformat()}
     response = client.get("/api/v1/appointments/availability/", query)
     assert response.status_code == 200, response.content[:300]
     api_ms = median_ms(lambda: client.get("/api/v1/appointments/availability/", query), runs)

@@ -12,6 +12,7 @@ from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
+from core import public_ids
 from leads.models import Lead
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantStackedInline
 from tenants.roles import may
@@ -192,7 +193,10 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.call_now_view)
-        return [path("call-now/<int:lead_id>/", view, name="calls_call_now"), *super().get_urls()]
+        return [
+            path(f"call-now/<{public_ids.path_converter(Lead)}:lead_id>/", view, name="calls_call_now"),
+            *super().get_urls(),
+        ]
 
     def call_now_view(self, request, lead_id):
         """ "Call now" for a lead: pick agent and script; the answer is the compliance gate's."""

@@ -6,6 +6,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core import public_ids
 from core.formats import timestamp
 from leads.models import Lead
 from tenants.api.base import CurrencyField, StrictSerializer, TenantModelSerializer, TenantViewSetMixin
@@ -154,7 +155,7 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
                 {
                     "code": decision.code,
                     "message": decision.detail,
-                    "call_id": call.pk,
+                    "call_id": public_ids.of(call),
                     "next_allowed_at": timestamp(decision.next_allowed_at),
                 },
                 status=status.HTTP_409_CONFLICT,

@@ -4,6 +4,7 @@ the calls in a data export, and scrubbing calls on erasure (calls.receivers answ
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
+from core import public_ids
 from core.formats import timestamp
 
 from . import rollups
@@ -27,7 +28,7 @@ def timeline_entries(lead) -> list[dict]:
                 "title": title,
                 "detail": detail,
                 "by": "",
-                "link": {"call_id": call.pk, "url": reverse("admin:calls_call_change", args=[call.pk])},
+                "link": {"call_id": public_ids.of(call), "url": reverse("admin:calls_call_change", args=[call.pk])},
             }
         )
     return entries

@@ -203,7 +203,7 @@ class Call(TenantOwnedModel):
         return calls.update(lead=survivor)
 
     def __str__(self):
-        return f"Call #{self.pk} to {self.to_number}"
+        return f"Call to {self.to_number} ({self.created_at:%Y-%m-%d %H:%M} UTC)"
 
 
 class CallEvent(TenantOwnedModel):

@@ -440,7 +440,7 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
     call.save(update_fields=APPLIED_FIELDS)
     if call.status in FINAL_STATUSES and call.outcome == Outcome.DNC_REQUESTED and call.lead_id:
         # compliance.md: a spoken opt-out takes effect at once, for every campaign.
-        lead_services.add_dnc(call.to_number, reason=f"Asked in call #{call.pk}", source=DncSource.CALL)
+        lead_services.add_dnc(call.to_number, reason="Asked during a call", source=DncSource.CALL)
     if call.status in FINAL_STATUSES:
         work.wake_effects(call.tenant_id)
     return call
@@ -495,9 +495,11 @@ def after_call(call: Call) -> None:
         }.get(call.outcome)
         lead.refresh_from_db()
         if call.outcome in CONVERSATION_OUTCOMES and lead.stage == Stage.NEW:
-            lead_services.change_stage(lead, Stage.CONTACTED, reason=f"call #{call.pk}")
+            lead_services.change_stage(lead, Stage.CONTACTED, reason=f"call: {call.get_outcome_display()}")
         if target and can_move(lead.stage, target[0]):
-            lead_services.change_stage(lead, target[0], reason=f"call #{call.pk}", lost_reason=target[1])
+            lead_services.change_stage(
+                lead, target[0], reason=f"call: {call.get_outcome_display()}", lost_reason=target[1]
+            )
         lead_services.scoring.rescore(type(lead).objects.filter(pk=lead.pk))
     call_ended.send(sender=Call, call=call, once=lambda name: _effect_once(call, name))
 

@@ -22,6 +22,7 @@ from unfold.widgets import (
 )
 
 from calls.models import Call, Outcome
+from core import public_ids
 from leads import importing
 from leads.models import Source, Tag
 from leads.pipeline import Stage
@@ -313,7 +314,7 @@ class CampaignAdmin(TenantModelAdmin):
                 extra_context["preview"] = preview = audiences.preview(campaign)
                 extra_context["preview_skipped"] = labelled(preview["skipped_by_reason"])
             targets = reverse("admin:campaigns_campaigntarget_changelist")
-            extra_context["targets_url"] = f"{targets}?campaign__id__exact={campaign.pk}"
+            extra_context["targets_url"] = f"{targets}?campaign__id__exact={public_ids.of(campaign)}"
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_actions_detail(self, request, object_id):

@@ -9,15 +9,37 @@ from rest_framework.response import Response
 
 from leads import importing
 from leads.api.serializers import LeadImportSerializer
-from tenants.api.base import CurrencyField, StrictSerializer, TenantModelSerializer, TenantModelViewSet
+from tenants.api.base import CurrencyField, ShapedJSONField, StrictSerializer, TenantModelSerializer, TenantModelViewSet
 from tenants.api.filtering import FilterSet
 from tenants.roles import may, needs
 
 from . import audiences, services
 from .models import Campaign, CampaignTarget, Expense, FollowUpRule, TargetStatus
+from .schemas import AUDIENCE_PUBLIC
+
+
+class AudienceField(ShapedJSONField):
+    """The audience by public ids (campaigns.schemas.AUDIENCE_PUBLIC), stored by keys."""
+
+    def __init__(self, **kwargs):
+        super().__init__(shape=AUDIENCE_PUBLIC, **kwargs)
+
+    def to_internal_value(self, data):
+        stored, found = audiences.from_public(super().to_internal_value(data))
+        if found:
+            detail: dict[str, list[str]] = {}
+            for path, message in found:
+                detail.setdefault(path, []).append(message)
+            raise serializers.ValidationError(detail)
+        return stored
+
+    def to_representation(self, value):
+        return audiences.to_public(value)
 
 
 class CampaignSerializer(TenantModelSerializer):
+    audience = AudienceField(required=False)
+
     class Meta:
         model = Campaign
         fields = [

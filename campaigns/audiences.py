@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core import public_ids
 from leads.models import Lead, LeadTag, StageChange, Tag, Vehicle
 from leads.pipeline import Stage
 
@@ -63,6 +64,41 @@ def normalized(audience: dict) -> dict:
     """A valid audience as stored: its kind first, and said (``filter`` when it was left out)."""
     kind = audience.get("kind", AudienceKind.FILTER)
     return {"kind": str(kind), **{k: v for k, v in audience.items() if k != "kind"}}
+
+
+def _id_keys() -> dict:
+    from tenants.models import Branch
+
+    return {"tags": Tag, "lead_ids": Lead, "branch": Branch}
+
+
+def to_public(audience: dict) -> dict:
+    """The audience as the API shows it: its rows by public id (core.public_ids)."""
+    shown = dict(audience or {})
+    for key, model in _id_keys().items():
+        value = shown.get(key)
+        if isinstance(value, list):
+            shown[key] = [public_ids.encode(model, pk) for pk in value]
+        elif value is not None:
+            shown[key] = public_ids.encode(model, value)
+    return shown
+
+
+def from_public(audience: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """The audience as stored (keys) from the API's public ids, and each id that names nothing, at its path."""
+    stored, found = dict(audience), []
+    for key, model in _id_keys().items():
+        value = stored.get(key)
+        what = model._meta.verbose_name
+        if isinstance(value, list):
+            keys = [public_ids.decode(model, item) for item in value]
+            found += [(f"{key}.{index}", f"No such {what}.") for index, pk in enumerate(keys) if pk is None]
+            stored[key] = keys
+        elif value is not None:
+            stored[key] = public_ids.decode(model, value)
+            if stored[key] is None:
+                found.append((key, f"No such {what}."))
+    return stored, found
 
 
 def _foreign_ids(audience: dict) -> list[tuple[str, str]]:
@@ -174,6 +210,7 @@ def preview(campaign, sample_size: int = 10) -> dict:
             code: reasons.get(code, 0) for code in (Reason.DNC, Reason.NO_CONSENT, Reason.INVALID_NUMBER, Reason.ERASED)
         },
         "sample": [
-            {"id": lead.pk, "name": lead.full_name, "phone": lead.phone, "stage": lead.stage} for lead in sample
+            {"id": public_ids.of(lead), "name": lead.full_name, "phone": lead.phone, "stage": lead.stage}
+            for lead in sample
         ],
     }

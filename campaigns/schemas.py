@@ -1,7 +1,7 @@
 """The shapes of the campaigns room's structured JSON fields (core.shapes)."""
 
 from calls.models import Outcome
-from core.shapes import DateTimeText, Integer, ListOf, MapOf, Nullable, Record, Text, TimeSpan
+from core.shapes import DateTimeText, Integer, ListOf, MapOf, Nullable, PublicId, Record, Text, TimeSpan
 from leads.models import Source
 from leads.pipeline import Stage
 from tenants.schemas import weekly_hours
@@ -45,5 +45,16 @@ AUDIENCE = Record(
         "vins": ListOf(Text(max_length=17, pattern=r"[A-HJ-NPR-Z0-9]{11,17}"), max_items=10_000),
         "within_minutes": Integer(min_value=0, max_value=1440),
         "since_days": Integer(min_value=1, max_value=3650),
+    }
+)
+
+# The audience as the API shows and takes it: tags, branch and leads by public id (core.public_ids).
+PUBLIC_ID = PublicId()
+AUDIENCE_PUBLIC = Record(
+    {
+        **AUDIENCE.fields,
+        "tags": ListOf(PUBLIC_ID, max_items=100, unique=True),
+        "branch": Nullable(PUBLIC_ID),
+        "lead_ids": ListOf(PUBLIC_ID, max_items=10_000, unique=True),
     }
 )

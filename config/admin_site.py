@@ -1,13 +1,38 @@
-"""The admin site: Unfold's, plus the tenant switch."""
+"""The admin site: Unfold's, plus the tenant switch, with opaque ids in every object URL."""
 
-from django.urls import path
+import re
+
+from django.urls import URLPattern, URLResolver, path
 from unfold.sites import UnfoldAdminSite
+
+from core import public_ids
+
+_OBJECT_ID = re.compile(r"<(?:path|int):object_id>")
+
+
+def _opaque(patterns: list, model) -> None:
+    """Rewrite in place each ``object_id`` route of one model's admin to take its public id (core.public_ids)."""
+    converter = f"<{public_ids.path_converter(model)}:object_id>"
+    for index, pattern in enumerate(patterns):
+        route = str(pattern.pattern)
+        if isinstance(pattern, URLPattern) and _OBJECT_ID.search(route):
+            patterns[index] = path(
+                _OBJECT_ID.sub(converter, route), pattern.callback, pattern.default_args, name=pattern.name
+            )
 
 
 class CrmAdminSite(UnfoldAdminSite):
     site_header = "Voice CRM"
     site_title = "Voice CRM"
     index_title = "Dashboard"
+
+    def get_urls(self):
+        urls = super().get_urls()
+        by_route = {f"{m._meta.app_label}/{m._meta.model_name}/": m for m in self._registry}
+        for resolver in urls:
+            if isinstance(resolver, URLResolver) and str(resolver.pattern) in by_route:
+                _opaque(resolver.urlconf_name, by_route[str(resolver.pattern)])
+        return urls
 
     def extra_urls(self):
         from analytics.dashboard import daily_summary_view, export_view

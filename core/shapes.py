@@ -28,6 +28,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
+from core import public_ids
+
 Problems = list[tuple[str, str]]
 
 
@@ -73,6 +75,23 @@ class Text(Shape):
         if not self.blank:
             schema["minLength"] = 1
         return schema
+
+
+@dataclass(frozen=True)
+class PublicId(Text):
+    """A row named by its public id (core.public_ids)."""
+
+    max_length: int = 36
+    pattern: str | None = public_ids.PATTERN
+    blank: bool = False
+
+    def check(self, value, path):
+        if not isinstance(value, str):
+            return [(path, f"Expected an id (a string like {PUBLIC_ID_EXAMPLE}), received {type(value).__name__}.")]
+        return super().check(value, path)
+
+
+PUBLIC_ID_EXAMPLE = "3f1c2b9e-5d4a-4e7b-9c21-0a8f6d2e4b17"
 
 
 @dataclass(frozen=True)

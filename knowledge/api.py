@@ -3,15 +3,17 @@ highlighted snippets. Writes go through ``knowledge.services``."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import parsers, serializers
 from rest_framework.response import Response
 
 from tenants.api.base import StrictSerializer, TenantAPIView, TenantModelSerializer, TenantModelViewSet
+from tenants.api.identifiers import PublicIdKeyField
 from tenants.models import Branch
 
 from . import search, services
-from .models import Category, Document, KnowledgeEntry
+from .models import Category, Chunk, Document, KnowledgeEntry
 
 MAX_RESULTS = 50
 
@@ -149,9 +151,9 @@ class HitSerializer(serializers.Serializer):
     rank = serializers.FloatField()
     category = serializers.CharField()
     source = serializers.ChoiceField(choices=["entry", "document"])
-    entry = serializers.IntegerField(source="entry_id", allow_null=True)
-    document = serializers.IntegerField(source="document_id", allow_null=True)
-    chunk = serializers.IntegerField(source="chunk_id")
+    entry = PublicIdKeyField(KnowledgeEntry, source="entry_id", allow_null=True)
+    document = PublicIdKeyField(Document, source="document_id", allow_null=True)
+    chunk = PublicIdKeyField(Chunk, source="chunk_id")
     match = serializers.ChoiceField(choices=["fulltext", "fuzzy", "plain"], help_text="fuzzy: by close spelling.")
 
 
@@ -164,7 +166,9 @@ class SearchView(TenantAPIView):
         parameters=[
             OpenApiParameter("q", str, required=True),
             OpenApiParameter("limit", int),
-            OpenApiParameter("branch", int, description="Also that branch's own entries (default: every branch)."),
+            OpenApiParameter(
+                "branch", OpenApiTypes.UUID, description="Also that branch's own entries (default: every branch)."
+            ),
             OpenApiParameter("category", str, many=True, enum=Category.values),
         ],
         responses=HitSerializer(many=True),

@@ -14,6 +14,7 @@ from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
+from core import public_ids
 from tenants.admin_base import (
     ReadOnlyAdminMixin,
     TenantModelAdmin,
@@ -61,12 +62,13 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        return [(tag.pk, tag.name) for tag in Tag.objects.order_by("name")[:200]]
+        return [(public_ids.of(tag), tag.name) for tag in Tag.objects.order_by("name")[:200]]
 
     def queryset(self, request, queryset):
-        if not self.value() or not str(self.value()).isdigit():
+        tag = public_ids.decode(Tag, self.value())
+        if tag is None:
             return queryset
-        return queryset.filter(Exists(LeadTag.objects.filter(lead_id=OuterRef("pk"), tag_id=int(self.value()))))
+        return queryset.filter(Exists(LeadTag.objects.filter(lead_id=OuterRef("pk"), tag_id=tag)))
 
 
 class ServiceDueFilter(admin.SimpleListFilter):
@@ -357,7 +359,7 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         survivor = leads[0]
         for duplicate in leads[1:]:
             services.merge_leads(survivor, duplicate, actor=request.user)
-        messages.success(request, f"Merged {len(leads) - 1} leads into {survivor} (#{survivor.pk}).")
+        messages.success(request, f"Merged {len(leads) - 1} leads into {survivor}.")
 
     @admin.action(description="Export selected as CSV", permissions=["export_leads"])
     def export_csv(self, request, queryset):

@@ -13,6 +13,7 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from core import public_ids
 from tenants.models import Branch
 from tenants.roles import may
 
@@ -82,7 +83,11 @@ class ImportViews:
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.import_upload_view), name="leads_lead_import"),
-            path("import/<int:import_id>/", wrap(self.import_preview_view), name="leads_lead_import_preview"),
+            path(
+                f"import/<{public_ids.path_converter(LeadImport)}:import_id>/",
+                wrap(self.import_preview_view),
+                name="leads_lead_import_preview",
+            ),
         ]
 
     def _check_import_permission(self, request):

@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from rest_framework.filters import SearchFilter
 
-from tenants.api.filtering import BooleanFilter, FilterSet, IntegerFilter, IsoDateTimeFilter
+from core import public_ids
+from tenants.api.filtering import BooleanFilter, FilterSet, IntegerFilter, IsoDateTimeFilter, PublicIdKeyFilter
+from tenants.models import Branch
 
 from . import phones
 from .models import DoNotCall, Lead, LeadTag, Source, Tag, Vehicle
@@ -64,8 +67,8 @@ class LeadFilter(FilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, distinct=False)
     source = django_filters.MultipleChoiceFilter(choices=Source.choices, distinct=False)
     tag = django_filters.CharFilter(method="filter_tag", help_text="Tag id or name.")
-    owner = IntegerFilter(field_name="owner_id", min_value=1)
-    branch = IntegerFilter(field_name="branch_id", min_value=1)
+    owner = PublicIdKeyFilter(field_name="owner_id", model=get_user_model())
+    branch = PublicIdKeyFilter(field_name="branch_id", model=Branch)
     score_min = IntegerFilter(field_name="score", lookup_expr="gte")
     score_max = IntegerFilter(field_name="score", lookup_expr="lte")
     created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -84,10 +87,10 @@ class LeadFilter(FilterSet):
         fields = []
 
     def filter_tag(self, queryset, name, value):
-        by_id = value.isascii() and value.isdigit() and len(value) < 10
+        by_id = public_ids.decode(Tag, value)
         tag_ids = list(
-            Tag.objects.filter(pk=int(value)).values_list("pk", flat=True)
-            if by_id
+            Tag.objects.filter(pk=by_id).values_list("pk", flat=True)
+            if by_id is not None
             else Tag.objects.filter(name__iexact=value).values_list("pk", flat=True)
         )
         return queryset.filter(Exists(LeadTag.objects.filter(lead_id=OuterRef("pk"), tag_id__in=tag_ids)))

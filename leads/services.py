@@ -16,6 +16,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core import public_ids
 from core.transitions import TransitionRefused
 from tenants import audit
 from tenants.models import Branch, Tenant
@@ -116,8 +117,8 @@ class DuplicateLead(ValidationError):
 
     def __init__(self, existing: Lead, field: str):
         self.existing = existing
-        self.api_extra = {"existing_id": existing.pk, "field": field}
-        super().__init__({field: [f"Lead #{existing.pk} ({existing}) already has this {field}."]})
+        self.api_extra = {"existing_id": public_ids.of(existing), "field": field}
+        super().__init__({field: [f"Another lead ({existing}) already has this {field}."]})
 
 
 def find_duplicates(lead: Lead) -> models.QuerySet:
@@ -524,7 +525,7 @@ def merge_leads(survivor: Lead, duplicate: Lead, *, actor=None) -> MergeResult:
     Note.objects.create(
         lead=survivor,
         body=(
-            f"Merged lead #{duplicate.pk} ({duplicate.full_name or '—'}, {duplicate.phone}, "
+            f"Merged a duplicate lead ({duplicate.full_name or '—'}, {duplicate.phone}, "
             f"{duplicate.email or 'no email'})."
         ),
         author=actor if actor and actor.is_authenticated else None,

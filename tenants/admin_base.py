@@ -6,9 +6,14 @@ autocomplete (it reads the target admin's ``get_queryset``), related list
 filters, inlines and actions. Another tenant's row is a 404, never a page.
 """
 
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.db import models
 from django.http import Http404
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import RelatedDropdownFilter
+
+from core import public_ids
 
 from .related import is_tenant_owned, scoped_queryset_for
 from .roles import OPERATIONS, may
@@ -16,17 +21,39 @@ from .scoping import get_current_tenant_id
 
 
 class ScopedRelatedFilter(RelatedDropdownFilter):
-    """A related-field filter whose choices are the tenant's rows only."""
+    """A related-field filter whose choices are the tenant's rows only, named by public id in the URL
+    (core.public_ids); a value that names none of the tenant's rows is refused like any bad filter."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        related = field.remote_field.model
+        if self.lookup_kwarg in self.used_parameters:
+            keys = [public_ids.decode(related, value) for value in self.used_parameters[self.lookup_kwarg]]
+            if None in keys:
+                raise IncorrectLookupParameters(f"Unknown {self.title}.")
+            self.used_parameters[self.lookup_kwarg] = keys
 
     def field_choices(self, field, request, model_admin):
         model = field.remote_field.model
         queryset = scoped_queryset_for(model)
         if queryset is None:
-            return super().field_choices(field, request, model_admin)
+            queryset = model._default_manager.all()
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             queryset = queryset.order_by(*ordering)
-        return [(obj.pk, str(obj)) for obj in queryset[:500]]
+        return [(public_ids.of(obj), str(obj)) for obj in queryset[:500]]
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        related = self.field.remote_field.model
+        counts = {
+            f"{value}__c": models.Count(
+                pk_attname, filter=models.Q(**{self.lookup_kwarg: public_ids.decode(related, value)})
+            )
+            for value, _ in self.lookup_choices
+        }
+        if self.include_empty_choice:
+            counts["__c"] = models.Count(pk_attname, filter=models.Q(**{self.lookup_kwarg_isnull: True}))
+        return counts
 
 
 def _scoped_formfield_kwargs(db_field, kwargs):
@@ -47,6 +74,15 @@ class TenantScopedFormfieldsMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **_scoped_formfield_kwargs(db_field, kwargs))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """No "view" or "change" link beside a related field: the page builds it from the selected option's
+        key, and object URLs take only public ids (core.public_ids). Adding a related row still works."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget.can_change_related = False
+            formfield.widget.can_view_related = False
+        return formfield
 
     def get_queryset(self, request):
         if not is_tenant_owned(self.model):

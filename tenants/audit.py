@@ -59,7 +59,7 @@ def _described(obj) -> str:
     try:
         return str(obj)
     except ObjectDoesNotExist:
-        return f"{obj._meta.verbose_name} #{obj.pk}"
+        return f"{obj._meta.verbose_name} (deleted with its parent)"
 
 
 def record(action: str, obj=None, *, changes=None, tenant_id=None, object_type="", object_id="") -> None:

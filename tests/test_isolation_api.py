@@ -10,6 +10,7 @@ import pytest
 from rest_framework.relations import ManyRelatedField, RelatedField
 
 from config.api import router
+from core.public_ids import of as pid
 from tenants.related import is_tenant_owned
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
@@ -88,16 +89,16 @@ def test_tenant_a_cannot_see_or_reach_tenant_b_rows(prefix, viewset, tenant_a, t
     base = f"/api/v1/{prefix}/"
 
     listed = _ids_in_list(client, base)
-    assert row_b.pk not in listed
-    assert row_a.pk in listed, "the list must show the tenant's own rows, else this test proves nothing"
+    assert pid(row_b) not in listed
+    assert pid(row_a) in listed, "the list must show the tenant's own rows, else this test proves nothing"
 
-    detail = f"{base}{row_b.pk}/"
+    detail = f"{base}{pid(row_b)}/"
     assert client.get(detail).status_code == 404
     for method in ("patch", "put", "delete"):
         status = getattr(client, method)(detail, {}, format="json").status_code
         assert status in (404, 405), f"{method.upper()} {detail} answered {status}"
     for extra in _detail_actions(viewset):
-        url = f"{base}{row_b.pk}/{extra.url_path}/"
+        url = f"{base}{pid(row_b)}/{extra.url_path}/"
         for method in extra.mapping:
             status = getattr(client, method)(url, {}, format="json").status_code
             assert status in (404, 405), f"{method.upper()} {url} answered {status}"
@@ -125,7 +126,7 @@ def test_tenant_a_cannot_point_a_relation_at_tenant_b_rows(prefix, viewset, rela
     client = api_client(user, tenant_a)
     name, related_model, many = relation
     foreign = FACTORIES[related_model](tenant=tenant_b)
-    value = [foreign.pk] if many else foreign.pk
-    response = client.patch(f"/api/v1/{prefix}/{row_a.pk}/", {name: value}, format="json")
+    value = [pid(foreign)] if many else pid(foreign)
+    response = client.patch(f"/api/v1/{prefix}/{pid(row_a)}/", {name: value}, format="json")
     assert response.status_code == 400, f"{prefix}.{name} accepted tenant B's {related_model.__name__}"
     assert name in response.json().get("fields", {}), response.json()

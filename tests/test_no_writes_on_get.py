@@ -3,6 +3,9 @@ resolvers (pages added later are covered by themselves), is fetched with GET by 
 each model in place, and may not write a row. A link on another site can then never act for a signed-in
 member (docs/operations.md#security).
 
+The same walk checks that no page and no answer names a row by its integer key: admin links and filters,
+and every id in the API's JSON, are public ids (core.public_ids), so nobody can count rows or guess ids.
+
 Writes of derived rows (the analytics rollups a page makes on demand, made again at will) are not state
 changes, nor is the audit log's record that someone read a person's data; their tables are listed below.
 """
@@ -10,12 +13,14 @@ changes, nor is the audit log's record that someone read a person's data; their 
 import re
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from calls.models import CallDayScope, CallDayState, CallDayTotal
+from core import public_ids
 from tenants.models import AuditLog
 from tenants.roles import Role
 from tests.conftest import api_client, member
@@ -103,7 +108,7 @@ def _fill(route: str, rows, model) -> str:
             obj = by_name.get(name.removesuffix("_id").replace("_", ""))
         if obj is None:
             return "1"
-        return str(obj.pk)
+        return public_ids.of(obj)
 
     path = re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: value(re.match(r"<()(\w+)>", f"<{m.group(1)}>")), path)
@@ -119,8 +124,43 @@ def _writes(queries) -> list[str]:
     return found
 
 
+# An admin link or filter naming a row by key: /admin/leads/lead/12/…, ?branch__id__exact=3, ?tag=4.
+KEY_IN_ADMIN_URL = re.compile(
+    r"/admin/\w+/\w+/(?:[\w-]+/)?\d+/|__id__exact=\d|[?&](?:tag|branch|campaign|agent|staff)=\d"
+)
+
+
+def _relation_names() -> set[str]:
+    names = {"id", "user_id", "call_id", "lead_id", "campaign_id", "appointment_id", "lead_ids", "staff"}
+    for model in apps.get_models():
+        names |= {field.name for field in model._meta.get_fields() if field.is_relation and not field.auto_created}
+    return names - {"tenant", "tenant_id"}
+
+
+RELATIONS = _relation_names()
+
+
+def _keys_shown(value, path="") -> list[str]:
+    """Where a JSON answer shows an integer under an id's name ("results.0.lead", "audience.tags.1")."""
+    found = []
+    if isinstance(value, dict):
+        for name, item in value.items():
+            here = f"{path}.{name}" if path else name
+            integers = [item] if isinstance(item, int) and not isinstance(item, bool) else []
+            if isinstance(item, list):
+                integers = [i for i in item if isinstance(i, int)]
+            if name in RELATIONS and integers:
+                found.append(here)
+            else:
+                found += _keys_shown(item, here)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _keys_shown(item, f"{path}.{index}")
+    return found
+
+
 @pytest.mark.parametrize("route", ADMIN_PAGES)
-def test_an_admin_get_writes_nothing(route, world, client):
+def test_an_admin_get_writes_nothing_and_names_no_row_by_key(route, world, client):
     _tenant, owner, rows = world
     client.force_login(owner)
     path = _fill(route, rows, _model_of(route))
@@ -128,10 +168,14 @@ def test_an_admin_get_writes_nothing(route, world, client):
         response = client.get(path)
     assert response.status_code < 500, path
     assert _writes(queries) == [], f"GET {path} wrote"
+    if response.get("Content-Type", "").startswith("text/html"):
+        shown = KEY_IN_ADMIN_URL.findall(response.content.decode())
+        assert shown == [], f"GET {path} links rows by key"
+    assert not KEY_IN_ADMIN_URL.search(response.get("Location", "")), path
 
 
 @pytest.mark.parametrize("route", API_ROUTES)
-def test_an_api_get_writes_nothing(route, world):
+def test_an_api_get_writes_nothing_and_names_no_row_by_key(route, world):
     tenant, owner, rows = world
     client = api_client(owner, tenant)
     path = _fill(route, rows, _api_model_of(route))
@@ -139,3 +183,5 @@ def test_an_api_get_writes_nothing(route, world):
         response = client.get(path)
     assert response.status_code < 500, path
     assert _writes(queries) == [], f"GET {path} wrote"
+    if response.get("Content-Type", "").startswith("application/json"):
+        assert _keys_shown(response.json()) == [], f"GET {path} shows integer keys"

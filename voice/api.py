@@ -1,5 +1,6 @@
 """``/api/v1/voice/``: provider accounts (secrets write-only), voice agents, scripts (duplicate, preview)."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -146,7 +147,10 @@ class ScriptViewSet(TenantModelViewSet):
         return Response(ScriptSerializer(copy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("lead", int, required=True), OpenApiParameter("agent", int)],
+        parameters=[
+            OpenApiParameter("lead", OpenApiTypes.UUID, required=True),
+            OpenApiParameter("agent", OpenApiTypes.UUID),
+        ],
         responses=inline_serializer(
             "ScriptPreview",
             {

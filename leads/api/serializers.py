@@ -2,8 +2,10 @@
 
 from rest_framework import serializers
 
+from core import public_ids
 from tenants.api.base import ShapedJSONField, StrictSerializer, TenantModelSerializer
-from tenants.api.filtering import MAX_INT
+from tenants.api.identifiers import PublicIdKeyField
+from tenants.models import Branch
 
 from .. import phones
 from ..models import Consent, ConsentKind, ConsentSource, DoNotCall, Lead, LeadImport, Note, Tag, Vehicle
@@ -102,7 +104,7 @@ class TagNamesSerializer(StrictSerializer):
 
 
 class MergeSerializer(StrictSerializer):
-    other = serializers.IntegerField(help_text="Id of the lead to fold into this one; it is deleted.")
+    other = PublicIdKeyField(Lead, help_text="Id of the lead to fold into this one; it is deleted.")
 
 
 class StageSerializer(StrictSerializer):
@@ -209,7 +211,7 @@ class LeadImportSerializer(TenantModelSerializer):
         if not obj.error_report:
             return None
         request = self.context.get("request")
-        path = f"/api/v1/leads/imports/{obj.pk}/error-report/"
+        path = f"/api/v1/leads/imports/{public_ids.of(obj)}/error-report/"
         return request.build_absolute_uri(path) if request else path
 
 
@@ -218,7 +220,7 @@ class LeadImportCreateSerializer(StrictSerializer):
     on_duplicate = serializers.ChoiceField(choices=["skip", "update", "merge"], default="skip")
     dry_run = serializers.BooleanField(default=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
-    branch = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
+    branch = PublicIdKeyField(Branch, required=False)
     source = serializers.ChoiceField(choices=Lead._meta.get_field("source").choices, required=False)
     mapping = ShapedJSONField(
         shape=IMPORT_MAPPING, required=False, help_text='{"CSV header": "field" or "ignore"} (a JSON object).'

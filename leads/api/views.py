@@ -8,6 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core import public_ids
 from core.formats import timestamp
 from tenants.api.base import TenantModelViewSet
 from tenants.api.filtering import FilterBackend, StrictOrderingFilter
@@ -60,13 +61,13 @@ class LeadViewSet(TenantModelViewSet):
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
-        response.data = LeadSerializer(self.get_queryset().get(pk=response.data["id"])).data
+        response.data = LeadSerializer(self.get_queryset().get(pk=self._created.pk)).data
         return response
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         tags = data.pop("tags", [])
-        serializer.instance = services.create_lead(data, actor=self.request.user, tags=tags)
+        serializer.instance = self._created = services.create_lead(data, actor=self.request.user, tags=tags)
         serializer.instance.on_dnc = services.is_on_dnc(serializer.instance.phone)
 
     def perform_update(self, serializer):
@@ -151,10 +152,10 @@ class LeadViewSet(TenantModelViewSet):
         return self.get_paginated_response(ConsentSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=ConsentSerializer)
-    @action(detail=True, methods=["post"], url_path=r"consents/(?P<consent_id>\d+)/revoke")
+    @action(detail=True, methods=["post"], url_path=rf"consents/(?P<consent_id>{public_ids.PATTERN})/revoke")
     def revoke_consent(self, request, pk=None, consent_id=None):
         lead = self._lead()
-        consent = Consent.objects.filter(lead=lead, pk=consent_id).first()
+        consent = Consent.objects.filter(lead=lead, pk=public_ids.decode(Consent, consent_id)).first()
         if consent is None:
             raise exceptions.NotFound()
         return Response(ConsentSerializer(services.revoke_consent(consent, actor=request.user)).data)

@@ -22,11 +22,13 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from core import public_ids
 from core.cache import incr_with_expiry
 from core.throttling import ScopedRateThrottle
 
 from ..authentication import TokenExpired, TokenInvalid, check_session, stamp_token
 from ..backends import sorted_role_permissions
+from ..models import Branch
 from ..resolution import TenantNotAllowed, active_memberships, choose
 from .base import StrictSerializer, TenantAPIView
 from .errors import error_body
@@ -45,7 +47,7 @@ class LoginSerializer(StrictSerializer):
 
 
 class TenantSummarySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.UUIDField()
     slug = serializers.CharField()
     name = serializers.CharField()
     vertical = serializers.CharField()
@@ -55,11 +57,11 @@ class TenantSummarySerializer(serializers.Serializer):
 class MembershipSummarySerializer(serializers.Serializer):
     tenant = TenantSummarySerializer()
     role = serializers.CharField()
-    default_branch = serializers.IntegerField(source="default_branch_id", allow_null=True)
+    default_branch = serializers.UUIDField(allow_null=True)
 
 
 class UserSummarySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.UUIDField()
     username = serializers.CharField()
     email = serializers.EmailField()
     first_name = serializers.CharField()
@@ -71,7 +73,7 @@ class UserSummarySerializer(serializers.Serializer):
 # serializer per request (auth/me is the API's hottest endpoint).
 def user_summary(user) -> dict:
     return {
-        "id": user.pk,
+        "id": public_ids.of(user),
         "username": user.username,
         "email": user.email,
         "first_name": user.first_name,
@@ -84,7 +86,7 @@ def tenant_summary(tenant) -> dict | None:
     if tenant is None:
         return None
     return {
-        "id": tenant.pk,
+        "id": public_ids.of(tenant),
         "slug": tenant.slug,
         "name": tenant.name,
         "vertical": tenant.vertical,
@@ -96,7 +98,9 @@ def membership_summary(membership) -> dict:
     return {
         "tenant": tenant_summary(membership.tenant),
         "role": membership.role,
-        "default_branch": membership.default_branch_id,
+        "default_branch": public_ids.encode(Branch, membership.default_branch_id)
+        if membership.default_branch_id
+        else None,
     }
 
 

@@ -16,12 +16,14 @@ from contextlib import ExitStack
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
+from django.http import Http404
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField, RelatedField
 from rest_framework.views import APIView
 
+from core import public_ids
 from core.formats import currency
 from core.shapes import ShapeValidator, problems
 
@@ -32,6 +34,7 @@ from ..scoping import tenant_scope
 from . import idempotency
 from .errors import TenantRequired
 from .filtering import EARLIEST, LATEST, MAX_INT, reject_nul_in_query, reject_unknown_query_params
+from .identifiers import PublicIdField, PublicIdRelatedField
 from .negotiation import JSONOnly
 
 TENANT_HEADER = "X-Tenant"
@@ -162,7 +165,18 @@ class TenantAPIView(TenantScopedAPIMixin, APIView):
 
 
 class TenantViewSetMixin(TenantScopedAPIMixin):
-    lookup_value_regex = r"\d+"  # ids are integers; "settings", "export"… are never mistaken for one
+    lookup_value_regex = public_ids.PATTERN  # "settings", "export"… are never mistaken for an id
+
+    def get_object(self):
+        """The row the URL's public id names; anything else, another model's id included, is a 404."""
+        key = self.lookup_url_kwarg or self.lookup_field
+        if not getattr(self, "_lookup_decoded", False):
+            pk = public_ids.decode(self.get_queryset().model, self.kwargs[key])
+            if pk is None:
+                raise Http404
+            self.kwargs[key] = str(pk)
+            self._lookup_decoded = True
+        return super().get_object()
 
     def filter_queryset(self, queryset):
         if self.request.method == "GET" and not self.detail:
@@ -200,17 +214,6 @@ class TenantCreateListRetrieveViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-class BoundedPrimaryKeyRelatedField(PrimaryKeyRelatedField):
-    """An id outside what the database holds is "does not exist", not a database error."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isascii():
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        if str(data).strip().lstrip("-").isdigit() and not -MAX_INT <= int(data) <= MAX_INT:
-            self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(data)
-
-
 class BoundedDateField(serializers.DateField):
     """A day between 1900 and 2199: later days overflow date arithmetic and are no real bookings."""
 
@@ -242,9 +245,11 @@ def _harden(field) -> None:
         scoped = scoped_queryset_for(target.queryset.model, target.queryset)
         if scoped is not None:
             target.queryset = scoped
-    # Same state, one more check: the declared field keeps every option it was given.
+    # Same state, named by public id: the declared field keeps every option it was given.
     if type(target) is PrimaryKeyRelatedField:
-        target.__class__ = BoundedPrimaryKeyRelatedField
+        target.__class__ = PublicIdRelatedField
+        target.model = None
+        target.error_messages = {**target.error_messages, **PublicIdRelatedField.default_error_messages}
     if type(field) is serializers.DateField:
         field.__class__ = BoundedDateField
     if type(field) is serializers.DateTimeField:
@@ -311,7 +316,16 @@ class _Strict:
 
 
 class TenantModelSerializer(_Strict, serializers.ModelSerializer):
-    """Never exposes ``tenant``; related fields accept only the tenant's rows; unknown fields are a 400."""
+    """Never exposes ``tenant``; rows are named by public ids, related fields accept only the tenant's rows;
+    unknown fields are a 400."""
+
+    serializer_related_field = PublicIdRelatedField
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        if issubclass(field_class, PublicIdRelatedField):
+            kwargs["model"] = relation_info.related_model
+        return field_class, kwargs
 
     def get_field_names(self, declared_fields, info):
         return [name for name in super().get_field_names(declared_fields, info) if name != "tenant"]
@@ -330,6 +344,8 @@ class TenantModelSerializer(_Strict, serializers.ModelSerializer):
         return fields
 
     def build_standard_field(self, field_name, model_field):
+        if model_field.primary_key:
+            return PublicIdField, {"model": self.Meta.model}
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         shaped = [v for v in kwargs.get("validators", []) if isinstance(v, ShapeValidator)]
         if shaped:

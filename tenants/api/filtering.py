@@ -7,8 +7,9 @@
 - Booleans read ``true/false``, ``1/0`` and ``yes/no``; anything else is a 400.
 - Numbers, dates and times are bounded: a value the database cannot hold, or a
   time whose offset pushes it out of range, is a 400 on the parameter.
-- A related id offers only the tenant's rows (and answers "not one of the
-  choices" for another tenant's, exactly as for one that does not exist).
+- A related row is named by its public id (core.public_ids). Only the tenant's rows
+  are offered: another tenant's id answers "not one of the choices", exactly as
+  one that does not exist.
 """
 
 from datetime import UTC, date
@@ -17,10 +18,14 @@ import django_filters
 from django import forms
 from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 
+from core import public_ids
+
 from ..related import scoped_queryset_for
+from .identifiers import PublicIdChoiceField
 
 # Wide enough for any real date, narrow enough that converting a time zone never overflows.
 EARLIEST = date(1900, 1, 1)
@@ -94,6 +99,37 @@ class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = BoundedIsoDateTimeField
 
 
+@extend_schema_field({"type": "string", "format": "uuid"})
+class PublicIdFilter(django_filters.ModelChoiceFilter):
+    """A related row by public id (tenants.api.identifiers)."""
+
+    field_class = PublicIdChoiceField
+
+
+class PublicIdKeyFormField(forms.CharField):
+    """A row's key from its public id; anything else is a 400 on the parameter."""
+
+    def __init__(self, *args, model=None, **kwargs):
+        self.model = model
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        pk = public_ids.decode(self.model, value)
+        if pk is None:
+            raise forms.ValidationError("Not a known id.", code="invalid")
+        return pk
+
+
+@extend_schema_field({"type": "string", "format": "uuid"})
+class PublicIdKeyFilter(django_filters.Filter):
+    """``?owner=<public id>`` on a key column (``owner_id``), with no query for the related row."""
+
+    field_class = PublicIdKeyFormField
+
+
 def _related_choices(field):
     model = field.remote_field.model
     return {"queryset": lambda request: scoped_queryset_for(model)}
@@ -114,8 +150,8 @@ class FilterSet(django_filters.rest_framework.FilterSet):
         models.BigAutoField: {"filter_class": IntegerFilter},
         models.DateField: {"filter_class": DateFilter},
         models.DateTimeField: {"filter_class": IsoDateTimeFilter},
-        models.ForeignKey: {"filter_class": django_filters.ModelChoiceFilter, "extra": _related_choices},
-        models.OneToOneField: {"filter_class": django_filters.ModelChoiceFilter, "extra": _related_choices},
+        models.ForeignKey: {"filter_class": PublicIdFilter, "extra": _related_choices},
+        models.OneToOneField: {"filter_class": PublicIdFilter, "extra": _related_choices},
     }
 
 

@@ -14,6 +14,7 @@ class ShapedJSONFieldExtension(OpenApiSerializerFieldExtension):
     """A JSON field with a declared shape is documented as that shape."""
 
     target_class = "tenants.api.base.ShapedJSONField"
+    match_subclasses = True  # the campaign audience's public-id variant too
 
     def map_serializer_field(self, auto_schema, direction):
         return self.target.shape.json_schema()

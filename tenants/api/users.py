@@ -4,17 +4,23 @@ A row is a membership (a person's role in this tenant); people are never
 deleted, only deactivated, so their history stays readable.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from core import public_ids
 
 from .. import invitations, services
 from ..models import Membership
 from ..roles import Role, needs
 from .base import TenantCreateListRetrieveViewSet, TenantModelSerializer
+from .identifiers import SCHEMA
+
+User = get_user_model()
 
 
 class MemberSerializer(TenantModelSerializer):
@@ -35,8 +41,9 @@ class MemberSerializer(TenantModelSerializer):
     def get_last_name(self, membership) -> str:
         return "" if membership.invited else membership.user.last_name
 
-    def get_user_id(self, membership) -> int | None:
-        return None if membership.invited else membership.user_id
+    @extend_schema_field({**SCHEMA, "nullable": True})
+    def get_user_id(self, membership) -> str | None:
+        return None if membership.invited else public_ids.encode(User, membership.user_id)
 
     class Meta:
         model = Membership

@@ -18,6 +18,7 @@ from analytics.reports import report
 from appointments import services as appointment_services
 from calls.models import Call
 from core import versioning
+from core.public_ids import of as pid
 from leads.models import PipelineSettings
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
@@ -145,7 +146,7 @@ def test_campaigns_leaderboard_in_order(client_a, month):
     rows = ok(get(client_a, "campaigns", **PERIOD))["campaigns"]
     assert [r["name"] for r in rows] == ["Win-back", "New leads"]
     win_back, new_leads = rows
-    assert win_back["campaign_id"] == month.other_campaign.pk
+    assert win_back["campaign_id"] == pid(month.other_campaign)
     assert (win_back["dialled"], win_back["cost"], win_back["appointments_booked"]) == (1, "0.60", 1)
     assert (new_leads["dialled"], new_leads["cost"], new_leads["appointments_attended"]) == (3, "0.80", 1)
     assert (new_leads["connect_rate"]["numerator"], new_leads["connect_rate"]["denominator"]) == (2, 3)
@@ -155,15 +156,15 @@ def test_needs_attention_lists_the_one_open_flag(client_a, month):
     body = ok(get(client_a, "needs-attention", **PERIOD))
     assert body["total"] == 1  # c9 was resolved; tenant B's three flags are not ours
     [call] = body["calls"]
-    assert call["call_id"] == month.c7.pk
+    assert call["call_id"] == pid(month.c7)
     assert call["reason"] == "Asked not to be called"
-    assert (call["lead_id"], call["outcome"], call["campaign"]) == (month.l4.pk, "dnc_requested", "")
+    assert (call["lead_id"], call["outcome"], call["campaign"]) == (pid(month.l4), "dnc_requested", "")
 
 
 def test_needs_attention_ignores_the_dates_and_honours_the_limit(client_a, month):
     months_ago = day(1) - timedelta(days=300)
     long_ago = ok(get(client_a, "needs-attention", **{"from": months_ago, "to": months_ago + timedelta(days=1)}))
-    assert [c["call_id"] for c in long_ago["calls"]] == [month.c7.pk]
+    assert [c["call_id"] for c in long_ago["calls"]] == [pid(month.c7)]
     newer = CallFactory(
         tenant=month.c7.tenant,
         lead=month.l1,
@@ -177,16 +178,16 @@ def test_needs_attention_ignores_the_dates_and_honours_the_limit(client_a, month
     )
     one = ok(get(client_a, "needs-attention", limit=1))
     assert one["total"] == 2
-    assert [c["call_id"] for c in one["calls"]] == [newer.pk]  # newest first
+    assert [c["call_id"] for c in one["calls"]] == [pid(newer)]  # newest first
 
 
 def test_filters_narrow_the_reports(client_a, month):
     assert ok(get(client_a, "overview", **PERIOD))["figures"]["calls_dialled"]["value"] == 5
-    by_campaign = ok(get(client_a, "overview", campaign=month.campaign.pk, **PERIOD))
+    by_campaign = ok(get(client_a, "overview", campaign=pid(month.campaign), **PERIOD))
     assert by_campaign["figures"]["calls_dialled"]["value"] == 3  # c1 c2 c3
-    by_branch = ok(get(client_a, "outcomes", branch=month.other_branch.pk, **PERIOD))
+    by_branch = ok(get(client_a, "outcomes", branch=pid(month.other_branch), **PERIOD))
     assert by_branch["total"] == 0
-    by_agent = ok(get(client_a, "outcomes", agent=month.agent.pk, **PERIOD))
+    by_agent = ok(get(client_a, "outcomes", agent=pid(month.agent), **PERIOD))
     assert by_agent["total"] == 5
 
 
@@ -208,7 +209,7 @@ def test_another_tenants_branch_is_refused(client_a, tenant_b):
     from tests.factories import BranchFactory
 
     b_branch = BranchFactory(tenant=tenant_b, name="Bravo Main")
-    fields = invalid(get(client_a, "overview", branch=b_branch.pk, **PERIOD))
+    fields = invalid(get(client_a, "overview", branch=pid(b_branch), **PERIOD))
     assert set(fields) == {"branch"}
 
 
@@ -263,7 +264,7 @@ def _b_sees_only_its_own(endpoint: str, body: dict, month) -> None:
     elif endpoint == "needs-attention":
         assert body["total"] == 3
         assert {c["reason"] for c in body["calls"]} == {"B's flag"}
-        a_calls = set(Call.all_tenants.filter(tenant=month.c7.tenant).values_list("pk", flat=True))
+        a_calls = {pid(c) for c in Call.all_tenants.filter(tenant=month.c7.tenant)}
         assert not a_calls & {c["call_id"] for c in body["calls"]}
 
 
@@ -279,14 +280,14 @@ def test_tenant_b_sees_its_own_numbers_never_tenant_as(client_b, month, endpoint
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("param", ["campaign", "branch", "agent"])
 def test_tenant_as_ids_are_refused_to_tenant_b(client_b, month, endpoint, param):
-    a_ids = {"campaign": month.campaign.pk, "branch": month.branch.pk, "agent": month.agent.pk}
+    a_ids = {"campaign": pid(month.campaign), "branch": pid(month.branch), "agent": pid(month.agent)}
     fields = invalid(get(client_b, endpoint, **{param: a_ids[param]}, **PERIOD))
     assert set(fields) == {param}
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_tenant_as_staff_member_is_refused_to_tenant_b(client_b, owner_a, endpoint):
-    assert set(invalid(get(client_b, endpoint, staff=owner_a.pk, **PERIOD))) == {"staff"}
+    assert set(invalid(get(client_b, endpoint, staff=pid(owner_a), **PERIOD))) == {"staff"}
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -500,7 +501,7 @@ def test_the_api_shows_a_call_that_ended_after_the_report_was_cached(
 
 def test_filtered_reports_are_cached_apart(client_a, month):
     everything = ok(get(client_a, "overview", **PERIOD))
-    one_campaign = ok(get(client_a, "overview", campaign=month.other_campaign.pk, **PERIOD))
+    one_campaign = ok(get(client_a, "overview", campaign=pid(month.other_campaign), **PERIOD))
     assert (everything["figures"]["calls_dialled"]["value"], one_campaign["figures"]["calls_dialled"]["value"]) == (
         5,
         1,

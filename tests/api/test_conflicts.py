@@ -3,6 +3,7 @@ in use is a 409 naming what uses it, and nothing the request did stays half-done
 
 import pytest
 
+from core.public_ids import of as pid
 from tenants.scoping import tenant_scope
 from tests.factories import (
     BranchFactory,
@@ -42,7 +43,7 @@ def test_the_same_name_in_another_tenant_is_fine(owner, tenant_b):
 def test_a_duplicate_vin_is_a_400_on_vin(owner, tenant_a):
     vehicle = VehicleFactory(tenant=tenant_a)
     lead = LeadFactory(tenant=tenant_a)
-    response = owner.post("/api/v1/vehicles/", {"lead": lead.pk, "vin": vehicle.vin}, format="json")
+    response = owner.post("/api/v1/vehicles/", {"lead": pid(lead), "vin": vehicle.vin}, format="json")
     assert response.status_code == 400, response.content
     assert "vin" in response.json()["fields"]
 
@@ -64,7 +65,7 @@ def test_deleting_a_row_still_in_use_is_a_409_naming_what_uses_it(owner, tenant_
         from tests.factories import AppointmentFactory
 
         AppointmentFactory(tenant=tenant_a, branch=row)
-    response = owner.delete(f"/api/v1/{path}/{row.pk}/")
+    response = owner.delete(f"/api/v1/{path}/{pid(row)}/")
     assert response.status_code == 409, response.content
     body = response.json()
     assert body["code"] == "in_use"
@@ -78,7 +79,7 @@ def test_a_campaign_that_feeds_a_follow_up_rule_can_be_deleted(owner, tenant_a):
     source = CampaignFactory(tenant=tenant_a)
     target = CampaignFactory(tenant=tenant_a, agent=source.agent, script=source.script)
     rule = FollowUpRuleFactory(tenant=tenant_a, source_campaign=source, target_campaign=target)
-    response = owner.delete(f"/api/v1/campaigns/{source.pk}/")
+    response = owner.delete(f"/api/v1/campaigns/{pid(source)}/")
     assert response.status_code == 204, response.content
     with tenant_scope(tenant_a.pk):
         assert not type(rule).objects.filter(pk=rule.pk).exists()

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.test import override_settings
 
+from core.public_ids import of as pid
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_a_nul_character_in_a_query_parameter_is_a_400_naming_it(owner):
 
 def test_a_nul_character_anywhere_in_a_json_body_is_a_400_at_its_path(owner, tenant_a):
     lead = LeadFactory(tenant=tenant_a)
-    response = owner.patch(f"/api/v1/leads/{lead.pk}/", {"custom_fields": {"note": "a\x00b"}}, format="json")
+    response = owner.patch(f"/api/v1/leads/{pid(lead)}/", {"custom_fields": {"note": "a\x00b"}}, format="json")
     body = _error(response, 400, "invalid")
     assert list(body["fields"]) == ["custom_fields.note"]
 

@@ -4,6 +4,7 @@ booleans read true/false/1/0/yes/no, and values out of range are a 400, never a 
 import pytest
 
 from config.api import router
+from core.public_ids import of as pid
 from tests.factories import CallFactory, DoNotCallFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_booleans_read_true_false_one_zero_yes_no(owner, tenant_a, word, on_dnc)
     DoNotCallFactory(tenant=tenant_a, phone=listed.phone)
     response = owner.get("/api/v1/leads/", {"dnc": word})
     assert response.status_code == 200
-    assert [row["id"] for row in response.json()["results"]] == [listed.pk if on_dnc else free.pk]
+    assert [row["id"] for row in response.json()["results"]] == [pid(listed) if on_dnc else pid(free)]
 
 
 @pytest.mark.parametrize(
@@ -57,7 +58,7 @@ def test_a_boolean_that_is_not_one_is_a_400(owner, path, param):
 def test_needs_attention_filters_the_calls(owner, tenant_a):
     flagged, plain = CallFactory(tenant=tenant_a, needs_attention=True), CallFactory(tenant=tenant_a)
     ids = {row["id"] for row in owner.get("/api/v1/calls/", {"needs_attention": "yes"}).json()["results"]}
-    assert ids == {flagged.pk} and plain.pk not in ids
+    assert ids == {pid(flagged)} and pid(plain) not in ids
 
 
 @pytest.mark.parametrize(
@@ -87,7 +88,7 @@ def test_values_out_of_range_are_a_400_on_the_parameter(owner, path, params):
 def test_availability_far_in_the_future_is_a_400(owner, branch_a):
     response = owner.get(
         "/api/v1/appointments/availability/",
-        {"branch": branch_a.pk, "kind": "tour", "from": "9999-12-31", "to": "9999-12-31"},
+        {"branch": pid(branch_a), "kind": "tour", "from": "9999-12-31", "to": "9999-12-31"},
     )
     assert response.status_code == 400
     assert "from" in response.json()["fields"]
@@ -103,5 +104,5 @@ def test_script_preview_with_a_lead_that_is_not_an_id_is_a_400(owner, tenant_a):
     from tests.factories import ScriptFactory
 
     script = ScriptFactory(tenant=tenant_a)
-    response = owner.get(f"/api/v1/voice/scripts/{script.pk}/preview/", {"lead": "abc"})
+    response = owner.get(f"/api/v1/voice/scripts/{pid(script)}/preview/", {"lead": "abc"})
     assert response.status_code == 400 and list(response.json()["fields"]) == ["lead"]

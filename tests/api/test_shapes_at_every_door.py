@@ -10,6 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 from appointments.models import Kind
 from calls.models import Outcome
 from campaigns.models import AudienceKind, Campaign
+from core.public_ids import of as pid
 from tenants.models import Branch
 from tenants.scoping import tenant_scope
 from tests.factories import (
@@ -80,7 +81,7 @@ def test_a_bad_campaign_setting_gets_the_same_error_at_every_door(
     assert page.status_code == 200
     assert page.context["adminform"].form.errors[field] == [expected]
 
-    response = owner.patch(f"/api/v1/campaigns/{campaign.pk}/", {field: bad}, format="json")
+    response = owner.patch(f"/api/v1/campaigns/{pid(campaign)}/", {field: bad}, format="json")
     assert response.status_code == 400, response.content
     assert response.json()["fields"] == {f"{field}.{path}": [message]}
     assert getattr(Campaign.all_tenants.get(pk=campaign.pk), field) == before
@@ -99,7 +100,7 @@ def test_bad_business_hours_get_the_same_error_at_every_door(client, owner, owne
     page = client.post(url, form)
     assert page.status_code == 200 and page.context["adminform"].form.errors["business_hours"] == [expected]
 
-    response = owner.patch(f"/api/v1/branches/{branch.pk}/", {"business_hours": bad}, format="json")
+    response = owner.patch(f"/api/v1/branches/{pid(branch)}/", {"business_hours": bad}, format="json")
     assert response.status_code == 400
     assert response.json()["fields"] == {"business_hours.mon": ["Enter a list."]}
     assert Branch.all_tenants.get(pk=branch.pk).business_hours == {}
@@ -110,7 +111,7 @@ def test_an_audience_of_no_known_kind_gets_the_same_error_from_the_model_and_the
     message = f"“everyone” is not one of: {', '.join(AudienceKind.values)}."
     campaign.audience = {"kind": "everyone"}
     assert full_clean_messages(campaign, "audience") == [f"kind: {message}"]
-    response = owner.patch(f"/api/v1/campaigns/{campaign.pk}/", {"audience": {"kind": "everyone"}}, format="json")
+    response = owner.patch(f"/api/v1/campaigns/{pid(campaign)}/", {"audience": {"kind": "everyone"}}, format="json")
     assert response.status_code == 400
     assert response.json()["fields"] == {"audience.kind": [message]}
 
@@ -129,7 +130,7 @@ def test_lists_of_known_values_are_checked_by_the_model_and_the_api_alike(owner,
     row = make(tenant_a)
     setattr(row, field, bad)
     (model_message,) = full_clean_messages(row, field)
-    response = owner.patch(f"/api/v1/{url}/{row.pk}/", {field: bad}, format="json")
+    response = owner.patch(f"/api/v1/{url}/{pid(row)}/", {field: bad}, format="json")
     assert response.status_code == 400, response.content
     assert response.json()["fields"] == {f"{field}.{path}": [model_message.removeprefix(f"{path}: ")]}
 

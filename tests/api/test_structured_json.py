@@ -7,8 +7,11 @@ import io
 import pytest
 from django.urls import reverse
 
+from core import public_ids
+from core.public_ids import of as pid
 from leads.importing import ImportOptions, import_csv
 from leads.models import Lead, PipelineSettings
+from tenants.models import Branch
 from tenants.scoping import tenant_scope
 from tests.conftest import member
 from tests.factories import LeadFactory, TagFactory
@@ -62,14 +65,14 @@ def test_the_admin_refuses_the_same_bad_settings(client, tenant_a):
 def test_consent_purposes_must_be_known_purposes(owner, tenant_a, purposes, path):
     lead = LeadFactory(tenant=tenant_a)
     body = {"kind": "express_written", "source": "form", "purposes": purposes}
-    response = owner.post(f"/api/v1/leads/{lead.pk}/consents/", body, format="json")
+    response = owner.post(f"/api/v1/leads/{pid(lead)}/consents/", body, format="json")
     assert response.status_code == 400, response.content
     assert list(response.json()["fields"]) == [path]
 
 
 def test_custom_fields_are_checked_on_the_api(owner, tenant_a):
     lead = LeadFactory(tenant=tenant_a)
-    response = owner.patch(f"/api/v1/leads/{lead.pk}/", {"custom_fields": {"plan": {"nested": 1}}}, format="json")
+    response = owner.patch(f"/api/v1/leads/{pid(lead)}/", {"custom_fields": {"plan": {"nested": 1}}}, format="json")
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["custom_fields.plan"]
 
@@ -99,9 +102,13 @@ def test_an_audience_naming_another_tenants_rows_is_a_400(owner, tenant_a, tenan
     foreign_tag, own_tag = TagFactory(tenant=tenant_b), TagFactory(tenant=tenant_a)
     body = {
         "name": "Tagged",
-        "agent": VoiceAgentFactory(tenant=tenant_a).pk,
-        "script": ScriptFactory(tenant=tenant_a).pk,
-        "audience": {"kind": "filter", "tags": [own_tag.pk, foreign_tag.pk], "branch": 999999},
+        "agent": pid(VoiceAgentFactory(tenant=tenant_a)),
+        "script": pid(ScriptFactory(tenant=tenant_a)),
+        "audience": {
+            "kind": "filter",
+            "tags": [pid(own_tag), pid(foreign_tag)],
+            "branch": public_ids.encode(Branch, 999999),
+        },
     }
     response = owner.post("/api/v1/campaigns/", body, format="json")
     assert response.status_code == 400, response.content
@@ -110,7 +117,7 @@ def test_an_audience_naming_another_tenants_rows_is_a_400(owner, tenant_a, tenan
 
 def test_a_leads_created_at_is_read_only(owner, tenant_a):
     lead = LeadFactory(tenant=tenant_a)
-    before = owner.get(f"/api/v1/leads/{lead.pk}/").json()["created_at"]
-    response = owner.patch(f"/api/v1/leads/{lead.pk}/", {"created_at": "2001-01-01T00:00:00Z"}, format="json")
+    before = owner.get(f"/api/v1/leads/{pid(lead)}/").json()["created_at"]
+    response = owner.patch(f"/api/v1/leads/{pid(lead)}/", {"created_at": "2001-01-01T00:00:00Z"}, format="json")
     assert response.status_code == 200
     assert response.json()["created_at"] == before

@@ -7,9 +7,11 @@ import icalendar
 import pytest
 
 from appointments.models import Appointment, AppointmentSettings, CalendarFeed, Reminder
+from core import public_ids
 from core.formats import timestamp
+from core.public_ids import of as pid
 from leads.models import Lead
-from tenants.models import User
+from tenants.models import Branch, User
 from tenants.roles import Role
 from tests.clock import local
 from tests.conftest import api_client, member
@@ -38,7 +40,7 @@ def agent_client(clock, tenant_a):
 
 
 def book(client, lead, branch, start, kind="tour", **fields):
-    body = {"lead": lead.pk, "branch": branch.pk, "kind": kind, "start": start.isoformat(), **fields}
+    body = {"lead": pid(lead), "branch": pid(branch), "kind": kind, "start": start.isoformat(), **fields}
     return client.post(URL, body, format="json")
 
 
@@ -46,7 +48,7 @@ def test_availability_lists_free_slots_in_the_branch_and_the_persons_zone(client
     lead.time_zone = "America/Los_Angeles"
     lead.save(update_fields=["time_zone"])
     AppointmentFactory(tenant=branch.tenant, branch=branch, kind="tour", start=at(TUE, 9), end=at(TUE, 10))
-    response = client.get(f"{URL}availability/", {"branch": branch.pk, "kind": "tour", "from": TUE, "to": TUE})
+    response = client.get(f"{URL}availability/", {"branch": pid(branch), "kind": "tour", "from": TUE, "to": TUE})
     assert response.status_code == 200, response.json()
     slots = response.json()
     assert [s["local_start"][11:16] for s in slots] == [f"{h:02d}:00" for h in range(10, 17)]
@@ -54,20 +56,24 @@ def test_availability_lists_free_slots_in_the_branch_and_the_persons_zone(client
 
     with_lead = client.get(
         f"{URL}availability/",
-        {"branch": branch.pk, "kind": "tour", "from": TUE, "to": TUE, "lead": lead.pk},
+        {"branch": pid(branch), "kind": "tour", "from": TUE, "to": TUE, "lead": pid(lead)},
     ).json()
     assert with_lead[0]["lead_local_start"] == local(TUE, 7, zone="America/Los_Angeles").isoformat()
 
 
 def test_availability_defaults_to_the_coming_week_and_refuses_bad_ranges(client, branch, tours, clock):
-    week = client.get(f"{URL}availability/", {"branch": branch.pk, "kind": "tour"}).json()
+    week = client.get(f"{URL}availability/", {"branch": pid(branch), "kind": "tour"}).json()
     days = {s["local_start"][:10] for s in week}
     assert min(days) == MON.isoformat() and max(days) == FRI.isoformat()  # Monday to Friday; the weekend is shut
 
     next_monday = MON + timedelta(days=7)
-    backwards = client.get(f"{URL}availability/", {"branch": branch.pk, "kind": "tour", "from": next_monday, "to": TUE})
+    backwards = client.get(
+        f"{URL}availability/", {"branch": pid(branch), "kind": "tour", "from": next_monday, "to": TUE}
+    )
     assert backwards.status_code == 400 and "to" in backwards.json()["fields"]
-    nonsense = client.get(f"{URL}availability/", {"branch": 999999, "kind": "massage", "from": "soon"})
+    nonsense = client.get(
+        f"{URL}availability/", {"branch": public_ids.encode(Branch, 999999), "kind": "massage", "from": "soon"}
+    )
     assert nonsense.status_code == 400
     assert set(nonsense.json()["fields"]) == {"branch", "kind", "from"}
 
@@ -84,7 +90,7 @@ def test_book_then_the_same_last_place_is_a_409_with_alternatives(client, tenant
     )
     assert Lead.all_tenants.get(pk=lead.pk).stage == "booked"
     # 2 h before, by SMS and by email; 24 h before is already past.
-    assert Reminder.all_tenants.filter(appointment_id=body["id"]).count() == 2
+    assert Reminder.all_tenants.filter(appointment_id=public_ids.decode(Appointment, body["id"])).count() == 2
 
     other = LeadFactory(tenant=tenant_a, phone="+12125559876")
     taken = book(client, other, branch, at(TUE, 10))
@@ -99,7 +105,7 @@ def test_a_bad_booking_gets_a_field_map_and_writes_nothing(client, tenant_b, bra
     foreign_lead = LeadFactory(tenant=tenant_b)
     response = client.post(
         URL,
-        {"lead": foreign_lead.pk, "branch": branch.pk, "kind": "spa", "start": "tomorrow", "colour": "red"},
+        {"lead": pid(foreign_lead), "branch": pid(branch), "kind": "spa", "start": "tomorrow", "colour": "red"},
         format="json",
     )
     assert response.status_code == 400
@@ -127,7 +133,9 @@ def test_reschedule_cancel_check_in_and_no_show(client, tenant_a, branch, tours,
     second = book(client, lead, branch, at(THU, 9)).json()
     gone = client.post(f"{URL}{second['id']}/cancel/", {"reason": "Sick"}, format="json").json()
     assert (gone["status"], gone["cancel_reason"]) == ("canceled", "Sick")
-    assert not Reminder.all_tenants.filter(appointment_id=second["id"], status="pending").exists()
+    assert not Reminder.all_tenants.filter(
+        appointment_id=public_ids.decode(Appointment, second["id"]), status="pending"
+    ).exists()
 
     third = book(client, lead, branch, at(MON, 14)).json()
     early = client.post(f"{URL}{third['id']}/no-show/")
@@ -150,18 +158,18 @@ def test_upcoming_and_filters(client, tenant_a, branch, tours, lead, clock):
     AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, start=at(WED, 10), end=at(WED, 11), status="canceled")
 
     upcoming = client.get(f"{URL}upcoming/").json()["results"]
-    assert [row["id"] for row in upcoming] == [soon.pk, later.pk]
-    by_branch = client.get(URL, {"branch": uptown.pk}).json()["results"]
-    assert [row["id"] for row in by_branch] == [later.pk]
+    assert [row["id"] for row in upcoming] == [pid(soon), pid(later)]
+    by_branch = client.get(URL, {"branch": pid(uptown)}).json()["results"]
+    assert [row["id"] for row in by_branch] == [pid(later)]
     before = client.get(URL, {"start_before": at(friday_before + timedelta(days=1), 0).isoformat()}).json()["results"]
-    assert [row["id"] for row in before] == [past.pk]
+    assert [row["id"] for row in before] == [pid(past)]
     canceled = client.get(URL, {"status": "canceled"}).json()["results"]
     assert len(canceled) == 1
 
 
 def test_only_notes_and_vehicle_are_edited_directly(client, tenant_a, branch, lead):
     appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead)
-    response = client.patch(f"{URL}{appointment.pk}/", {"notes": "Bring ID", "status": "attended"}, format="json")
+    response = client.patch(f"{URL}{pid(appointment)}/", {"notes": "Bring ID", "status": "attended"}, format="json")
     assert response.status_code == 200
     stored = Appointment.all_tenants.get(pk=appointment.pk)
     assert (stored.notes, stored.status) == ("Bring ID", "booked")
@@ -178,16 +186,16 @@ def test_list_in_a_fixed_number_of_queries(client, tenant_a, branch, lead, djang
 
 def test_agents_book_but_only_managers_set_opening_hours(agent_client, client, tenant_a, branch, tours, lead, clock):
     assert book(agent_client, lead, branch, at(TUE, 10)).status_code == 201
-    rule = {"branch": branch.pk, "weekday": 5, "opens": "09:00", "closes": "13:00", "kinds": ["tour"]}
+    rule = {"branch": pid(branch), "weekday": 5, "opens": "09:00", "closes": "13:00", "kinds": ["tour"]}
     assert agent_client.post(f"{URL}availability-rules/", rule, format="json").status_code == 403
     assert agent_client.patch(f"{URL}settings/", {"no_show_grace_minutes": 5}, format="json").status_code == 403
     assert client.post(f"{URL}availability-rules/", rule, format="json").status_code == 201
-    saturday = client.get(f"{URL}availability/", {"branch": branch.pk, "kind": "tour", "from": SAT, "to": SAT}).json()
+    saturday = client.get(f"{URL}availability/", {"branch": pid(branch), "kind": "tour", "from": SAT, "to": SAT}).json()
     assert len(saturday) == 4
 
 
 def test_availability_rules_and_closures_are_validated(client, branch):
-    inside_out = {"branch": branch.pk, "weekday": 9, "opens": "17:00", "closes": "09:00", "kinds": ["yoga"]}
+    inside_out = {"branch": pid(branch), "weekday": 9, "opens": "17:00", "closes": "09:00", "kinds": ["yoga"]}
     response = client.post(f"{URL}availability-rules/", inside_out, format="json")
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {"weekday", "kinds.0"}
@@ -195,7 +203,7 @@ def test_availability_rules_and_closures_are_validated(client, branch):
     assert response.status_code == 400 and set(response.json()["fields"]) == {"closes"}
 
     start = MON + timedelta(days=30)
-    closure = {"branch": branch.pk, "start_date": start, "end_date": start - timedelta(days=2), "reason": "Holidays"}
+    closure = {"branch": pid(branch), "start_date": start, "end_date": start - timedelta(days=2), "reason": "Holidays"}
     response = client.post(f"{URL}closures/", closure, format="json")
     assert response.status_code == 400 and "end_date" in response.json()["fields"]
     closure["end_date"] = start + timedelta(days=1)
@@ -203,8 +211,8 @@ def test_availability_rules_and_closures_are_validated(client, branch):
 
 
 def test_a_closure_removes_its_days_from_availability(client, branch, tours, clock):
-    client.post(f"{URL}closures/", {"branch": branch.pk, "start_date": THU, "reason": "Thanksgiving"})
-    slots = client.get(f"{URL}availability/", {"branch": branch.pk, "kind": "tour", "from": WED, "to": FRI}).json()
+    client.post(f"{URL}closures/", {"branch": pid(branch), "start_date": THU, "reason": "Thanksgiving"})
+    slots = client.get(f"{URL}availability/", {"branch": pid(branch), "kind": "tour", "from": WED, "to": FRI}).json()
     assert {s["local_start"][:10] for s in slots} == {WED.isoformat(), FRI.isoformat()}
 
 
@@ -221,7 +229,7 @@ def test_settings_read_and_change_with_a_field_map_for_bad_values(client, tenant
 def test_a_feed_url_serves_an_ics_that_icalendar_parses(client, tenant_a, branch, tours, lead, clock):
     book(client, lead, branch, at(TUE, 10))
     AppointmentFactory(tenant=tenant_a, branch=BranchFactory(tenant=tenant_a), lead=lead, start=at(TUE, 12))
-    feed = client.post(f"{URL}calendar-feeds/", {"branch": branch.pk}, format="json")
+    feed = client.post(f"{URL}calendar-feeds/", {"branch": pid(branch)}, format="json")
     assert feed.status_code == 201, feed.json()
     path = feed.json()["url"].removeprefix("http://testserver")
 
@@ -253,7 +261,7 @@ def test_a_staff_feed_holds_only_that_persons_appointments(client, tenant_a, bra
 
 def test_a_feed_for_someone_outside_the_business_is_refused(client, tenant_b):
     outsider = member(tenant_b, Role.AGENT, "otto")
-    response = client.post(f"{URL}calendar-feeds/", {"staff": outsider.pk}, format="json")
+    response = client.post(f"{URL}calendar-feeds/", {"staff": pid(outsider)}, format="json")
     assert response.status_code == 400 and "staff" in response.json()["fields"]
 
 
@@ -261,7 +269,7 @@ def test_availability_in_a_fixed_number_of_queries(client, tenant_a, branch, tou
     for day in (TUE, WED, THU):
         for hour in range(9, 17):
             AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(day, hour), end=at(day, hour + 1))
-    query = {"branch": branch.pk, "kind": "tour", "from": MON, "to": MON + timedelta(days=13)}  # two weeks
+    query = {"branch": pid(branch), "kind": "tour", "from": MON, "to": MON + timedelta(days=13)}  # two weeks
     with django_assert_max_num_queries(8):
         slots = client.get(f"{URL}availability/", query).json()
     next_week = [MON + timedelta(days=7 + n) for n in range(5)]  # Monday to Friday, nothing booked

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from appointments.models import Appointment
+from core.public_ids import of as pid
 from tenants.roles import Role
 from tests.conftest import api_client, member
 
@@ -16,7 +17,7 @@ URL = "/api/v1/appointments/"
 
 
 def _body(lead, branch, start):
-    return {"lead": lead.pk, "branch": branch.pk, "kind": "tour", "start": start.isoformat()}
+    return {"lead": pid(lead), "branch": pid(branch), "kind": "tour", "start": start.isoformat()}
 
 
 @pytest.fixture

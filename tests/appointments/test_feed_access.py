@@ -5,6 +5,7 @@ have left the business."""
 import pytest
 
 from appointments.models import CalendarFeed
+from core.public_ids import of as pid
 from tenants import services as tenant_services
 from tenants.models import Membership
 from tenants.roles import Role
@@ -36,21 +37,23 @@ def listed(user, tenant):
 def test_only_managers_see_every_feed_and_members_see_their_own(tenant_a, people, feeds, client):
     own, branch_wide = feeds
     assert listed(people[Role.VIEWER], tenant_a) == set()
-    assert listed(people[Role.AGENT], tenant_a) == {own.pk}
-    assert listed(people[Role.MANAGER], tenant_a) == listed(people[Role.OWNER], tenant_a) == {own.pk, branch_wide.pk}
+    assert listed(people[Role.AGENT], tenant_a) == {pid(own)}
+    assert (
+        listed(people[Role.MANAGER], tenant_a) == listed(people[Role.OWNER], tenant_a) == {pid(own), pid(branch_wide)}
+    )
     client.force_login(people[Role.AGENT])
     page = client.get("/admin/appointments/calendarfeed/").content.decode()
     assert own.token in page and branch_wide.token not in page
-    assert client.get(f"/admin/appointments/calendarfeed/{branch_wide.pk}/change/").status_code == 404
+    assert client.get(f"/admin/appointments/calendarfeed/{pid(branch_wide)}/change/").status_code == 404
 
 
 def test_a_manager_rotates_a_feed_and_the_old_address_stops_at_once(tenant_a, people, feeds):
     own, _ = feeds
     old = f"/calendar/{own.token}.ics"
     assert api_client().get(old).status_code == 200
-    refused = api_client(people[Role.AGENT], tenant_a).post(f"{FEEDS}{own.pk}/rotate/")
+    refused = api_client(people[Role.AGENT], tenant_a).post(f"{FEEDS}{pid(own)}/rotate/")
     assert refused.status_code == 403
-    rotated = api_client(people[Role.MANAGER], tenant_a).post(f"{FEEDS}{own.pk}/rotate/")
+    rotated = api_client(people[Role.MANAGER], tenant_a).post(f"{FEEDS}{pid(own)}/rotate/")
     assert rotated.status_code == 200
     assert api_client().get(old).status_code == 404
     assert api_client().get(rotated.json()["url"].removeprefix("http://testserver")).status_code == 200

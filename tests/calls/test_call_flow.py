@@ -12,6 +12,7 @@ from django.utils import timezone
 from calls import services
 from calls.models import Call, CallEvent
 from calls.tasks import dial_due_calls, sweep_calls
+from core.public_ids import of as pid
 from leads.models import DoNotCall, Lead
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
@@ -274,7 +275,7 @@ def test_api_call_now_201_then_the_record_shows_the_conversation(
 ):
     client = api_client(owner_a, tenant_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/api/v1/calls/", {"lead": lead.pk, "agent": agent.pk, "script": script.pk})
+        response = client.post("/api/v1/calls/", {"lead": pid(lead), "agent": pid(agent), "script": pid(script)})
     assert response.status_code == 201, response.json()
     detail = client.get(f"/api/v1/calls/{response.json()['id']}/").json()
     assert detail["status"] in ("ended", "failed") and detail["outcome"]
@@ -284,7 +285,7 @@ def test_api_call_now_201_then_the_record_shows_the_conversation(
 def test_api_call_now_refused_is_409_with_code_and_next_time(owner_a, tenant_a, lead, agent, script):
     DoNotCallFactory(tenant=tenant_a, phone=lead.phone)
     response = api_client(owner_a, tenant_a).post(
-        "/api/v1/calls/", {"lead": lead.pk, "agent": agent.pk, "script": script.pk}
+        "/api/v1/calls/", {"lead": pid(lead), "agent": pid(agent), "script": pid(script)}
     )
     assert response.status_code == 409
     assert response.json()["code"] == "dnc" and response.json()["call_id"]
@@ -295,14 +296,17 @@ def test_api_call_now_with_another_tenants_lead_is_400(owner_a, tenant_a, tenant
 
     foreign = LeadFactory(tenant=tenant_b)
     response = api_client(owner_a, tenant_a).post(
-        "/api/v1/calls/", {"lead": foreign.pk, "agent": agent.pk, "script": script.pk}
+        "/api/v1/calls/", {"lead": pid(foreign), "agent": pid(agent), "script": pid(script)}
     )
     assert response.status_code == 400 and "lead" in response.json()["fields"]
 
 
 def test_viewers_cannot_call(tenant_a, lead, agent, script):
     viewer = api_client(member(tenant_a, Role.VIEWER, "vera"), tenant_a)
-    assert viewer.post("/api/v1/calls/", {"lead": lead.pk, "agent": agent.pk, "script": script.pk}).status_code == 403
+    assert (
+        viewer.post("/api/v1/calls/", {"lead": pid(lead), "agent": pid(agent), "script": pid(script)}).status_code
+        == 403
+    )
 
 
 def test_needs_attention_resolve_and_qa_reviews(owner_a, tenant_a, lead, agent):
@@ -317,13 +321,13 @@ def test_needs_attention_resolve_and_qa_reviews(owner_a, tenant_a, lead, agent):
         attention_reason="Said: manager",
     )
     client = api_client(owner_a, tenant_a)
-    assert [c["id"] for c in client.get("/api/v1/calls/needs-attention/").json()["results"]] == [call.pk]
-    resolved = client.post(f"/api/v1/calls/{call.pk}/resolve/", {"note": "Called back, sorted."}).json()
-    assert resolved["needs_attention"] is False and resolved["resolved_by"] == owner_a.pk
+    assert [c["id"] for c in client.get("/api/v1/calls/needs-attention/").json()["results"]] == [pid(call)]
+    resolved = client.post(f"/api/v1/calls/{pid(call)}/resolve/", {"note": "Called back, sorted."}).json()
+    assert resolved["needs_attention"] is False and resolved["resolved_by"] == pid(owner_a)
     assert client.get("/api/v1/calls/needs-attention/").json()["results"] == []
-    review = client.post(f"/api/v1/calls/{call.pk}/qa-reviews/", {"score": 4, "checklist": {"greeting": True}})
-    assert review.status_code == 201 and review.json()["reviewer"] == owner_a.pk
-    assert client.post(f"/api/v1/calls/{call.pk}/qa-reviews/", {"score": 9}).status_code == 400
+    review = client.post(f"/api/v1/calls/{pid(call)}/qa-reviews/", {"score": 4, "checklist": {"greeting": True}})
+    assert review.status_code == 201 and review.json()["reviewer"] == pid(owner_a)
+    assert client.post(f"/api/v1/calls/{pid(call)}/qa-reviews/", {"score": 9}).status_code == 400
 
 
 def test_call_list_query_count_does_not_grow_with_page_size(

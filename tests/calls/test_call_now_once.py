@@ -4,6 +4,7 @@ import pytest
 import time_machine
 
 from calls.models import Call
+from core.public_ids import of as pid
 from tests.clock import MONDAY, moment, next_weekday
 from tests.conftest import api_client
 
@@ -19,7 +20,7 @@ def daytime():
 
 
 def _call_now(client, lead, agent, script, **headers):
-    return client.post("/api/v1/calls/", {"lead": lead.pk, "agent": agent.pk, "script": script.pk}, **headers)
+    return client.post("/api/v1/calls/", {"lead": pid(lead), "agent": pid(agent), "script": pid(script)}, **headers)
 
 
 def test_a_second_call_now_while_the_first_is_queued_is_a_409_naming_it_and_writes_nothing(

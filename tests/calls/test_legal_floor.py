@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from calls.compliance import Reason, check
 from calls.models import CallingPolicy
+from core.public_ids import of as pid
 from tenants.models import AuditLog
 from tenants.roles import Role
 from tests.clock import local, monday_of_next_week
@@ -101,7 +102,7 @@ def test_a_narrower_policy_is_accepted(scoped):
 def test_only_admins_and_owners_change_the_policy(client, tenant_a, role):
     with_scope_policy = _policy(tenant_a)
     client.force_login(member(tenant_a, role))
-    url = f"/admin/calls/callingpolicy/{with_scope_policy.pk}/change/"
+    url = f"/admin/calls/callingpolicy/{pid(with_scope_policy)}/change/"
     response = client.post(url, _form(window_start="09:00"))
     assert response.status_code == 403
     assert _stored(tenant_a).window_start == time(8, 0)
@@ -110,7 +111,7 @@ def test_only_admins_and_owners_change_the_policy(client, tenant_a, role):
 def test_an_admin_narrows_the_policy_and_it_is_audited_but_cannot_widen_it(client, tenant_a):
     policy = _policy(tenant_a)
     client.force_login(member(tenant_a, Role.ADMIN))
-    url = f"/admin/calls/callingpolicy/{policy.pk}/change/"
+    url = f"/admin/calls/callingpolicy/{pid(policy)}/change/"
     refused = client.post(url, _form(window_start="00:00", window_end="23:59"))
     assert refused.status_code == 200  # the form again, with the errors
     assert "Calls may not start before 08:00" in refused.content.decode()

@@ -10,6 +10,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from campaigns.admin import buttons_for
 from campaigns.models import CAMPAIGN_MOVES, Campaign, CampaignStatus, CampaignTarget
+from core.public_ids import of as pid
 from tenants.roles import Role
 from tests.conftest import api_client, member
 from tests.factories import CampaignFactory, DoNotCallFactory, TagFactory
@@ -170,7 +171,7 @@ def test_the_campaign_page_says_when_no_worker_takes_the_dialers_work(staff, ten
     heartbeat.beat("celery@laptop", ["dialling", "effects", "sweeps", "messages", "background"], timezone.now())
     assert "No worker has been seen" not in staff.get(url("change", campaign.pk)).content.decode()
     owner = api_client(member(tenant_a, Role.OWNER, "olga"), tenant_a)
-    stats = owner.get(f"/api/v1/campaigns/{campaign.pk}/stats/").json()
+    stats = owner.get(f"/api/v1/campaigns/{pid(campaign)}/stats/").json()
     assert stats["dialer"]["queues_without_worker"] == []
 
 
@@ -213,7 +214,7 @@ def test_a_recall_list_file_becomes_the_audience(staff, tenant_a, agent):
     campaign = Campaign.all_tenants.get(name="Recall 26V-114")
     assert campaign.audience["vins"] == ["1HGCM82633A004352", "JH4KA8260MC000000"]
     page = staff.get(url("change", campaign.pk))
-    assert [row["id"] for row in page.context["preview"]["sample"]] == [owner.pk]
+    assert [row["id"] for row in page.context["preview"]["sample"]] == [pid(owner)]
 
     nothing = staff.post(url("add"), {**form, "name": "Empty", "recall_file": SimpleUploadedFile("x.csv", b"a,b\n")})
     assert "No VIN" in str(nothing.context["adminform"].form.errors["recall_file"])

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from calls.models import Call
 from campaigns.models import Campaign, CampaignTarget
+from core.public_ids import of as pid
 from tenants.roles import Role
 from tests.conftest import api_client, member
 from tests.factories import CampaignFactory, DoNotCallFactory, LeadFactory, ScriptFactory, TagFactory
@@ -30,7 +31,12 @@ def script(tenant_a):
 
 
 def body(agent, script, **fields):
-    return {"name": "November trials", "agent": agent.pk, "script": script.pk, "audience": {"kind": "filter"}} | fields
+    return {
+        "name": "November trials",
+        "agent": pid(agent),
+        "script": pid(script),
+        "audience": {"kind": "filter"},
+    } | fields
 
 
 def test_create_then_preview_then_start_then_watch(clock, client, manager, tenant_a, agent, script, branch):
@@ -40,7 +46,7 @@ def test_create_then_preview_then_start_then_watch(clock, client, manager, tenan
     created = client.post("/api/v1/campaigns/", body(agent, script, max_concurrent=3), format="json")
     assert created.status_code == 201, created.json()
     campaign = created.json()
-    assert (campaign["status"], campaign["purpose"], campaign["created_by"]) == ("draft", "lead_followup", manager.pk)
+    assert (campaign["status"], campaign["purpose"], campaign["created_by"]) == ("draft", "lead_followup", pid(manager))
 
     preview = client.get(f"/api/v1/campaigns/{campaign['id']}/preview-audience/").json()
     assert (preview["count"], preview["would_call"], preview["skipped"]) == (5, 3, 2)
@@ -58,7 +64,7 @@ def test_create_then_preview_then_start_then_watch(clock, client, manager, tenan
 
 def test_pause_resume_cancel_through_the_api(clock, client, tenant_a, campaign, branch):
     make_leads(tenant_a, branch, 2)
-    url = f"/api/v1/campaigns/{campaign.pk}"
+    url = f"/api/v1/campaigns/{pid(campaign)}"
     assert client.post(f"{url}/start/").json()["status"] == "running"
     paused = client.post(f"{url}/pause/", {"reason": "Staff meeting"}, format="json").json()
     assert (paused["status"], paused["pause_reason"]) == ("paused", "Staff meeting")
@@ -92,12 +98,14 @@ def test_bad_requests_get_a_field_map(client, tenant_a, tenant_b, agent, script)
 
 def test_a_running_campaign_keeps_its_audience_agent_and_script(clock, client, tenant_a, campaign, branch):
     make_leads(tenant_a, branch, 1)
-    client.post(f"/api/v1/campaigns/{campaign.pk}/start/")
+    client.post(f"/api/v1/campaigns/{pid(campaign)}/start/")
     response = client.patch(
-        f"/api/v1/campaigns/{campaign.pk}/", {"audience": {"kind": "filter", "score_min": 50}}, format="json"
+        f"/api/v1/campaigns/{pid(campaign)}/", {"audience": {"kind": "filter", "score_min": 50}}, format="json"
     )
     assert response.status_code == 400 and set(response.json()["fields"]) == {"audience"}
-    renamed = client.patch(f"/api/v1/campaigns/{campaign.pk}/", {"name": "Renamed", "max_concurrent": 2}, format="json")
+    renamed = client.patch(
+        f"/api/v1/campaigns/{pid(campaign)}/", {"name": "Renamed", "max_concurrent": 2}, format="json"
+    )
     assert renamed.status_code == 200 and renamed.json()["status"] == "running"
 
 
@@ -105,11 +113,11 @@ def test_targets_csv_upload_adds_the_people_to_a_running_campaign(
     clock, client, tenant_a, campaign, branch, django_capture_on_commit_callbacks
 ):
     make_leads(tenant_a, branch, 1)
-    client.post(f"/api/v1/campaigns/{campaign.pk}/start/")
+    client.post(f"/api/v1/campaigns/{pid(campaign)}/start/")
     csv = b"First name,Phone\nAna,(212) 555-7001\nBen,212 555 7002\nNobody,12345\n"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/api/v1/campaigns/{campaign.pk}/targets/",
+            f"/api/v1/campaigns/{pid(campaign)}/targets/",
             {"file": SimpleUploadedFile("recall.csv", csv, content_type="text/csv")},
             format="multipart",
         )
@@ -129,19 +137,19 @@ def test_a_draft_campaigns_upload_becomes_its_audience(
     csv = b"Phone\n2125557001\n"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            f"/api/v1/campaigns/{campaign.pk}/targets/",
+            f"/api/v1/campaigns/{pid(campaign)}/targets/",
             {"file": SimpleUploadedFile("list.csv", csv, content_type="text/csv")},
             format="multipart",
         )
-    preview = client.get(f"/api/v1/campaigns/{campaign.pk}/preview-audience/").json()
+    preview = client.get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
     assert [row["phone"] for row in preview["sample"]] == ["+12125557001"]
 
 
 def test_targets_filter_and_query_count(clock, client, tenant_a, campaign, branch, django_assert_max_num_queries):
     make_leads(tenant_a, branch, 30)
-    client.post(f"/api/v1/campaigns/{campaign.pk}/start/")
+    client.post(f"/api/v1/campaigns/{pid(campaign)}/start/")
     with django_assert_max_num_queries(8):
-        page = client.get(f"/api/v1/campaigns/{campaign.pk}/targets/?status=pending").json()
+        page = client.get(f"/api/v1/campaigns/{pid(campaign)}/targets/?status=pending").json()
     assert page["count"] == 30 and page["results"][0]["lead_phone"].startswith("+1212555")
     CampaignFactory.create_batch(5, tenant=tenant_a, agent=campaign.agent, script=campaign.script)
     with django_assert_max_num_queries(8):
@@ -151,10 +159,10 @@ def test_targets_filter_and_query_count(clock, client, tenant_a, campaign, branc
 def test_agents_watch_but_do_not_run_campaigns(tenant_a, campaign):
     agent_user = member(tenant_a, Role.AGENT, "andy")
     client = api_client(agent_user, tenant_a)
-    assert client.get(f"/api/v1/campaigns/{campaign.pk}/stats/").status_code == 200
-    assert client.post(f"/api/v1/campaigns/{campaign.pk}/start/").status_code == 403
+    assert client.get(f"/api/v1/campaigns/{pid(campaign)}/stats/").status_code == 200
+    assert client.post(f"/api/v1/campaigns/{pid(campaign)}/start/").status_code == 403
     upload = SimpleUploadedFile("x.csv", b"Phone\n2125557001\n", content_type="text/csv")
-    assert client.post(f"/api/v1/campaigns/{campaign.pk}/targets/", {"file": upload}).status_code == 403
+    assert client.post(f"/api/v1/campaigns/{pid(campaign)}/targets/", {"file": upload}).status_code == 403
     assert Campaign.all_tenants.get(pk=campaign.pk).status == "draft"
 
 
@@ -162,32 +170,37 @@ def test_follow_up_rules(client, tenant_a, tenant_b, campaign):
     second = CampaignFactory(tenant=tenant_a, agent=campaign.agent, script=campaign.script)
     created = client.post(
         "/api/v1/campaigns/follow-up-rules/",
-        {"source_campaign": campaign.pk, "target_campaign": second.pk, "outcomes": ["no_answer"], "delay_minutes": 90},
+        {
+            "source_campaign": pid(campaign),
+            "target_campaign": pid(second),
+            "outcomes": ["no_answer"],
+            "delay_minutes": 90,
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()
     bad = client.post(
         "/api/v1/campaigns/follow-up-rules/",
-        {"source_campaign": campaign.pk, "target_campaign": campaign.pk, "outcomes": ["no_answer"]},
+        {"source_campaign": pid(campaign), "target_campaign": pid(campaign), "outcomes": ["no_answer"]},
         format="json",
     )
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"target_campaign"}
     unknown = client.post(
         "/api/v1/campaigns/follow-up-rules/",
-        {"source_campaign": campaign.pk, "target_campaign": second.pk, "outcomes": ["maybe"]},
+        {"source_campaign": pid(campaign), "target_campaign": pid(second), "outcomes": ["maybe"]},
         format="json",
     )
     assert unknown.status_code == 400 and set(unknown.json()["fields"]) == {"outcomes.0"}
     foreign = CampaignFactory(tenant=tenant_b)
     cross = client.post(
         "/api/v1/campaigns/follow-up-rules/",
-        {"source_campaign": campaign.pk, "target_campaign": foreign.pk, "outcomes": ["no_answer"]},
+        {"source_campaign": pid(campaign), "target_campaign": pid(foreign), "outcomes": ["no_answer"]},
         format="json",
     )
     assert cross.status_code == 400 and "target_campaign" in cross.json()["fields"]
     no_outcomes = client.post(
         "/api/v1/campaigns/follow-up-rules/",
-        {"source_campaign": campaign.pk, "target_campaign": second.pk, "outcomes": []},
+        {"source_campaign": pid(campaign), "target_campaign": pid(second), "outcomes": []},
         format="json",
     )
     assert no_outcomes.status_code == 400 and set(no_outcomes.json()["fields"]) == {"outcomes"}
@@ -197,9 +210,9 @@ def test_tenant_b_cannot_act_on_tenant_a_campaigns(clock, tenant_a, tenant_b, ow
     make_leads(tenant_a, branch, 1)
     client = api_client(owner_b, tenant_b)
     for verb in ("start", "pause", "resume", "cancel"):
-        assert client.post(f"/api/v1/campaigns/{campaign.pk}/{verb}/").status_code == 404
+        assert client.post(f"/api/v1/campaigns/{pid(campaign)}/{verb}/").status_code == 404
     for view in ("stats", "targets", "preview-audience"):
-        assert client.get(f"/api/v1/campaigns/{campaign.pk}/{view}/").status_code == 404
+        assert client.get(f"/api/v1/campaigns/{pid(campaign)}/{view}/").status_code == 404
     assert Campaign.all_tenants.get(pk=campaign.pk).status == "draft"
     assert not Call.all_tenants.exists()
 
@@ -211,7 +224,7 @@ def test_audience_by_tag_stage_and_score(client, tenant_a, agent, script, branch
     LeadFactory(tenant=tenant_a, branch=branch, phone="+12125550002", score=90, stage="new")  # no tag
     low = LeadFactory(tenant=tenant_a, branch=branch, phone="+12125550003", score=10, stage="new")
     low.tags.add(vip)
-    audience = {"kind": "filter", "tags": [vip.pk], "stages": ["new"], "score_min": 50}
+    audience = {"kind": "filter", "tags": [pid(vip)], "stages": ["new"], "score_min": 50}
     created = client.post("/api/v1/campaigns/", body(agent, script, audience=audience), format="json").json()
     preview = client.get(f"/api/v1/campaigns/{created['id']}/preview-audience/").json()
-    assert [row["id"] for row in preview["sample"]] == [keep.pk]
+    assert [row["id"] for row in preview["sample"]] == [pid(keep)]

@@ -3,6 +3,7 @@
 import pytest
 import time_machine
 
+from core.public_ids import of as pid
 from tests.clock import moment, monday_of_next_week
 from tests.factories import ConsentFactory, LeadFactory, ProviderAccountFactory, ScriptFactory, VoiceAgentFactory
 
@@ -22,7 +23,7 @@ def test_call_now_from_the_lead_page(login, live_server, owner_a, tenant_a):
     ScriptFactory(tenant=tenant_a, name="Follow-up")
     with time_machine.travel(moment(monday_of_next_week(), 11), tick=True):
         page = login(owner_a)
-        page.goto(f"{live_server.url}/admin/leads/lead/{lead.pk}/change/")
+        page.goto(f"{live_server.url}/admin/leads/lead/{pid(lead)}/change/")
         page.click("text=Call now")
         page.select_option("select[name=agent]", label="Front desk")
         page.select_option("select[name=script]", index=1)

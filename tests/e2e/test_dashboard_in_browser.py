@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from core.public_ids import of as pid
 from tenants.roles import Role
 from tests.analytics.conftest import clock, day, month  # noqa: F401 (fixtures)
 from tests.conftest import member
@@ -29,4 +30,4 @@ def test_the_dashboard_in_a_browser(login, live_server, tenant_a, request):
         page.screenshot(path=f"{SHOTS}/dashboard.png", full_page=True)
     page.locator("[data-testid=needs-attention] a[href*='/change/']").first.click()
     page.wait_for_load_state("networkidle")
-    assert f"/admin/calls/call/{built.c7.pk}/change/" in page.url
+    assert f"/admin/calls/call/{pid(built.c7)}/change/" in page.url

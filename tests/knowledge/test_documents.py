@@ -5,6 +5,8 @@ or a type we cannot read, is refused before anything is stored."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core import public_ids
+from core.public_ids import of as pid
 from knowledge import extraction, search
 from knowledge.models import Chunk, Document
 from tenants.roles import Role
@@ -29,7 +31,7 @@ def upload(client, name, data, capture, **fields):
 
 
 def document(response):
-    return Document.all_tenants.get(pk=response.json()["id"])
+    return Document.all_tenants.get(pk=public_ids.decode(Document, response.json()["id"]))
 
 
 def test_a_pdf_is_extracted_chunked_and_searchable(client, tenant_a, django_capture_on_commit_callbacks):
@@ -40,7 +42,7 @@ def test_a_pdf_is_extracted_chunked_and_searchable(client, tenant_a, django_capt
 
     stored = document(response)
     assert (stored.status, stored.error, stored.title, stored.category) == ("ready", "", "service menu", "services")
-    detail = client.get(f"{URL}{stored.pk}/").json()
+    detail = client.get(f"{URL}{pid(stored)}/").json()
     assert detail["status"] == "ready" and detail["chunks"] == 1
     with tenant_scope(tenant_a.pk):
         hits = search.search("synthetic oil")
@@ -59,7 +61,7 @@ def test_a_corrupt_pdf_fails_with_a_reason_and_nothing_else_changes(
     good.refresh_from_db()
     assert good.status == "ready" and Chunk.all_tenants.filter(document=good).count() == 1
     listed = {row["id"]: row for row in client.get(URL).json()["results"]}
-    assert listed[broken.pk]["error"] == broken.error
+    assert listed[pid(broken)]["error"] == broken.error
 
 
 def test_windows_1252_text_is_decoded_and_binary_is_refused_clearly(client, django_capture_on_commit_callbacks):
@@ -100,7 +102,7 @@ def test_over_20_mb_or_an_unknown_type_is_refused_and_nothing_is_stored(client):
 
 def test_deactivating_a_document_takes_it_out_of_search(client, tenant_a, django_capture_on_commit_callbacks):
     stored = document(upload(client, "pool.txt", b"The pool is heated.", django_capture_on_commit_callbacks))
-    assert client.patch(f"{URL}{stored.pk}/", {"is_active": False}, format="json").status_code == 200
+    assert client.patch(f"{URL}{pid(stored)}/", {"is_active": False}, format="json").status_code == 200
     with tenant_scope(tenant_a.pk):
         assert search.search("heated") == []
 
@@ -114,7 +116,7 @@ def test_decode_reports_where_it_stopped():
 
 def test_a_new_title_reaches_the_chunks_and_search(client, tenant_a, django_capture_on_commit_callbacks):
     stored = document(upload(client, "notes.md", b"## Towels\n\nFree at the desk.", django_capture_on_commit_callbacks))
-    assert client.patch(f"{URL}{stored.pk}/", {"title": "Spa guide"}, format="json").status_code == 200
+    assert client.patch(f"{URL}{pid(stored)}/", {"title": "Spa guide"}, format="json").status_code == 200
     assert list(Chunk.all_tenants.filter(document=stored).values_list("title", flat=True)) == ["Spa guide › Towels"]
     with tenant_scope(tenant_a.pk):
         assert [hit.document_id for hit in search.search("spa guide")] == [stored.pk]

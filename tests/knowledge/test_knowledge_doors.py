@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from core.public_ids import of as pid
 from knowledge import retrieval
 from knowledge.models import Chunk, Document, KnowledgeEntry
 from tenants.roles import Role
@@ -36,7 +37,7 @@ def test_entries_crud_keeps_search_in_step(client, manager, tenant_a):
     )
     assert created.status_code == 201, created.json()
     body = created.json()
-    assert (body["updated_by"], body["tags"]) == (manager.pk, ["car"])
+    assert (body["updated_by"], body["tags"]) == (pid(manager), ["car"])
     assert [h["entry"] for h in client.get(f"{URL}search/", {"q": "parking"}).json()] == [body["id"]]
 
     client.patch(f"{URL}entries/{body['id']}/", {"body": "Paid parking on Flagler Street."}, format="json")
@@ -48,7 +49,7 @@ def test_entries_crud_keeps_search_in_step(client, manager, tenant_a):
 
 def test_search_answers_ranked_hits_with_snippets(client, gym_knowledge):
     hits = client.get(f"{URL}search/", {"q": "family membership", "limit": 3}).json()
-    assert hits[0]["entry"] == gym_knowledge["membership-prices"].pk
+    assert hits[0]["entry"] == pid(gym_knowledge["membership-prices"])
     assert hits[0]["source"] == "entry" and "<mark>" in hits[0]["snippet"]
     assert hits[0]["rank"] >= hits[-1]["rank"]
     only_hours = client.get(f"{URL}search/", {"q": "sunday", "category": "hours"}).json()

@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from appointments.models import Reminder
+from core.public_ids import of as pid
 from leads.models import ErasureSuppression, Lead
 from tenants.scoping import tenant_scope
 from tests.conftest import api_client
@@ -75,13 +76,13 @@ def _resubmit(client, url: str):
 
 
 def _journey(tenant, owner, client, capture):
-    """The person through every door; returns their lead id."""
+    """The person through every door; returns their lead's public id."""
     api = api_client(owner, tenant)
     with capture(execute=True):
         assert api.post("/api/v1/leads/imports/", {"file": _csv()}, format="multipart").status_code == 202
     with tenant_scope(tenant.pk):
         lead = Lead.objects.get(phone=f"+1{NATIONAL}")
-    url = f"/api/v1/leads/{lead.pk}/"
+    url = f"/api/v1/leads/{pid(lead)}/"
     assert api.patch(url, {"interest": f"{FIRST} prefers mornings", "email": OTHER_EMAIL}).status_code == 200
     assert api.patch(url, {"email": EMAIL}).status_code == 200
     duplicate = api.post(
@@ -101,7 +102,7 @@ def _journey(tenant, owner, client, capture):
         account = ProviderAccountFactory(tenant=tenant, provider="retell", api_key="retell-key")
         agent = VoiceAgentFactory(tenant=tenant, account=account)
         script = ScriptFactory(tenant=tenant, purpose="lead_followup")
-    refused = api.post("/api/v1/calls/", {"lead": lead.pk, "agent": agent.pk, "script": script.pk})
+    refused = api.post("/api/v1/calls/", {"lead": pid(lead), "agent": pid(agent), "script": pid(script)})
     assert refused.status_code == 409  # consent revoked: the refusal names the number
 
     event = {
@@ -127,13 +128,13 @@ def _journey(tenant, owner, client, capture):
         )
 
     client.force_login(owner)
-    edited = _resubmit(client, f"/admin/leads/lead/{lead.pk}/change/")
+    edited = _resubmit(client, f"/admin/leads/lead/{pid(lead)}/change/")
     assert edited.status_code == 302, edited.context["adminform"].form.errors.as_json() + str(
         [f.errors for inline in edited.context["inline_admin_formsets"] for f in inline.formset.forms]
     )
     assert client.get("/admin/").status_code == 200  # the dashboard's reports, today's appointments included
     assert api.get("/api/v1/analytics/today/").status_code in (200, 404)
-    return lead.pk
+    return pid(lead)
 
 
 def _columns():
@@ -228,6 +229,6 @@ def test_erasure_leaves_other_businesses_history_alone(tenant_a, tenant_b, owner
     )
     with tenant_scope(tenant_a.pk):
         mine = Lead.objects.create(phone=f"+1{NATIONAL}", email=EMAIL, first_name=FIRST)
-    assert api_client(owner_a, tenant_a).post(f"/api/v1/leads/{mine.pk}/erase/").status_code == 204
+    assert api_client(owner_a, tenant_a).post(f"/api/v1/leads/{pid(mine)}/erase/").status_code == 204
     entry.refresh_from_db()
     assert entry.object_repr == f"{FIRST} <{EMAIL}>"

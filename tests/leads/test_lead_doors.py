@@ -4,6 +4,7 @@ same edit, and read a phone in the same region (the branch's country, else the t
 import pytest
 from django.urls import reverse
 
+from core.public_ids import of as pid
 from leads import phones
 from leads.models import Lead, StageChange
 from leads.pipeline import Stage
@@ -88,7 +89,7 @@ def test_default_region_reads_the_tenant_in_scope(tenant_a):
 
 
 def test_a_branch_abroad_reads_the_phone_the_same_in_the_admin_and_the_api(admin_client, api, tenant_a, london):
-    created = api.post("/api/v1/leads/", {"phone": LONDON_NUMBER, "branch": london.pk}, format="json")
+    created = api.post("/api/v1/leads/", {"phone": LONDON_NUMBER, "branch": pid(london)}, format="json")
     assert created.status_code == 201, created.json()
     from_admin = LeadFactory(tenant=tenant_a, branch=london)
     response = admin_change(admin_client, from_admin, phone="020 7946 0957")
@@ -99,7 +100,7 @@ def test_a_branch_abroad_reads_the_phone_the_same_in_the_admin_and_the_api(admin
 
 def test_a_phone_changed_in_the_api_is_read_in_the_leads_branch(api, tenant_a, london):
     lead = LeadFactory(tenant=tenant_a, branch=london)
-    response = api.patch(f"/api/v1/leads/{lead.pk}/", {"phone": LONDON_NUMBER}, format="json")
+    response = api.patch(f"/api/v1/leads/{pid(lead)}/", {"phone": LONDON_NUMBER}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["phone"] == "+442079460958"
 
@@ -109,8 +110,8 @@ def test_the_same_edit_gives_the_same_lead_through_either_door(admin_client, api
     response = admin_change(admin_client, by_admin, phone="(305) 555-0199", first_name="MARIA", branch=london.pk)
     assert response.status_code == 302, response.context["adminform"].form.errors
     response = api.patch(
-        f"/api/v1/leads/{by_api.pk}/",
-        {"phone": "(305) 555-0198", "first_name": "MARIA", "branch": london.pk},
+        f"/api/v1/leads/{pid(by_api)}/",
+        {"phone": "(305) 555-0198", "first_name": "MARIA", "branch": pid(london)},
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -124,7 +125,7 @@ def test_a_stage_change_is_recorded_the_same_through_either_door(admin_client, a
     by_admin, by_api = LeadFactory.create_batch(2, tenant=tenant_a, stage=Stage.NEW)
     response = admin_change(admin_client, by_admin, stage=Stage.CONTACTED)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert api.patch(f"/api/v1/leads/{by_api.pk}/", {"stage": "contacted"}, format="json").status_code == 200
+    assert api.patch(f"/api/v1/leads/{pid(by_api)}/", {"stage": "contacted"}, format="json").status_code == 200
     with tenant_scope(tenant_a.pk):
         changes = {
             change.lead_id: (change.from_stage, change.to_stage, change.changed_by_id)
@@ -140,7 +141,7 @@ def test_a_move_the_pipeline_forbids_is_refused_by_either_door_and_nothing_is_sa
     response = admin_change(admin_client, by_admin, stage=Stage.NEW, first_name="Changed")
     assert response.status_code == 200
     assert "stage" in response.context["adminform"].form.errors
-    refused = api.patch(f"/api/v1/leads/{by_api.pk}/", {"stage": "new", "first_name": "Changed"}, format="json")
+    refused = api.patch(f"/api/v1/leads/{pid(by_api)}/", {"stage": "new", "first_name": "Changed"}, format="json")
     assert refused.status_code == 400 and "stage" in refused.json()["fields"]
     for lead in (by_admin, by_api):
         assert (saved(tenant_a, lead.pk).stage, saved(tenant_a, lead.pk).first_name) == (Stage.WON, lead.first_name)
@@ -169,7 +170,7 @@ def test_admin_add_refuses_a_taken_email_on_the_form(admin_client, tenant_a):
         },
     )
     assert response.status_code == 200
-    assert f"Lead #{existing.pk}" in str(response.context["adminform"].form.errors["email"])
+    assert f"Another lead ({existing})" in str(response.context["adminform"].form.errors["email"])
 
 
 def test_admin_add_records_the_lead_through_the_services(admin_client, tenant_a, london):

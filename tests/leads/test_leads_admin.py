@@ -4,6 +4,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from core.public_ids import of as pid
 from leads.models import DoNotCall, Lead, StageChange
 from tenants.models import AuditLog
 from tenants.roles import Role
@@ -60,7 +61,7 @@ def test_filters_for_stage_tag_score_and_dnc(staff, tenant_a):
     b = LeadFactory(tenant=tenant_a, stage="contacted", score=10)
     DoNotCallFactory(tenant=tenant_a, phone=b.phone)
     assert shown(staff.get(reverse(CHANGELIST), {"stage__exact": "new"})) == [a.pk]
-    assert shown(staff.get(reverse(CHANGELIST), {"tag": tag.pk})) == [a.pk]
+    assert shown(staff.get(reverse(CHANGELIST), {"tag": pid(tag)})) == [a.pk]
     assert shown(staff.get(reverse(CHANGELIST), {"score_from": 50, "score_to": 100})) == [a.pk]
     assert shown(staff.get(reverse(CHANGELIST), {"dnc": "yes"})) == [b.pk]
 

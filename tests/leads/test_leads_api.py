@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.public_ids import of as pid
 from leads.models import DoNotCall, Lead
 from leads.pipeline import Stage
 from tenants.roles import Role
@@ -35,7 +36,7 @@ def test_create_normalises_and_scores(client, branch_a):
             "first_name": "ANA",
             "phone": "(305) 555-0123",
             "email": "Ana@X.com",
-            "branch": branch_a.pk,
+            "branch": pid(branch_a),
             "tags": ["vip"],
             "source": "referral",
         },
@@ -58,7 +59,7 @@ def test_duplicate_phone_is_409_with_the_existing_id(client, tenant_a):
     response = client.post("/api/v1/leads/", {"phone": "305-555-0123"}, format="json")
     assert response.status_code == 409
     body = response.json()
-    assert (body["code"], body["existing_id"]) == ("duplicate", existing.pk)
+    assert (body["code"], body["existing_id"]) == ("duplicate", pid(existing))
 
 
 def test_bad_phone_is_400_with_a_field_map(client):
@@ -69,10 +70,10 @@ def test_bad_phone_is_400_with_a_field_map(client):
 
 def test_stage_change_through_patch_follows_the_pipeline(client, tenant_a):
     lead = LeadFactory(tenant=tenant_a, stage=Stage.WON)
-    response = client.patch(f"/api/v1/leads/{lead.pk}/", {"stage": "new"}, format="json")
+    response = client.patch(f"/api/v1/leads/{pid(lead)}/", {"stage": "new"}, format="json")
     assert response.status_code == 400
     assert "stage" in response.json()["fields"]
-    ok = client.post(f"/api/v1/leads/{lead.pk}/stage/", {"stage": "lost", "lost_reason": "moved away"}, format="json")
+    ok = client.post(f"/api/v1/leads/{pid(lead)}/stage/", {"stage": "lost", "lost_reason": "moved away"}, format="json")
     assert ok.status_code == 200 and ok.json()["stage"] == "lost"
 
 
@@ -80,14 +81,14 @@ def test_stage_change_through_patch_follows_the_pipeline(client, tenant_a):
 def test_phone_search_in_any_format(client, tenant_a, term):
     target = LeadFactory(tenant=tenant_a, phone="+13055550123")
     LeadFactory(tenant=tenant_a, phone="+13055550999")
-    assert ids(client.get("/api/v1/leads/", {"search": term})) == [target.pk]
+    assert ids(client.get("/api/v1/leads/", {"search": term})) == [pid(target)]
 
 
 def test_search_by_name_and_email(client, tenant_a):
     target = LeadFactory(tenant=tenant_a, first_name="Siobhán", last_name="Kelly", email="sk@example.com")
     LeadFactory(tenant=tenant_a, first_name="Tom")
-    assert ids(client.get("/api/v1/leads/", {"search": "siob kel"})) == [target.pk]
-    assert ids(client.get("/api/v1/leads/", {"search": "sk@"})) == [target.pk]
+    assert ids(client.get("/api/v1/leads/", {"search": "siob kel"})) == [pid(target)]
+    assert ids(client.get("/api/v1/leads/", {"search": "sk@"})) == [pid(target)]
 
 
 def test_filters(client, tenant_a, branch_a, owner_a):
@@ -103,18 +104,18 @@ def test_filters(client, tenant_a, branch_a, owner_a):
     def found(**params):
         return set(ids(client.get("/api/v1/leads/", params)))
 
-    assert found(stage="new") == {a.pk, c.pk}
-    assert found(stage=["new", "contacted"]) == {a.pk, b.pk, c.pk}
-    assert found(tag="vip") == {a.pk} == found(tag=vip.pk)
-    assert found(source="referral") == {a.pk}
-    assert found(owner=owner_a.pk) == {a.pk}
-    assert found(branch=branch_a.pk) == {a.pk}
-    assert found(score_min=25, score_max=50) == {b.pk}
-    assert found(created_before=(now - timedelta(days=30)).isoformat()) == {b.pk}
-    assert found(dnc="true") == {c.pk}
-    assert found(dnc="false") == {a.pk, b.pk}
-    assert found(service_due_within_days=30) == {b.pk}
-    assert found(has_upcoming_appointment="false") == {a.pk, b.pk, c.pk}
+    assert found(stage="new") == {pid(a), pid(c)}
+    assert found(stage=["new", "contacted"]) == {pid(a), pid(b), pid(c)}
+    assert found(tag="vip") == {pid(a)} == found(tag=pid(vip))
+    assert found(source="referral") == {pid(a)}
+    assert found(owner=pid(owner_a)) == {pid(a)}
+    assert found(branch=pid(branch_a)) == {pid(a)}
+    assert found(score_min=25, score_max=50) == {pid(b)}
+    assert found(created_before=(now - timedelta(days=30)).isoformat()) == {pid(b)}
+    assert found(dnc="true") == {pid(c)}
+    assert found(dnc="false") == {pid(a), pid(b)}
+    assert found(service_due_within_days=30) == {pid(b)}
+    assert found(has_upcoming_appointment="false") == {pid(a), pid(b), pid(c)}
 
 
 def test_upcoming_appointment_filter_is_answered_by_the_appointments_room(client, tenant_a):
@@ -128,13 +129,13 @@ def test_upcoming_appointment_filter_is_answered_by_the_appointments_room(client
     def found(value):
         return set(ids(client.get("/api/v1/leads/", {"has_upcoming_appointment": value})))
 
-    assert found("true") == {booked.pk}
-    assert found("false") == {past.pk, canceled.pk, none.pk}
+    assert found("true") == {pid(booked)}
+    assert found("false") == {pid(past), pid(canceled), pid(none)}
 
 
 def test_ordering_by_score(client, tenant_a):
     low, high = LeadFactory(tenant=tenant_a, score=5), LeadFactory(tenant=tenant_a, score=95)
-    assert ids(client.get("/api/v1/leads/", {"ordering": "-score"})) == [high.pk, low.pk]
+    assert ids(client.get("/api/v1/leads/", {"ordering": "-score"})) == [pid(high), pid(low)]
 
 
 def test_list_query_count_does_not_grow_with_page_size(client, tenant_a, django_assert_max_num_queries):
@@ -150,22 +151,22 @@ def test_list_query_count_does_not_grow_with_page_size(client, tenant_a, django_
 def test_prioritized_endpoint(client, tenant_a):
     contacted = LeadFactory(tenant=tenant_a, stage="contacted", score=99)
     waiting = LeadFactory(tenant=tenant_a, stage="new")
-    assert ids(client.get("/api/v1/leads/prioritized/")) == [waiting.pk, contacted.pk]
+    assert ids(client.get("/api/v1/leads/prioritized/")) == [pid(waiting), pid(contacted)]
 
 
 def test_tags_endpoint(client, tenant_a):
     lead = LeadFactory(tenant=tenant_a)
-    assert client.post(f"/api/v1/leads/{lead.pk}/tags/", {"tags": ["hot", "vip"]}, format="json").json()["tags"] == [
+    assert client.post(f"/api/v1/leads/{pid(lead)}/tags/", {"tags": ["hot", "vip"]}, format="json").json()["tags"] == [
         "hot",
         "vip",
     ]
-    body = client.delete(f"/api/v1/leads/{lead.pk}/tags/", {"tags": ["hot"]}, format="json").json()
+    body = client.delete(f"/api/v1/leads/{pid(lead)}/tags/", {"tags": ["hot"]}, format="json").json()
     assert body["tags"] == ["vip"]
 
 
 def test_merge_endpoint(client, tenant_a):
     keep, drop = LeadFactory(tenant=tenant_a), LeadFactory(tenant=tenant_a)
-    response = client.post(f"/api/v1/leads/{keep.pk}/merge/", {"other": drop.pk}, format="json")
+    response = client.post(f"/api/v1/leads/{pid(keep)}/merge/", {"other": pid(drop)}, format="json")
     assert response.status_code == 200
     with tenant_scope(tenant_a.pk):
         assert not Lead.objects.filter(pk=drop.pk).exists()
@@ -173,7 +174,7 @@ def test_merge_endpoint(client, tenant_a):
 
 def test_merge_with_another_tenants_lead_is_refused(client, tenant_a, tenant_b):
     keep, foreign = LeadFactory(tenant=tenant_a), LeadFactory(tenant=tenant_b)
-    response = client.post(f"/api/v1/leads/{keep.pk}/merge/", {"other": foreign.pk}, format="json")
+    response = client.post(f"/api/v1/leads/{pid(keep)}/merge/", {"other": pid(foreign)}, format="json")
     assert response.status_code == 400
     assert Lead.all_tenants.filter(pk=foreign.pk).exists()
 
@@ -181,33 +182,33 @@ def test_merge_with_another_tenants_lead_is_refused(client, tenant_a, tenant_b):
 def test_consents_endpoint(client, tenant_a):
     lead = LeadFactory(tenant=tenant_a)
     created = client.post(
-        f"/api/v1/leads/{lead.pk}/consents/",
+        f"/api/v1/leads/{pid(lead)}/consents/",
         {"kind": "express_written", "source": "form", "purposes": ["lead_followup"], "disclosure_version": "v1"},
         format="json",
     )
     assert created.status_code == 201 and created.json()["phone"] == lead.phone
     consent_id = created.json()["id"]
-    revoked = client.post(f"/api/v1/leads/{lead.pk}/consents/{consent_id}/revoke/")
+    revoked = client.post(f"/api/v1/leads/{pid(lead)}/consents/{consent_id}/revoke/")
     assert revoked.json()["revoked_at"] is not None
-    listed = client.get(f"/api/v1/leads/{lead.pk}/consents/").json()
+    listed = client.get(f"/api/v1/leads/{pid(lead)}/consents/").json()
     assert listed["count"] == 1 and [c["id"] for c in listed["results"]] == [consent_id]
 
 
 def test_timeline_in_time_order(client, tenant_a):
     lead = LeadFactory(tenant=tenant_a, created_at=timezone.now() - timedelta(days=1))
-    client.post(f"/api/v1/leads/{lead.pk}/stage/", {"stage": "contacted"}, format="json")
-    client.post(f"/api/v1/leads/{lead.pk}/notes/", {"body": "Wants a tour on Friday"}, format="json")
-    entries = client.get(f"/api/v1/leads/{lead.pk}/timeline/").json()
+    client.post(f"/api/v1/leads/{pid(lead)}/stage/", {"stage": "contacted"}, format="json")
+    client.post(f"/api/v1/leads/{pid(lead)}/notes/", {"body": "Wants a tour on Friday"}, format="json")
+    entries = client.get(f"/api/v1/leads/{pid(lead)}/timeline/").json()
     assert [e["kind"] for e in entries] == ["note", "stage", "created"]
     assert entries[1]["title"] == "New → Contacted"
 
 
 def test_data_export_and_erasure(client, tenant_a):
     lead = LeadFactory(tenant=tenant_a, first_name="Erin")
-    document = client.get(f"/api/v1/leads/{lead.pk}/data-export/").json()
+    document = client.get(f"/api/v1/leads/{pid(lead)}/data-export/").json()
     assert document["lead"]["first_name"] == "Erin" and "consents" in document
-    assert client.post(f"/api/v1/leads/{lead.pk}/erase/").status_code == 204
-    assert client.get(f"/api/v1/leads/{lead.pk}/").status_code == 404
+    assert client.post(f"/api/v1/leads/{pid(lead)}/erase/").status_code == 204
+    assert client.get(f"/api/v1/leads/{pid(lead)}/").status_code == 404
     again = client.post("/api/v1/leads/", {"phone": lead.phone}, format="json")
     assert again.status_code == 400 and "erased" in again.json()["fields"]["phone"][0]
 
@@ -215,9 +216,9 @@ def test_data_export_and_erasure(client, tenant_a):
 def test_only_owners_and_admins_erase(tenant_a):
     lead = LeadFactory(tenant=tenant_a)
     manager = api_client(member(tenant_a, Role.MANAGER, "mo"), tenant_a)
-    assert manager.post(f"/api/v1/leads/{lead.pk}/erase/").status_code == 403
+    assert manager.post(f"/api/v1/leads/{pid(lead)}/erase/").status_code == 403
     admin = api_client(member(tenant_a, Role.ADMIN, "adam"), tenant_a)
-    assert admin.post(f"/api/v1/leads/{lead.pk}/erase/").status_code == 204
+    assert admin.post(f"/api/v1/leads/{pid(lead)}/erase/").status_code == 204
 
 
 def test_export_streams_csv_with_the_current_filters(client, tenant_a):
@@ -245,7 +246,7 @@ def test_dnc_endpoints(client, tenant_a):
 def test_agents_cannot_remove_dnc(tenant_a):
     entry = DoNotCallFactory(tenant=tenant_a)
     agent = api_client(member(tenant_a, Role.AGENT, "agnes"), tenant_a)
-    assert agent.post(f"/api/v1/dnc/{entry.pk}/remove/", {"reason": "x"}, format="json").status_code == 403
+    assert agent.post(f"/api/v1/dnc/{pid(entry)}/remove/", {"reason": "x"}, format="json").status_code == 403
 
 
 def test_pipeline_settings_rename_stages_and_tune_scoring(client, tenant_a):

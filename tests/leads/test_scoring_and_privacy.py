@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core import public_ids
 from leads import scoring
 from leads.models import DoNotCall, ErasureSuppression, Lead, PipelineSettings, suppression_hash
 from leads.privacy import erase_person, export_person
@@ -83,8 +84,9 @@ def test_export_holds_everything_about_the_person(tenant_b):
 
 def test_erasure_keeps_only_a_suppression_hash_and_scrubs_the_audit_trail(owner_a, tenant_a):
     client = api_client(owner_a, tenant_a)
-    lead_id = client.post("/api/v1/leads/", {"phone": "3055550123", "first_name": "Erin"}, format="json").json()["id"]
-    client.patch(f"/api/v1/leads/{lead_id}/", {"email": "erin@example.com"}, format="json")
+    public_id = client.post("/api/v1/leads/", {"phone": "3055550123", "first_name": "Erin"}, format="json").json()["id"]
+    lead_id = public_ids.decode(Lead, public_id)
+    client.patch(f"/api/v1/leads/{public_id}/", {"email": "erin@example.com"}, format="json")
     client.post("/api/v1/dnc/", {"phone": "3055550123"}, format="json")
     with tenant_scope(tenant_a.pk):
         erase_person(Lead.objects.get(pk=lead_id))

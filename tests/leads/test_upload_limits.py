@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.public_ids import of as pid
 from knowledge.models import Document
 from leads.importing import runs
 from leads.models import LeadImport
@@ -33,7 +34,7 @@ def test_an_api_import_over_the_limit_is_a_400_and_nothing_is_stored(
 def test_a_campaign_upload_over_the_limit_is_a_400(small_limit, owner_a, tenant_a):
     campaign = CampaignFactory(tenant=tenant_a)
     response = api_client(owner_a, tenant_a).post(
-        f"/api/v1/campaigns/{campaign.pk}/targets/", {"file": SimpleUploadedFile("big.csv", CSV)}, format="multipart"
+        f"/api/v1/campaigns/{pid(campaign)}/targets/", {"file": SimpleUploadedFile("big.csv", CSV)}, format="multipart"
     )
     assert response.status_code == 400 and "file" in response.json()["fields"]
     assert not LeadImport.all_tenants.exists()

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from core import public_ids
 from tenants.models import AuditLog, Branch
 from tests.conftest import api_client
 
@@ -23,7 +24,7 @@ def test_api_create_update_delete_are_audited_with_changes(owner_a, tenant_a):
     assert {e.actor_id for e in log} == {owner_a.pk}
     assert log[1].changes == {"name": ["North", "North Side"]}
     assert log[0].ip_address == "127.0.0.1"
-    assert log[0].object_type == "tenants.branch" and log[0].object_id == str(branch_id)
+    assert log[0].object_type == "tenants.branch" and log[0].object_id == str(public_ids.decode(Branch, branch_id))
 
 
 def test_admin_changes_are_audited(client, owner_a, tenant_a, branch_a):

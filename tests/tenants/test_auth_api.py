@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from core.public_ids import of as pid
 from tenants.roles import Role
 from tests.conftest import PASSWORD, api_client, member
 
@@ -145,8 +146,8 @@ def test_viewer_reads_but_cannot_write(tenant_a, branch_a):
     client = api_client(member(tenant_a, Role.VIEWER, "vera"), tenant_a)
     assert client.get("/api/v1/branches/").status_code == 200
     assert client.post("/api/v1/branches/", {"name": "New", "time_zone": "UTC"}).status_code == 403
-    assert client.patch(f"/api/v1/branches/{branch_a.pk}/", {"name": "Renamed"}).status_code == 403
-    assert client.delete(f"/api/v1/branches/{branch_a.pk}/").status_code == 403
+    assert client.patch(f"/api/v1/branches/{pid(branch_a)}/", {"name": "Renamed"}).status_code == 403
+    assert client.delete(f"/api/v1/branches/{pid(branch_a)}/").status_code == 403
 
 
 def test_api_lockout_after_repeated_failures(owner_a):

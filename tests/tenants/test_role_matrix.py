@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from config.api import router
+from core.public_ids import of as pid
 from leads.models import DoNotCall
 from tenants.roles import OPERATIONS, ROLE_ORDER, TENANT_APPS, Role
 from tenants.scoping import tenant_scope
@@ -144,7 +145,7 @@ def test_every_unfold_action_is_refused_to_the_roles_that_may_not(role, dealersh
             opts = model_admin.model._meta
             detail = any(name in (getattr(model_admin, a, None) or []) for a in ("actions_detail", "actions_row"))
             row = FACTORIES[model_admin.model](tenant=dealership) if detail else None
-        path = f"/admin/{opts.app_label}/{opts.model_name}/{f'{row.pk}/' if row else ''}{url_path}/"
+        path = f"/admin/{opts.app_label}/{opts.model_name}/{f'{pid(row)}/' if row else ''}{url_path}/"
         assert client.post(path).status_code == 403, f"{role}: POST {path}"
         checked += 1
     assert checked or role in (Role.ADMIN, Role.OWNER)
@@ -198,7 +199,7 @@ def test_the_person_export_follows_the_table_on_both_doors(role, dealership, cli
         lead = LeadFactory(tenant=dealership)
         allowed = user.has_perms(OPERATIONS["export_person"])
     client.force_login(user)
-    admin_answer = client.get(f"/admin/leads/lead/{lead.pk}/data-export/").status_code
-    api_answer = api_client(user, dealership).get(f"/api/v1/leads/{lead.pk}/data-export/").status_code
+    admin_answer = client.get(f"/admin/leads/lead/{pid(lead)}/data-export/").status_code
+    api_answer = api_client(user, dealership).get(f"/api/v1/leads/{pid(lead)}/data-export/").status_code
     assert (admin_answer == 200, api_answer == 200) == (allowed, allowed)
     assert allowed == (role in (Role.MANAGER, Role.ADMIN, Role.OWNER))

@@ -5,6 +5,8 @@ import re
 import pytest
 from django.core import mail
 
+from core import public_ids
+from core.public_ids import of as pid
 from tenants.models import AuditLog, Membership, User
 from tenants.roles import Role
 from tests.conftest import api_client, member
@@ -67,27 +69,27 @@ def test_change_role_and_deactivate(owner_a, tenant_a):
     agent = member(tenant_a, Role.AGENT, "agnes")
     membership = Membership.all_tenants.get(user=agent)
     client = api_client(owner_a, tenant_a)
-    assert client.patch(f"/api/v1/users/{membership.pk}/", {"role": "manager"}).json()["role"] == "manager"
-    assert client.post(f"/api/v1/users/{membership.pk}/deactivate/").json()["is_active"] is False
+    assert client.patch(f"/api/v1/users/{pid(membership)}/", {"role": "manager"}).json()["role"] == "manager"
+    assert client.post(f"/api/v1/users/{pid(membership)}/deactivate/").json()["is_active"] is False
     assert api_client(agent, tenant_a).get("/api/v1/branches/").status_code == 403
-    assert client.post(f"/api/v1/users/{membership.pk}/reactivate/").json()["is_active"] is True
+    assert client.post(f"/api/v1/users/{pid(membership)}/reactivate/").json()["is_active"] is True
 
 
 def test_the_last_owner_cannot_be_removed_or_demoted(owner_a, tenant_a):
     platform = UserFactory(username="root", is_superuser=True)
     membership = Membership.all_tenants.get(user=owner_a)
     client = api_client(platform, tenant_a)
-    response = client.patch(f"/api/v1/users/{membership.pk}/", {"role": "agent"}, HTTP_X_TENANT="tenant-a")
+    response = client.patch(f"/api/v1/users/{pid(membership)}/", {"role": "agent"}, HTTP_X_TENANT="tenant-a")
     assert response.status_code == 400
     assert "owner" in response.json()["message"]
-    response = client.post(f"/api/v1/users/{membership.pk}/deactivate/", HTTP_X_TENANT="tenant-a")
+    response = client.post(f"/api/v1/users/{pid(membership)}/deactivate/", HTTP_X_TENANT="tenant-a")
     assert response.status_code == 400
 
 
 def test_nobody_changes_their_own_role(tenant_a, owner_a):
     adam = member(tenant_a, Role.ADMIN, "adam")
     mine = Membership.all_tenants.get(user=adam)
-    response = api_client(adam, tenant_a).patch(f"/api/v1/users/{mine.pk}/", {"role": "manager"})
+    response = api_client(adam, tenant_a).patch(f"/api/v1/users/{pid(mine)}/", {"role": "manager"})
     assert response.status_code == 403
 
 
@@ -98,7 +100,7 @@ def test_users_list_shows_only_this_tenants_staff(owner_a, owner_b, tenant_a):
 
 def test_users_cannot_be_deleted(owner_a, tenant_a):
     membership = Membership.all_tenants.get(user=owner_a)
-    assert api_client(owner_a, tenant_a).delete(f"/api/v1/users/{membership.pk}/").status_code == 405
+    assert api_client(owner_a, tenant_a).delete(f"/api/v1/users/{pid(membership)}/").status_code == 405
 
 
 def test_a_person_with_an_account_elsewhere_is_asked_not_linked_and_nothing_about_them_shows(
@@ -154,11 +156,11 @@ def test_the_business_cannot_activate_an_invitation_and_deactivating_withdraws_i
     link = join_link(mail.outbox[-1])
     refused = api.post(f"/api/v1/users/{invited['id']}/reactivate/")
     assert refused.status_code == 400 and "is_active" in refused.json()["fields"]
-    assert not Membership.all_tenants.get(pk=invited["id"]).is_active
+    assert not Membership.all_tenants.get(pk=public_ids.decode(Membership, invited["id"])).is_active
     assert api.post(f"/api/v1/users/{invited['id']}/deactivate/").status_code == 200  # withdrawn
     client.force_login(elsewhere)
     assert client.post(link).status_code == 404
-    assert not Membership.all_tenants.get(pk=invited["id"]).is_active
+    assert not Membership.all_tenants.get(pk=public_ids.decode(Membership, invited["id"])).is_active
 
 
 def test_the_answer_is_the_same_for_a_password_like_the_email_whether_the_account_exists(owner_a, tenant_a, tenant_b):

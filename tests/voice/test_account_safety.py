@@ -12,6 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from core import public_ids
+from core.public_ids import of as pid
 from tests.conftest import api_client
 from tests.factories import ProviderAccountFactory
 from voice import webhooks
@@ -66,7 +68,7 @@ def test_a_typed_value_that_looks_encrypted_is_encrypted_like_any_other(tenant_a
         format="json",
     )
     assert response.status_code == 201, response.json()
-    stored = raw_column(response.json()["id"], "api_key")
+    stored = raw_column(public_ids.decode(ProviderAccount, response.json()["id"]), "api_key")
     assert stored.startswith("enc:") and "not-really" not in stored
     assert ProviderAccount.all_tenants.get().api_key == "enc:not-really"
     assert api_client(owner_a, tenant_a).get("/api/v1/voice/accounts/").status_code == 200
@@ -79,7 +81,7 @@ def test_a_secret_no_key_decrypts_reads_as_empty_and_rotation_reports_it(tenant_
         cursor.execute("UPDATE voice_provideraccount SET api_key = 'enc:raw-typed' WHERE id = %s", [bad.pk])
     listed = api_client(owner_a, tenant_a).get("/api/v1/voice/accounts/")
     assert listed.status_code == 200
-    assert {row["id"]: row["has_api_key"] for row in listed.json()["results"]} == {good.pk: True, bad.pk: False}
+    assert {row["id"]: row["has_api_key"] for row in listed.json()["results"]} == {pid(good): True, pid(bad): False}
     out, err = io.StringIO(), io.StringIO()
     call_command("rotate_secrets", stdout=out, stderr=err)
     assert "Re-encrypted the secrets of 1 provider accounts" in out.getvalue()

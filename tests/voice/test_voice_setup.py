@@ -6,6 +6,8 @@ from cryptography.fernet import Fernet
 from django.db import connection
 from django.urls import reverse
 
+from core import public_ids
+from core.public_ids import of as pid
 from tenants import services as tenant_services
 from tenants.scoping import tenant_scope
 from tests.conftest import api_client
@@ -42,14 +44,15 @@ def test_secrets_are_encrypted_at_rest_and_never_returned(owner_a, tenant_a):
     body = response.json()
     assert "api_key" not in body and body["has_api_key"] is True
     assert body["webhook_url"].endswith(f"/webhooks/voice/retell/{ProviderAccount.all_tenants.get().webhook_uuid}/")
-    stored = raw_column(body["id"], "api_key")
+    account_id = public_ids.decode(ProviderAccount, body["id"])
+    stored = raw_column(account_id, "api_key")
     assert stored.startswith("enc:") and "key_SECRET" not in stored
-    assert ProviderAccount.all_tenants.get(pk=body["id"]).api_key == "key_SECRET"
+    assert ProviderAccount.all_tenants.get(pk=account_id).api_key == "key_SECRET"
     listed = client.get("/api/v1/voice/accounts/").content.decode()
     assert "SECRET" not in listed
     # Sending nothing (or an empty value) for a secret keeps it.
     client.patch(f"/api/v1/voice/accounts/{body['id']}/", {"label": "Retell main", "api_key": ""}, format="json")
-    assert ProviderAccount.all_tenants.get(pk=body["id"]).api_key == "key_SECRET"
+    assert ProviderAccount.all_tenants.get(pk=account_id).api_key == "key_SECRET"
 
 
 def test_admin_never_shows_a_stored_secret(client, owner_a, tenant_a):
@@ -110,7 +113,7 @@ def test_script_purpose_decides_marketing_or_informational(owner_a, tenant_a):
 
 def test_duplicate_makes_a_new_inactive_version(owner_a, tenant_a):
     script = ScriptFactory(tenant=tenant_a, name="Follow-up", version=2)
-    copy = api_client(owner_a, tenant_a).post(f"/api/v1/voice/scripts/{script.pk}/duplicate/").json()
+    copy = api_client(owner_a, tenant_a).post(f"/api/v1/voice/scripts/{pid(script)}/duplicate/").json()
     assert (copy["name"], copy["version"], copy["is_active"]) == ("Follow-up", 3, False)
 
 
@@ -120,7 +123,9 @@ def test_preview_renders_the_script_for_a_lead(owner_a, tenant_a):
     script = ScriptFactory(
         tenant=tenant_a, prompt_template="Invite {lead_first_name} to {branch_name} for {lead_interest}."
     )
-    body = api_client(owner_a, tenant_a).get(f"/api/v1/voice/scripts/{script.pk}/preview/", {"lead": lead.pk}).json()
+    body = (
+        api_client(owner_a, tenant_a).get(f"/api/v1/voice/scripts/{pid(script)}/preview/", {"lead": pid(lead)}).json()
+    )
     assert body["opening_line"].startswith(f"Hi Ana, this is an automated assistant from {tenant_a.legal_name}.")
     assert "recorded" in body["opening_line"]  # state unknown: the recording notice is given
     assert body["prompt"] == "Invite Ana to Downtown for yoga."

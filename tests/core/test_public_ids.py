@@ -1,0 +1,84 @@
+"""Opaque public ids (core.public_ids): rows are named outside the database by ids nobody can count,
+guess or reuse for another model, and every door takes them and nothing else (docs/api.md#ids)."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver
+
+from calls.models import Call
+from core import public_ids
+from core.public_ids import of as pid
+from leads.models import Lead
+from tenants.roles import Role
+from tests.conftest import api_client, member
+from tests.factories import LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_id_names_its_row_and_nothing_else():
+    text = public_ids.encode(Lead, 42)
+    assert re.fullmatch(public_ids.PATTERN, text)
+    assert public_ids.decode(Lead, text) == 42
+    assert public_ids.decode(Call, text) is None  # a lead's id is no call's
+    tampered = text[:-1] + ("0" if text[-1] != "0" else "1")
+    assert public_ids.decode(Lead, tampered) is None
+    for junk in ("42", 42, None, "", "x" * 100, "00000000-0000-0000-0000-000000000000"):
+        assert public_ids.decode(Lead, junk) is None
+
+
+def test_ids_of_consecutive_rows_cannot_be_counted():
+    ids = [public_ids.encode(Lead, pk) for pk in range(1, 201)]
+    assert len({text[:8] for text in ids}) == 200  # no shared prefix: no order to read
+    assert sorted(ids) != ids
+
+
+def test_the_ids_depend_on_the_server_key(settings):
+    settings.SUPPRESSION_KEY = "key-one"
+    first = public_ids.encode(Lead, 7)
+    settings.SUPPRESSION_KEY = "key-two"
+    assert public_ids.encode(Lead, 7) != first
+    assert public_ids.decode(Lead, first) is None
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def test_every_admin_object_url_takes_a_public_id():
+    routes = list(_routes(admin.site.get_urls()))
+    assert not any(hasattr(model, "get_absolute_url") for model in admin.site._registry)
+    # r/<content_type_id>/<object_id>/ is "view on site", which needs get_absolute_url: no model here has one.
+    with_ids = [route for route in routes if "object_id>" in route and not route.startswith("r/")]
+    assert len(with_ids) > 100
+    assert [route for route in with_ids if "<public_id_" not in route] == []
+    assert [route for route in routes if "<int:" in route] == []
+
+
+def test_the_admin_answers_a_public_id_and_not_a_key(tenant_a, client):
+    owner = member(tenant_a, Role.OWNER, "owner-ids")
+    lead = LeadFactory(tenant=tenant_a)
+    client.force_login(owner)
+    assert client.get(f"/admin/leads/lead/{pid(lead)}/change/").status_code == 200
+    assert client.get(f"/admin/leads/lead/{lead.pk}/change/").status_code == 404
+    assert client.get(f"/admin/calls/call/{pid(lead)}/change/").status_code == 404  # a lead's id is no call's
+
+
+def test_the_api_takes_public_ids_and_refuses_keys(tenant_a):
+    owner = member(tenant_a, Role.OWNER, "owner-api-ids")
+    lead = LeadFactory(tenant=tenant_a)
+    api = api_client(owner, tenant_a)
+    shown = api.get(f"/api/v1/leads/{pid(lead)}/").json()
+    assert shown["id"] == pid(lead)
+    assert api.get(f"/api/v1/leads/{lead.pk}/").status_code == 404
+    refused = api.post("/api/v1/vehicles/", {"lead": lead.pk, "vin": "1HGCM82633A004352"}, format="json")
+    assert refused.status_code == 400
+    assert "Expected an id" in refused.json()["fields"]["lead"][0]
+    assert api.get("/api/v1/vehicles/", {"lead": lead.pk}).status_code == 400
+    assert api.get("/api/v1/vehicles/", {"lead": pid(lead)}).status_code == 200
