@@ -76,12 +76,13 @@ class TenantScopedFormfieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **_scoped_formfield_kwargs(db_field, kwargs))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        """No "view" or "change" link beside a related field: the page builds it from the selected option's
-        key, and object URLs take only public ids (core.public_ids). Adding a related row still works."""
+        """No "view", "change" or "delete" link beside a related field: the page builds them from the selected
+        option's key, and object URLs take only public ids (core.public_ids). Adding a related row still works."""
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
             formfield.widget.can_change_related = False
             formfield.widget.can_view_related = False
+            formfield.widget.can_delete_related = False
         return formfield
 
     def get_queryset(self, request):

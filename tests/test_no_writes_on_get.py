@@ -126,7 +126,7 @@ def _writes(queries) -> list[str]:
 
 # An admin link or filter naming a row by key: /admin/leads/lead/12/…, ?branch__id__exact=3, ?tag=4.
 KEY_IN_ADMIN_URL = re.compile(
-    r"/admin/\w+/\w+/(?:[\w-]+/)?\d+/|__id__exact=\d|[?&](?:tag|branch|campaign|agent|staff)=\d"
+    r"/admin/\w+/\w+/(?:[\w-]+/)?\d+/|(?:__id__exact|[?&](?:tag|branch|campaign|agent|staff))=\d+(?![\w-])"
 )
 
 

@@ -82,3 +82,14 @@ def test_the_api_takes_public_ids_and_refuses_keys(tenant_a):
     assert "Expected an id" in refused.json()["fields"]["lead"][0]
     assert api.get("/api/v1/vehicles/", {"lead": lead.pk}).status_code == 400
     assert api.get("/api/v1/vehicles/", {"lead": pid(lead)}).status_code == 200
+
+
+def test_admin_forms_build_no_object_link_from_a_selected_key(tenant_a, client):
+    """A related field's view/change/delete links are filled in by the page from the selected option, a
+    key: they are off, so no page ever builds an object URL from a key."""
+    owner = member(tenant_a, Role.OWNER, "owner-links")
+    lead = LeadFactory(tenant=tenant_a)
+    client.force_login(owner)
+    page = client.get(f"/admin/leads/lead/{pid(lead)}/change/").content.decode()
+    assert 'name="branch"' in page
+    assert "__fk__" not in page
