@@ -26,6 +26,23 @@ class CrmAdminSite(UnfoldAdminSite):
     site_title = "Voice CRM"
     index_title = "Dashboard"
 
+    def login(self, request, extra_context=None):
+        """The admin's sign-in counts failures per username exactly as the API's (LoginNameThrottle)."""
+        from django.shortcuts import render
+
+        from tenants.api.auth import LoginNameThrottle
+
+        if request.method != "POST":
+            return super().login(request, extra_context)
+        throttle = LoginNameThrottle()
+        if not throttle.allow_request(request, None):
+            message = f"Too many failed sign-ins for this username. Try again in {int(throttle.wait()) + 1} seconds."
+            return render(request, "tenants/locked_out.html", {"message": message}, status=429)
+        response = super().login(request, extra_context)
+        if response.status_code == 200 and not request.user.is_authenticated:
+            LoginNameThrottle.count_failure(request)
+        return response
+
     def get_urls(self):
         urls = super().get_urls()
         by_route = {f"{m._meta.app_label}/{m._meta.model_name}/": m for m in self._registry}

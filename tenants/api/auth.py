@@ -126,7 +126,8 @@ class LoginNameThrottle(SimpleRateThrottle):
     scope = "login_name"
 
     def get_cache_key(self, request, view):
-        name = request.data.get("username") if hasattr(request.data, "get") else None
+        posted = request.data if hasattr(request, "data") else request.POST  # the API's, or the admin's form
+        name = posted.get("username") if hasattr(posted, "get") else None
         if not isinstance(name, str) or not name.strip():
             return None
         digest = hashlib.sha256(name.strip().lower().encode()).hexdigest()[:32]

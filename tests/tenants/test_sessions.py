@@ -99,3 +99,23 @@ def test_only_failed_sign_ins_count_toward_the_username_limit(owner_a, login_rat
     client = APIClient()
     for n in range(12):  # the owner signing in from their phone again and again
         assert login(client, "alice", REMOTE_ADDR=f"192.0.2.{n}").status_code == 200
+
+
+def test_the_admin_sign_in_slows_a_password_sprayed_at_one_account_as_the_api_does(owner_a, login_rates, client):
+    def admin_login(password, n):
+        return client.post(
+            "/admin/login/", {"username": "Alice", "password": password}, REMOTE_ADDR=f"198.51.100.{n}"
+        ).status_code
+
+    statuses = [admin_login(f"guess-{n}", n) for n in range(11)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429  # 200: the form again, with its error
+    assert admin_login(PASSWORD, 50) == 429  # until the minute ends, even the right password waits
+    other = client.post("/admin/login/", {"username": "bob", "password": "wrong"}, REMOTE_ADDR="198.51.100.99")
+    assert other.status_code == 200
+
+
+def test_the_admin_counts_only_failed_sign_ins(owner_a, login_rates, client):
+    for n in range(12):
+        answer = client.post("/admin/login/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR=f"192.0.2.{n}")
+        assert answer.status_code == 302
+        client.logout()
