@@ -4,7 +4,9 @@
 - The platform may allow hosts outright (``OUTBOUND_ALLOWED_HOSTS``: a local test server, a proxy of its own).
 - Any other address must be ``https``, and every address its host resolves to must be public: no private,
   loopback, link-local, shared, reserved or multicast address (cloud metadata at 169.254.169.254 included).
-  The check runs again just before each request, so a name that later resolves elsewhere is caught then.
+  The check runs before each request, and again on the connection itself (``PublicOnlyAdapter``): the
+  address a socket actually reached must be public, so a name that resolves elsewhere between the check
+  and the connection (DNS rebinding) reaches nothing.
 - Redirects are never followed (the caller sends with ``allow_redirects=False``).
 """
 
@@ -12,6 +14,9 @@ import ipaddress
 import socket
 
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
@@ -65,3 +70,48 @@ def check(url: str) -> None:
         raise UnsafeAddress(f"{host} does not resolve.") from exc
     if not infos or not all(_is_public(info[4][0]) for info in infos):
         raise UnsafeAddress(f"{host} is not a public address.")
+
+
+class _PeerCheck:
+    """A connection that closes before sending a byte unless the address it reached is public."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        try:
+            peer = sock.getpeername()[0]
+        except OSError:
+            peer = ""
+        if not peer or not _is_public(peer):
+            sock.close()
+            raise UnsafeAddress(f"{self.host} is not a public address.")
+        return sock
+
+
+class _CheckedHTTPConnection(_PeerCheck, HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_PeerCheck, HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class PublicOnlyAdapter(HTTPAdapter):
+    """A requests adapter whose connections reach public addresses only (raises UnsafeAddress)."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _CheckedHTTPPool, "https": _CheckedHTTPSPool}
+
+
+def adapter_for(url: str, **kwargs) -> HTTPAdapter:
+    """The adapter requests to ``url`` go through: a plain one for hosts the platform allows, else one that
+    checks every connection's address."""
+    return HTTPAdapter(**kwargs) if allowed_by_platform(url) else PublicOnlyAdapter(**kwargs)

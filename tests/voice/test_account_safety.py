@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import io
 import json
+import socket
 import time
 
 import pytest
@@ -138,6 +139,37 @@ def test_a_stored_address_outside_the_rules_is_never_sent_to(address, why, tenan
     with pytest.raises(ProviderError) as refused:
         for_account(account).test_connection()
     assert why in str(refused.value)
+
+
+def test_a_name_that_resolves_elsewhere_at_connection_time_reaches_nothing(tenant_a, settings, monkeypatch):
+    """DNS rebinding: the check sees a public address, the connection would reach this machine. The
+    connection itself is checked, so it is closed before a byte is sent."""
+    settings.OUTBOUND_ALLOWED_HOSTS = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(2)
+    port = listener.getsockname()[1]
+    real = socket.getaddrinfo
+    answers = iter([[(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]])
+
+    def rebinding(host, *args, **kwargs):
+        if host == "rebind.example":
+            return next(answers, None) or real("127.0.0.1", *args, **kwargs)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    account = ProviderAccountFactory(
+        tenant=tenant_a, provider="retell", api_key="k", provider_ids={"base_url": f"https://rebind.example:{port}"}
+    )
+    with pytest.raises(ProviderError) as refused:
+        for_account(account).test_connection()
+    assert "public" in str(refused.value)
+    reached, _ = listener.accept()  # the socket did connect: the check is on the address it reached
+    reached.settimeout(1)
+    assert reached.recv(100) == b""  # and it was closed before the TLS hello: nothing was sent
+    reached.close()
+    listener.close()
 
 
 def test_a_redirect_is_not_followed_and_no_raw_body_is_echoed(tenant_a, provider_server):

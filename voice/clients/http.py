@@ -144,6 +144,8 @@ class JsonHttp:
                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
                 allow_redirects=False,
             )
+        except outbound.UnsafeAddress as exc:  # the connection reached an address the check did not see
+            raise ProviderError(ErrorCategory.INVALID_REQUEST, f"Refused to send: {exc}") from exc
         except (requests.ConnectionError, requests.Timeout) as exc:
             if not _never_sent(exc):
                 raise ProviderError(ErrorCategory.UNCERTAIN) from exc
@@ -170,5 +172,5 @@ class JsonHttp:
         """The adapter for this many retries (a connection check asks for none); it keeps its connections."""
         adapter = self._adapters.get(retries)
         if adapter is None:
-            adapter = self._adapters[retries] = HTTPAdapter(max_retries=retry_policy(retries))
+            adapter = self._adapters[retries] = outbound.adapter_for(self.base_url, max_retries=retry_policy(retries))
         return adapter
