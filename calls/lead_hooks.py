@@ -1,6 +1,8 @@
 """What the calls room adds to the leads room: timeline entries, engagement for scoring,
 the calls in a data export, and scrubbing calls on erasure (calls.receivers answers leads.signals with these)."""
 
+import json
+
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
@@ -83,6 +85,11 @@ def erase_calls(lead, identity) -> None:
         error_message="",
         lead=None,
     )
+    orphans = set()
     for needle in identity.needles:
-        CallEvent.objects.filter(is_orphan=True, payload__icontains=needle).update(payload={"erased": True})
+        candidates = CallEvent.objects.filter(is_orphan=True, payload__icontains=needle)
+        for pk, payload in candidates.values_list("pk", "payload"):
+            if identity.mentions(json.dumps(payload, ensure_ascii=False)):
+                orphans.add(pk)
+    CallEvent.objects.filter(pk__in=orphans).update(payload={"erased": True})
     scrub({"calls.call": ids})

@@ -7,8 +7,11 @@ never imports them: ``lead_exporting`` receivers add sections to the export, and
 the lead itself is deleted.
 """
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.contrib.admin.models import LogEntry
 from django.db import transaction
@@ -87,16 +90,22 @@ def scrub(objects: dict[str, list]) -> None:
 
 
 def scrub_mentions(identity: "Identity") -> None:
-    """Blank audit and admin-history entries that mention the person's numbers or emails anywhere (a
-    removed do-not-call entry, a refused call, an entry about a row since deleted)."""
+    """Blank audit and admin-history entries that mention the person's numbers (however written) or emails
+    anywhere (a removed do-not-call entry, a refused call, an entry about a row since deleted)."""
+    audit, history = set(), set()
+    # The admin's history has no tenant: only entries made by this tenant's members are this tenant's.
+    own_history = LogEntry.objects.filter(user__memberships__tenant_id=current_tenant_id())
     for needle in identity.needles:
-        AuditLog.objects.filter(Q(object_repr__icontains=needle) | Q(changes__icontains=needle)).update(
-            object_repr="(erased)", changes={}
-        )
-        # The admin's history has no tenant: only entries made by this tenant's members are this tenant's.
-        LogEntry.objects.filter(user__memberships__tenant_id=current_tenant_id()).filter(
-            Q(object_repr__icontains=needle) | Q(change_message__icontains=needle)
-        ).update(object_repr="(erased)", change_message="[]")
+        candidates = AuditLog.objects.filter(Q(object_repr__icontains=needle) | Q(changes__icontains=needle))
+        for pk, text, changes in candidates.values_list("pk", "object_repr", "changes"):
+            if identity.mentions(f"{text} {json.dumps(changes, ensure_ascii=False)}"):
+                audit.add(pk)
+        entries = own_history.filter(Q(object_repr__icontains=needle) | Q(change_message__icontains=needle))
+        for pk, text, message in entries.values_list("pk", "object_repr", "change_message"):
+            if identity.mentions(f"{text} {message}"):
+                history.add(pk)
+    AuditLog.objects.filter(pk__in=audit).update(object_repr="(erased)", changes={})
+    LogEntry.objects.filter(pk__in=history).update(object_repr="(erased)", change_message="[]")
 
 
 @dataclass(frozen=True)
@@ -109,9 +118,20 @@ class Identity:
 
     @property
     def needles(self) -> list[str]:
-        """Strings that name the person in free text: each number's national digits (they are inside any
-        spelling of it: +12125550187, 2125550187) and each email."""
-        return sorted({national_digits(phone) for phone in self.phones} | self.emails)
+        """What any text naming the person holds as it is, to find candidates with a plain search: the last
+        four digits of each number (in every spelling of it: +12125550187, (212) 555-0187) and each email.
+        ``mentions`` then decides."""
+        return sorted({national_digits(phone)[-4:] for phone in self.phones} | self.emails)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern:
+        # Each number's national digits with up to three separators between them: 212-555-0187, (212) 555 0187.
+        numbers = [r"[^0-9]{0,3}".join(national_digits(phone)) for phone in self.phones]
+        return re.compile("|".join([*numbers, *(re.escape(email) for email in self.emails)]) or "(?!)", re.I)
+
+    def mentions(self, text: str) -> bool:
+        """Whether a text names the person: one of their numbers however it is written, or an email."""
+        return bool(text) and self._pattern.search(text) is not None
 
 
 def identity_of(lead: Lead) -> Identity:

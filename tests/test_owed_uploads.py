@@ -58,6 +58,31 @@ def test_a_preview_is_not_owed(tenant_a):
         assert sweep_waiting_imports() == 0
 
 
+def test_a_preview_nobody_started_loses_its_upload_after_a_day(tenant_a):
+    with tenant_scope(tenant_a.pk):
+        lead_import = create_import(SimpleUploadedFile("leads.csv", CSV, "text/csv"), queue=False)
+    stored = LeadImport.all_tenants.get(pk=lead_import.pk).file
+    assert stored.storage.exists(stored.name)
+    with time_machine.travel(timezone.now() + timedelta(hours=23)):
+        sweep_waiting_imports()
+    assert stored.storage.exists(stored.name)  # still there to be started
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        sweep_waiting_imports()
+    dropped = LeadImport.all_tenants.get(pk=lead_import.pk)
+    assert not stored.storage.exists(stored.name) and not dropped.file
+    assert dropped.status == "failed" and "deleted" in dropped.failure
+
+
+def test_a_dry_run_keeps_no_upload(tenant_a, django_capture_on_commit_callbacks):
+    with tenant_scope(tenant_a.pk), django_capture_on_commit_callbacks(execute=True):
+        lead_import = create_import(SimpleUploadedFile("leads.csv", CSV, "text/csv"), dry_run=True, queue=True)
+        name = lead_import.file.name
+    checked = LeadImport.all_tenants.get(pk=lead_import.pk)
+    assert (checked.status, checked.created_count) == ("done", 2)  # what it would create
+    assert not checked.file and not checked.file.storage.exists(name)
+    assert Lead.all_tenants.filter(tenant=tenant_a).count() == 0
+
+
 def test_a_document_whose_processing_was_lost_is_sent_again(tenant_a, django_capture_on_commit_callbacks):
     upload = SimpleUploadedFile("hours.txt", b"We open at six and close at ten.", "text/plain")
     with tenant_scope(tenant_a.pk), mock.patch("knowledge.services.wake"):

@@ -85,8 +85,9 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
         errors.buffer.seek(0)
         name = f"errors-{lead_import.pk}.csv"
         lead_import.error_report.save(name, ContentFile(errors.buffer.read()), save=False)
-    if not lead_import.dry_run and lead_import.file:
-        lead_import.file.delete(save=False)  # the rows are in the leads now; the file would only hold people
+    if lead_import.file:
+        # The rows are in the leads now (or were only checked): the file would only hold people.
+        lead_import.file.delete(save=False)
     lead_import.save()
     if not lead_import.dry_run:
         # The campaigns room adds a campaign's upload to it (leads.signals).
@@ -151,6 +152,7 @@ def _wake(tenant_id: int, import_id: int) -> None:
 
 
 STALLED_AFTER = timedelta(minutes=5)  # a run saves its progress every batch, a few seconds apart
+UNCONFIRMED_FOR = timedelta(hours=24)  # a previewed upload nobody started is deleted after this
 
 
 def sweep_waiting(now=None) -> int:
@@ -168,7 +170,20 @@ def sweep_waiting(now=None) -> int:
     rows = list(waiting.values_list("tenant_id", "pk"))
     for tenant_id, import_id in rows:
         _wake(tenant_id, import_id)
+    _drop_unconfirmed(imports, now)
     return len(rows)
+
+
+def _drop_unconfirmed(imports, now) -> None:
+    """A preview nobody started within UNCONFIRMED_FOR: its upload (people's data) is deleted, the import
+    fails saying so, and it can no longer be started."""
+    stale = imports.filter(status=ImportStatus.PENDING, queued_at__isnull=True, created_at__lt=now - UNCONFIRMED_FOR)
+    for lead_import in stale.exclude(file=""):
+        lead_import.file.delete(save=False)
+        lead_import.status = ImportStatus.FAILED
+        lead_import.failure = "Not started within 24 hours of the upload; the file was deleted. Upload it again."
+        lead_import.finished_at = now
+        lead_import.save(update_fields=["file", "status", "failure", "finished_at"])
 
 
 def check_options(options: dict) -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from core import public_ids
-from leads import scoring
+from leads import privacy, scoring
 from leads.models import DoNotCall, ErasureSuppression, Lead, PipelineSettings, suppression_hash
 from leads.privacy import erase_person, export_person
 from leads.signals import engagement_requested
@@ -96,3 +96,25 @@ def test_erasure_keeps_only_a_suppression_hash_and_scrubs_the_audit_trail(owner_
         text = " ".join(f"{e.object_repr} {e.changes}" for e in AuditLog.objects.all())
     assert "Erin" not in text and "erin@example.com" not in text and "3055550123" not in text
     assert AuditLog.all_tenants.filter(action="lead.erased", object_id=str(lead_id)).exists()
+
+
+def test_a_number_written_with_punctuation_is_found_and_erased(owner_a, tenant_a):
+    """Staff type numbers as they please: "(305) 555-0123" in a note to the audit log, "305.555.0123" in a
+    provider's payload. Erasure finds every spelling, and leaves another number with the same last digits."""
+    from calls.models import CallEvent
+    from tenants import audit
+
+    with tenant_scope(tenant_a.pk):
+        lead = LeadFactory(tenant=tenant_a, phone="+13055550123", first_name="Erin")
+        identity = privacy.identity_of(lead)
+        for spelling in ("(305) 555-0123", "+1 305 555 0123", "305.555.0123", "3055550123", "+13055550123"):
+            assert identity.mentions(f"call back on {spelling} please"), spelling
+        assert not identity.mentions("(212) 555-0123") and not identity.mentions("305-555-0124")
+        audit.record("note", object_type="leads.note", object_id="1", changes={"body": "Erin: (305) 555-0123"})
+        audit.record("note", object_type="leads.note", object_id="2", changes={"body": "Sam: (212) 555-0123"})
+        CallEvent.objects.create(is_orphan=True, event_type="call_ended", payload={"to": "305.555.0123"})
+        erase_person(lead)
+        texts = [str(entry.changes) for entry in AuditLog.objects.filter(action="note").order_by("object_id")]
+        payloads = list(CallEvent.objects.values_list("payload", flat=True))
+    assert texts == ["{}", "{'body': 'Sam: (212) 555-0123'}"]
+    assert payloads == [{"erased": True}]
