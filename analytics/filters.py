@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from analytics.kpi import Filters, Period, last_days
 from campaigns.models import Campaign
 from tenants.api.filtering import BoundedDateField
-from tenants.api.identifiers import PublicIdChoiceField
 from tenants.models import Branch, Membership
+from tenants.public_id_forms import PublicIdChoiceField
 from voice.models import VoiceAgent
 
 DEFAULT_DAYS = 30

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,10 +21,12 @@ from unfold.widgets import (
     UnfoldAdminTextInputWidget,
 )
 
+from core import public_ids
 from leads.models import Lead, Vehicle
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantTabularInline
 from tenants.admin_confirm import confirm_then_act
 from tenants.models import Branch
+from tenants.public_id_forms import PublicIdAutocompleteSelect, PublicIdChoiceField
 
 from . import availability, calendar_grid, feed_access, services
 from .models import (
@@ -152,20 +153,20 @@ def slot_choices(slots, zone) -> list[tuple[str, str]]:
 
 
 class BookingForm(forms.Form):
-    lead = forms.ModelChoiceField(queryset=None)
-    branch = forms.ModelChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
+    lead = PublicIdChoiceField(queryset=None)
+    branch = PublicIdChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
     kind = forms.ChoiceField(choices=Kind.choices, widget=UnfoldAdminSelectWidget)
-    staff = forms.ModelChoiceField(
+    staff = PublicIdChoiceField(
         queryset=None, required=False, widget=UnfoldAdminSelectWidget, help_text="Empty: shared out in turn."
     )
     slot = SlotChoiceField(label="Free time", required=False)
-    vehicle = forms.ModelChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectWidget)
+    vehicle = PublicIdChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectWidget)
     notes = forms.CharField(required=False, widget=UnfoldAdminTextareaWidget)
     day = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, admin_site=None, dealership=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].widget = AutocompleteSelect(Appointment._meta.get_field("lead"), admin_site)
+        self.fields["lead"].widget = PublicIdAutocompleteSelect(Appointment._meta.get_field("lead"), admin_site)
         self.fields["lead"].queryset = Lead.objects.all()
         self.fields["branch"].queryset = Branch.objects.order_by("name")
         self.fields["staff"].queryset = services.staff_members()
@@ -323,7 +324,7 @@ class AppointmentAdmin(TenantModelAdmin):
             raise PermissionDenied
         branches = list(Branch.objects.order_by("name"))
         branch = next(
-            (b for b in branches if str(b.pk) == request.GET.get("branch")), branches[0] if branches else None
+            (b for b in branches if public_ids.of(b) == request.GET.get("branch")), branches[0] if branches else None
         )
         week = calendar_grid.week_of(request.GET.get("week"), branch)
         grid = calendar_grid.build(branch, week) if branch else None

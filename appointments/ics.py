@@ -4,6 +4,8 @@ from datetime import UTC
 
 from icalendar import Calendar, Event, vText
 
+from core import public_ids
+
 STATUS = {
     "booked": "TENTATIVE",
     "confirmed": "CONFIRMED",
@@ -16,7 +18,7 @@ STATUS = {
 def _event(appointment, tenant_slug: str) -> Event:
     event = Event()
     branch = appointment.branch
-    event.add("uid", f"appointment-{appointment.pk}@{tenant_slug}.voicecrm")
+    event.add("uid", f"appointment-{public_ids.of(appointment)}@{tenant_slug}.voicecrm")
     event.add("dtstamp", appointment.updated_at.astimezone(UTC))
     event.add("dtstart", appointment.start.astimezone(UTC))
     event.add("dtend", appointment.end.astimezone(UTC))

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core import public_ids
 from core.formats import timestamp
+from tenants.models import Branch
 
 from .models import Appointment, AppointmentMove, Status
 
@@ -44,7 +45,10 @@ def timeline_entries(lead) -> list[dict]:
                 "title": f"Appointment moved: {move}",
                 "detail": move.reason,
                 "by": "",
-                "link": {"appointment_id": move.appointment_id},
+                "link": {
+                    "appointment_id": public_ids.encode(Appointment, move.appointment_id),
+                    "url": reverse("admin:appointments_appointment_change", args=[move.appointment_id]),
+                },
             }
         )
     return entries
@@ -67,12 +71,12 @@ def engagement(lead_ids: list[int]) -> dict[int, dict[str, int]]:
 def export_appointments(lead) -> list[dict]:
     return [
         {
-            "id": a.pk,
+            "id": public_ids.of(a),
             "kind": a.kind,
             "start": timestamp(a.start),
             "end": timestamp(a.end),
             "status": a.status,
-            "branch": a.branch_id,
+            "branch": public_ids.encode(Branch, a.branch_id),
             "notes": a.notes,
             "cancel_reason": a.cancel_reason,
         }

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from calls import admission
+from core import public_ids
 from leads.models import DoNotCall
 from tenants.db import bulk_set, tenant_ids
 
@@ -113,7 +114,7 @@ def _reminder_call(reminder, settings, now) -> Result:
     if not decision.allowed:
         return Result(ReminderStatus.FAILED, error=f"{decision.code}: {decision.detail}"[:500])
     call, _ = request_call(lead, agent, script, when=now)
-    return Result(ReminderStatus.SENT, f"call-{call.pk}")
+    return Result(ReminderStatus.SENT, f"call-{public_ids.of(call)}")
 
 
 def send_batch(ids: list[int], now: datetime) -> Counter:

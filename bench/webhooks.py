@@ -34,6 +34,7 @@ def main():
 
     setup_django()
     from calls.models import Call, CallEvent
+    from core import public_ids
     from leads.models import Lead
     from tenants.models import Tenant
     from tenants.scoping import tenant_scope
@@ -73,7 +74,7 @@ def main():
                     "call_status": "ended",
                     "disconnection_reason": "user_hangup",
                     "duration_ms": 42000,
-                    "metadata": {"crm_call_id": str(call.pk)},
+                    "metadata": {"crm_call_id": public_ids.of(call)},
                     "transcript_object": [
                         {"role": "agent", "content": "Hi, this is an automated assistant."},
                         {"role": "user", "content": "Not now, thanks."},

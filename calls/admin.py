@@ -15,6 +15,7 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 from core import public_ids
 from leads.models import Lead
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantStackedInline
+from tenants.public_id_forms import PublicIdChoiceField
 from tenants.roles import may
 from voice.models import Script, VoiceAgent
 
@@ -61,8 +62,8 @@ class ResolveForm(forms.Form):
 
 
 class CallNowForm(forms.Form):
-    agent = forms.ModelChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
-    script = forms.ModelChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
+    agent = PublicIdChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
+    script = PublicIdChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -48,7 +48,7 @@ def engagement(lead_ids: list[int]) -> dict[int, dict[str, int]]:
 def export_calls(lead) -> list[dict]:
     return [
         {
-            "id": call.pk,
+            "id": public_ids.of(call),
             "created_at": timestamp(call.created_at),
             "status": call.status,
             "outcome": call.outcome,

@@ -247,7 +247,7 @@ class QaReview(TenantOwnedModel):
         verbose_name = "QA review"
 
     def __str__(self):
-        return f"{self.score}/5 on call #{self.call_id}"
+        return f"{self.score}/5 (reviewed {self.created_at:%Y-%m-%d %H:%M} UTC)"
 
 
 DEFAULT_ESCALATION_WORDS = ["lawyer", "attorney", "complaint", "manager", "cancel my membership", "sue", "supervisor"]

@@ -28,6 +28,7 @@ from leads.models import Source, Tag
 from leads.pipeline import Stage
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin
 from tenants.admin_confirm import confirm_then_act
+from tenants.public_id_forms import PublicIdMultipleChoiceField
 
 from . import audiences, services
 from .models import (
@@ -109,7 +110,7 @@ class CampaignForm(forms.ModelForm):
     audience_kind = forms.ChoiceField(choices=AUDIENCE_KINDS, widget=UnfoldAdminSelectWidget, label="Who to call")
     stages = forms.MultipleChoiceField(choices=Stage.choices, required=False, widget=UnfoldAdminSelectMultipleWidget)
     sources = forms.MultipleChoiceField(choices=Source.choices, required=False, widget=UnfoldAdminSelectMultipleWidget)
-    tags = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectMultipleWidget)
+    tags = PublicIdMultipleChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectMultipleWidget)
     score_min = forms.IntegerField(required=False, min_value=0, max_value=100, widget=UnfoldAdminIntegerFieldWidget)
     not_contacted_days = forms.IntegerField(
         required=False, min_value=1, widget=UnfoldAdminIntegerFieldWidget, help_text="Not contacted for N days."

@@ -219,7 +219,7 @@ class CampaignTarget(TenantOwnedModel):
         ]
 
     def __str__(self):
-        return f"{self.lead_id} in {self.campaign_id}"
+        return f"{self.lead} in {self.campaign}"
 
     @classmethod
     def on_lead_merge(cls, survivor, duplicate) -> int:

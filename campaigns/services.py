@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from calls.compliance import TIMING_REASONS, check_many
 from calls.models import Call, CallStatus, Outcome
-from core import heartbeat
+from core import heartbeat, public_ids
 from core.wakeup import wake
 from leads.models import Lead
 from tenants import audit
@@ -360,7 +360,8 @@ def mark_dialing(call: Call) -> None:
 
 
 def campaign_tag_name(campaign: Campaign) -> str:
-    return f"campaign-{campaign.pk}"
+    """The tag a campaign's uploaded leads get: stable, and no count of anyone's campaigns (core.public_ids)."""
+    return f"campaign-{public_ids.of(campaign)[:8]}"
 
 
 def add_uploaded_leads(lead_import) -> int:

@@ -7,12 +7,12 @@ from unfold.sites import UnfoldAdminSite
 
 from core import public_ids
 
-_OBJECT_ID = re.compile(r"<(?:path|int):object_id>")
+_OBJECT_ID = re.compile(r"<(?:(?:path|int|str):)?(object_id|id)>")  # the user admin's password page names it ``id``
 
 
 def _opaque(patterns: list, model) -> None:
-    """Rewrite in place each ``object_id`` route of one model's admin to take its public id (core.public_ids)."""
-    converter = f"<{public_ids.path_converter(model)}:object_id>"
+    """Rewrite in place each object route of one model's admin to take its public id (core.public_ids)."""
+    converter = rf"<{public_ids.path_converter(model)}:\1>"
     for index, pattern in enumerate(patterns):
         route = str(pattern.pattern)
         if isinstance(pattern, URLPattern) and _OBJECT_ID.search(route):
@@ -42,6 +42,11 @@ class CrmAdminSite(UnfoldAdminSite):
         if response.status_code == 200 and not request.user.is_authenticated:
             LoginNameThrottle.count_failure(request)
         return response
+
+    def autocomplete_view(self, request):
+        from tenants.public_id_forms import PublicIdAutocompleteJsonView
+
+        return PublicIdAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
         urls = super().get_urls()

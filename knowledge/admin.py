@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminTextInputWidget
 
+from core import public_ids
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantTabularInline
 from tenants.models import Branch
 
@@ -108,7 +109,7 @@ class EntryAdmin(TenantModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         query = request.GET.get("q", "")
-        branch = Branch.objects.filter(pk=request.GET.get("branch") or None).first()
+        branch = Branch.objects.filter(pk=public_ids.decode(Branch, request.GET.get("branch"))).first()
         hits, error = [], ""
         if "q" in request.GET:
             try:

@@ -12,8 +12,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
+from core import public_ids
 from core.shapes import ShapeValidator
-from tenants.models import Branch, TenantOwnedModel
+from tenants.models import Branch, Tenant, TenantOwnedModel
 from tenants.scoping import current_tenant_id
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -75,7 +76,8 @@ class DocumentStatus(models.TextChoices):
 
 
 def upload_path(document, filename: str) -> str:
-    return f"knowledge/{document.tenant_id or current_tenant_id()}/{timezone.now():%Y/%m}/{filename}"
+    folder = public_ids.encode(Tenant, document.tenant_id or current_tenant_id())  # a folder per tenant, no key
+    return f"knowledge/{folder}/{timezone.now():%Y/%m}/{filename}"
 
 
 class Document(TenantOwnedModel):

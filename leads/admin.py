@@ -22,6 +22,7 @@ from tenants.admin_base import (
     TenantTabularInline,
     bulk_action_with_form,
 )
+from tenants.public_id_forms import PublicIdChoiceField
 from tenants.related import scoped_queryset_for
 from tenants.roles import may
 
@@ -106,7 +107,7 @@ class TagForm(RequestForm):
 
 
 class OwnerForm(RequestForm):
-    owner = forms.ModelChoiceField(
+    owner = PublicIdChoiceField(
         queryset=None, required=False, widget=UnfoldAdminSelectWidget, help_text="Leave empty to unassign."
     )
 
@@ -421,7 +422,7 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
 
         document = privacy.export_person(lead)
         response = HttpResponse(json.dumps(document, indent=2, default=str), content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="lead-{lead.pk}-data.json"'
+        response["Content-Disposition"] = f'attachment; filename="lead-{public_ids.of(lead)}-data.json"'
         return response
 
 
@@ -576,7 +577,9 @@ class LeadImportAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
         if lead_import is None or not lead_import.error_report:
             raise Http404("No error report.")
         return FileResponse(
-            lead_import.error_report.open("rb"), as_attachment=True, filename=f"import-{lead_import.pk}-errors.csv"
+            lead_import.error_report.open("rb"),
+            as_attachment=True,
+            filename=f"import-{public_ids.of(lead_import)}-errors.csv",
         )
 
     def add_view(self, request, form_url="", extra_context=None):

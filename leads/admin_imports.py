@@ -15,6 +15,7 @@ from unfold.widgets import (
 
 from core import public_ids
 from tenants.models import Branch
+from tenants.public_id_forms import PublicIdChoiceField
 from tenants.roles import may
 
 from . import importing
@@ -35,7 +36,7 @@ class UploadForm(forms.Form):
         help_text="Same phone, or same email: earlier in the file or already a lead.",
     )
     tags = forms.CharField(required=False, widget=UnfoldAdminTextInputWidget, help_text="Tag every imported lead.")
-    branch = forms.ModelChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectWidget)
+    branch = PublicIdChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectWidget)
     source = forms.ChoiceField(
         choices=[("", "from the file (else “import”)"), *list(Source.choices)],
         required=False,

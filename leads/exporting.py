@@ -4,6 +4,7 @@ import csv
 import json
 from collections.abc import Iterator
 
+from core import public_ids
 from core.spreadsheets import safe_cell
 from tenants.scoping import iterate_in_scope
 
@@ -38,7 +39,7 @@ class _Echo:
 
 def _row(lead) -> list:
     return [
-        lead.pk,
+        public_ids.of(lead),
         lead.first_name,
         lead.last_name,
         lead.phone,

@@ -14,8 +14,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from core import public_ids
 from core.shapes import ShapeValidator
-from tenants.models import Branch, TenantOwnedModel
+from tenants.models import Branch, Tenant, TenantOwnedModel
+from tenants.scoping import current_tenant_id
 from tenants.validators import validate_e164, validate_time_zone
 
 from .pipeline import Stage
@@ -374,7 +376,8 @@ class DuplicatePolicy(models.TextChoices):
 
 
 def import_upload_path(instance, filename):
-    return f"imports/{instance.tenant_id}/{timezone.now():%Y/%m}/{filename}"
+    folder = public_ids.encode(Tenant, instance.tenant_id or current_tenant_id())  # per tenant, without its key
+    return f"imports/{folder}/{timezone.now():%Y/%m}/{filename}"
 
 
 class LeadImport(TenantOwnedModel):

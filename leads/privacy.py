@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from core import public_ids
 from core.formats import timestamp
 from tenants import audit
 from tenants.models import AuditLog
@@ -40,12 +41,20 @@ def _plain(row: dict) -> dict:
     return {k: _plain_value(v) for k, v in row.items()}
 
 
+def _record(obj, exclude: list[str]) -> dict:
+    """A row as the export shows it: its fields, with the row and its related rows by public id."""
+    row = model_to_dict(obj, exclude=exclude)
+    for field in obj._meta.concrete_fields:
+        if field.is_relation and row.get(field.name) is not None:
+            row[field.name] = public_ids.encode(field.related_model, row[field.name])
+    return _plain(row) | {"id": public_ids.of(obj)}
+
+
 def export_person(lead: Lead) -> dict:
     """Everything held about the person behind ``lead``, as one JSON-ready document."""
-    record = _plain(model_to_dict(lead, exclude=["tags", "tenant", "source_import"]))
+    record = _record(lead, exclude=["tags", "tenant", "source_import"])
     record.update(
         {
-            "id": lead.pk,
             "created_at": timestamp(lead.created_at),
             "updated_at": timestamp(lead.updated_at),
             "tags": list(lead.tags.values_list("name", flat=True)),
@@ -54,15 +63,12 @@ def export_person(lead: Lead) -> dict:
     document = {
         "exported_at": timestamp(timezone.now()),
         "lead": record,
-        "consents": [
-            _plain(model_to_dict(c, exclude=["tenant", "lead", "recorded_by"])) | {"id": c.pk}
-            for c in Consent.objects.filter(lead=lead)
-        ],
+        "consents": [_record(c, exclude=["tenant", "lead", "recorded_by"]) for c in Consent.objects.filter(lead=lead)],
         "do_not_call": [
             _plain({"phone": d.phone, "reason": d.reason, "source": d.source, "created_at": d.created_at})
             for d in DoNotCall.objects.filter(phone=lead.phone)
         ],
-        "vehicles": [_plain(model_to_dict(v, exclude=["tenant", "lead"])) | {"id": v.pk} for v in lead.vehicles.all()],
+        "vehicles": [_record(v, exclude=["tenant", "lead"]) for v in lead.vehicles.all()],
         "stage_history": [
             _plain({"from": s.from_stage, "to": s.to_stage, "at": s.changed_at, "reason": s.reason})
             for s in StageChange.objects.filter(lead=lead)

@@ -1,14 +1,18 @@
+import json
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from unfold.widgets import UnfoldAdminEmailInputWidget, UnfoldAdminTextInputWidget
 
 from . import (
     admin_platform,  # noqa: F401  (beat schedules, lockouts: superusers only)
+    audit,
     invitations,
     services,
 )
@@ -152,9 +156,22 @@ class MembershipAdmin(TenantModelAdmin):
 class AuditLogAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
     list_display = ["created_at", "actor", "action", "object_type", "object_repr", "ip_address"]
     list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "object_id", "action"]
+    search_fields = ["object_repr", "action"]
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
+    fields = ["created_at", "actor", "action", "object_type", "object_public_id", "object_repr", "shown_changes"]
+    readonly_fields = fields
+
+    @admin.display(description="Object id")
+    def object_public_id(self, entry):
+        return audit.shown(entry.object_type, entry.object_id, {})[0] or "—"
+
+    @admin.display(description="Changes")
+    def shown_changes(self, entry):
+        changes = audit.shown(entry.object_type, entry.object_id, entry.changes)[1]
+        return format_html(
+            '<pre class="whitespace-pre-wrap">{}</pre>', json.dumps(changes, indent=2, ensure_ascii=False)
+        )
 
 
 @admin.register(User)

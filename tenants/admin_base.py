@@ -7,7 +7,7 @@ filters, inlines and actions. Another tenant's row is a 404, never a page.
 """
 
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
 from django.http import Http404
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
@@ -15,6 +15,12 @@ from unfold.contrib.filters.admin import RelatedDropdownFilter
 
 from core import public_ids
 
+from .public_id_forms import (
+    PublicIdAutocompleteSelect,
+    PublicIdAutocompleteSelectMultiple,
+    PublicIdChoiceField,
+    PublicIdMultipleChoiceField,
+)
 from .related import is_tenant_owned, scoped_queryset_for
 from .roles import OPERATIONS, may
 from .scoping import get_current_tenant_id
@@ -68,22 +74,29 @@ def _scoped_formfield_kwargs(db_field, kwargs):
     return kwargs
 
 
+def _by_public_id(formfield):
+    """Related choices and autocompletes name rows by public id (tenants.public_id_forms)."""
+    if formfield is not None and isinstance(formfield.widget, AutocompleteSelectMultiple):
+        formfield.widget.__class__ = PublicIdAutocompleteSelectMultiple
+    elif formfield is not None and isinstance(formfield.widget, AutocompleteSelect):
+        formfield.widget.__class__ = PublicIdAutocompleteSelect
+    return formfield
+
+
 class TenantScopedFormfieldsMixin:
+    """Related fields offer the tenant's rows only, by public id: the page never holds a key, so the
+    "view", "change" and "delete" links it builds from the selected option open the row's own page."""
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(db_field, request, **_scoped_formfield_kwargs(db_field, kwargs))
+        kwargs = _scoped_formfield_kwargs(db_field, kwargs)
+        if db_field.remote_field.field_name == db_field.related_model._meta.pk.name:
+            kwargs.setdefault("form_class", PublicIdChoiceField)
+        return _by_public_id(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        return super().formfield_for_manytomany(db_field, request, **_scoped_formfield_kwargs(db_field, kwargs))
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        """No "view", "change" or "delete" link beside a related field: the page builds them from the selected
-        option's key, and object URLs take only public ids (core.public_ids). Adding a related row still works."""
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
-            formfield.widget.can_change_related = False
-            formfield.widget.can_view_related = False
-            formfield.widget.can_delete_related = False
-        return formfield
+        kwargs = _scoped_formfield_kwargs(db_field, kwargs)
+        kwargs.setdefault("form_class", PublicIdMultipleChoiceField)
+        return _by_public_id(super().formfield_for_manytomany(db_field, request, **kwargs))
 
     def get_queryset(self, request):
         if not is_tenant_owned(self.model):

@@ -39,9 +39,9 @@ def tenant_dropdown(request):
     return [
         {
             "title": tenant.name,
-            "link": f"{url}?tenant={tenant.pk}",
+            "link": f"{url}?tenant={tenant.slug}",
             "icon": "check" if current is not None and tenant.pk == current.pk else "storefront",
-            "attrs": {"tenant": str(tenant.pk)},
+            "attrs": {"tenant": tenant.slug},
         }
         for tenant in tenants
     ]

@@ -12,8 +12,8 @@ def switch_tenant(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        choice = choose(request.user, tenant_id=int(request.POST.get("tenant", "")))
-    except (TenantNotAllowed, ValueError):
+        choice = choose(request.user, slug=str(request.POST.get("tenant", "")))
+    except TenantNotAllowed:
         messages.error(request, "You cannot work in that tenant.")
     else:
         request.session[SESSION_KEY] = choice.tenant.pk

@@ -203,3 +203,35 @@ def connect_signals() -> None:
             pre_save.connect(_before_save, sender=model, dispatch_uid=f"audit-before-save:{uid}")
             post_save.connect(_after_save, sender=model, dispatch_uid=f"audit-after-save:{uid}")
             post_delete.connect(_after_delete, sender=model, dispatch_uid=f"audit-after-delete:{uid}")
+
+
+def shown(object_type: str, object_id: str, changes: dict) -> tuple[str, dict]:
+    """An entry's object and changes as staff see them: rows by public id (core.public_ids), never by key,
+    and without the tenant's key."""
+    from django.apps import apps
+
+    from core import public_ids
+
+    try:
+        model = apps.get_model(object_type) if object_type else None
+    except (LookupError, ValueError):
+        model = None
+    if model is None:
+        return "", {k: v for k, v in (changes or {}).items() if k != "tenant_id"}
+    named = {field.attname: field.related_model for field in model._meta.concrete_fields if field.is_relation}
+    named[model._meta.pk.attname] = model
+
+    def as_shown(key, value):
+        related = named.get(key)
+        if related is None or isinstance(value, bool) or not isinstance(value, int):
+            return value
+        return public_ids.encode(related, value)
+
+    shown_changes = {}
+    for key, value in (changes or {}).items():
+        if key == "tenant_id":
+            continue
+        pair = isinstance(value, list) and len(value) == 2
+        shown_changes[key] = [as_shown(key, v) for v in value] if pair else as_shown(key, value)
+    shown_id = public_ids.encode(model, int(object_id)) if str(object_id).isdigit() else ""
+    return shown_id, shown_changes

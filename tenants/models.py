@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
+from core import public_ids
 from core.shapes import ShapeValidator
 
 from .managers import TenantManager
@@ -102,6 +103,11 @@ class TenantOwnedModel(models.Model):
             )
         super().save(*args, **kwargs)
 
+    @property
+    def public_id(self) -> str:
+        """How pages and the API name this row (core.public_ids)."""
+        return public_ids.of(self)
+
 
 class Branch(TenantOwnedModel):
     """A location of the tenant: a club, a dealership rooftop or service lane."""
@@ -174,7 +180,7 @@ class AuditLog(TenantOwnedModel):
         ]
 
     def __str__(self):
-        return f"{self.action} {self.object_type} {self.object_id}"
+        return f"{self.action}: {self.object_repr or self.object_type}"
 
 
 class IdempotencyKey(TenantOwnedModel):

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.forms import ModelChoiceField
 from django.urls import reverse
 
+from core import public_ids
 from tenants.related import is_tenant_owned
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
@@ -96,7 +97,9 @@ def test_forms_filters_and_autocomplete_offer_only_the_tenants_rows(
         related = getattr(getattr(spec, "field", None), "related_model", None)
         if related is not None and is_tenant_owned(related):
             foreign_ids = set(related.objects.unscoped().filter(tenant=tenant_b).values_list("pk", flat=True))
-            assert not foreign_ids & {pk for pk, _label in choices}, spec.title
+            # B's rows by either name: their public ids (what the filters offer) or their keys.
+            foreign_names = foreign_ids | {public_ids.encode(related, pk) for pk in foreign_ids}
+            assert not foreign_names & {value for value, _label in choices}, spec.title
 
     for field_name in model_admin.get_autocomplete_fields(None) or ():
         related = model._meta.get_field(field_name).related_model
@@ -105,7 +108,8 @@ def test_forms_filters_and_autocomplete_offer_only_the_tenants_rows(
             {"app_label": model._meta.app_label, "model_name": model._meta.model_name, "field_name": field_name},
         )
         assert response.status_code == 200
-        ids = {int(r["id"]) for r in response.json()["results"]}
+        ids = {public_ids.decode(related, r["id"]) for r in response.json()["results"]}
+        assert None not in ids, f"{field_name}: every autocomplete answer names a row by its public id"
         if is_tenant_owned(related):
             foreign_ids = set(related.objects.unscoped().filter(tenant=tenant_b).values_list("pk", flat=True))
             assert not ids & foreign_ids, field_name
@@ -115,11 +119,11 @@ def test_superuser_switches_tenant_and_sees_only_that_tenant(client, superuser, 
     from tenants.models import Branch
 
     client.force_login(superuser)
-    client.post(reverse("admin:switch_tenant"), {"tenant": tenant_b.pk})
+    client.post(reverse("admin:switch_tenant"), {"tenant": tenant_b.slug})
     shown = {obj.pk for obj in client.get(_url(Branch, "changelist")).context["cl"].result_list}
     assert shown == {branch_b.pk}
 
-    client.post(reverse("admin:switch_tenant"), {"tenant": tenant_a.pk})
+    client.post(reverse("admin:switch_tenant"), {"tenant": tenant_a.slug})
     shown = {obj.pk for obj in client.get(_url(Branch, "changelist")).context["cl"].result_list}
     assert shown == {branch_a.pk}
 
@@ -135,7 +139,7 @@ def test_staff_cannot_switch_to_a_tenant_they_do_not_belong_to(client, tenant_a,
     from tenants.models import Branch
 
     client.force_login(member(tenant_a, Role.OWNER, "alice"))
-    client.post(reverse("admin:switch_tenant"), {"tenant": tenant_b.pk})
+    client.post(reverse("admin:switch_tenant"), {"tenant": tenant_b.slug})
     shown = {obj.pk for obj in client.get(_url(Branch, "changelist")).context["cl"].result_list}
     assert shown == {branch_a.pk}
 

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,6 +13,7 @@ from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminSelectWidget
 from leads.models import Consent, Lead
 from tenants.admin_base import TenantModelAdmin
 from tenants.admin_confirm import confirm_then_act
+from tenants.public_id_forms import PublicIdAutocompleteSelect, PublicIdChoiceField
 
 from . import accounts, prompting, services
 from .models import ProviderAccount, Script, VoiceAgent
@@ -120,13 +120,13 @@ class VoiceAgentAdmin(TenantModelAdmin):
 
 
 class PreviewForm(forms.Form):
-    lead = forms.ModelChoiceField(queryset=None, label="Render for lead")
-    agent = forms.ModelChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectWidget)
+    lead = PublicIdChoiceField(queryset=None, label="Render for lead")
+    agent = PublicIdChoiceField(queryset=None, required=False, widget=UnfoldAdminSelectWidget)
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Search leads by name or phone (the lead list's own search), however many there are.
-        self.fields["lead"].widget = AutocompleteSelect(Consent._meta.get_field("lead"), admin_site)
+        self.fields["lead"].widget = PublicIdAutocompleteSelect(Consent._meta.get_field("lead"), admin_site)
         self.fields["lead"].queryset = Lead.objects.all()  # after the widget: it takes the choices
         self.fields["agent"].queryset = VoiceAgent.objects.filter(is_active=True)
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from .clients import CallRequest
+from .clients.common import call_metadata
 from .signals import simulated_slot_requested
 
 CONNECT_MIX = {"answered": 0.62, "no_answer": 0.14, "voicemail": 0.12, "busy": 0.06, "failed": 0.06}
@@ -174,7 +175,7 @@ def retell_call(
         "transcript": "\n".join(f"{role.title()}: {text}" for role, text in simulated.turns),
         "transcript_object": transcript_object,
         "recording_url": f"{RECORDING_PATH}?call={provider_call_id}" if simulated.turns else "",
-        "metadata": {"crm_call_id": str(request.call_id), "crm_tenant_id": str(request.tenant_id)},
+        "metadata": call_metadata(request),
         "collected_dynamic_variables": simulated.collected if analyzed else {},
         "call_cost": {"combined_cost": round(simulated.duration * 0.15, 2)},
     }

@@ -51,7 +51,7 @@ def leaderboard(filters: Filters) -> list[dict]:
         rows.append(
             {
                 "campaign_id": campaign_id,
-                "name": campaigns.get(campaign_id, (f"#{campaign_id}", ""))[0],
+                "name": campaigns.get(campaign_id, ("(deleted campaign)", ""))[0],
                 "status": campaigns.get(campaign_id, ("", ""))[1],
                 "dialled": counts["dialled"],
                 "connect_rate": Ratio(counts["answered"], counts["dialled"]),

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core import public_ids
 from tenants.api.base import TenantAPIView, TenantModelSerializer, TenantModelViewSet, TenantViewSetMixin
 from tenants.roles import needs
 
@@ -105,7 +106,7 @@ class LeadImportViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         return FileResponse(
             lead_import.error_report.open("rb"),
             as_attachment=True,
-            filename=f"import-{lead_import.pk}-errors.csv",
+            filename=f"import-{public_ids.of(lead_import)}-errors.csv",
             content_type="text/csv",
         )
 

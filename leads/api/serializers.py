@@ -207,6 +207,15 @@ class LeadImportSerializer(TenantModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        options = dict(data.get("options") or {})
+        options.pop("campaign_id", None)  # the campaigns room's note to itself (the upload's campaign)
+        if isinstance(options.get("branch_id"), int):
+            options["branch_id"] = public_ids.encode(Branch, options["branch_id"])  # keys stay inside
+        data["options"] = options
+        return data
+
     def get_error_report_url(self, obj) -> str | None:
         if not obj.error_report:
             return None

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
 
+from core import public_ids
 from core.wakeup import wake
 from tenants import audit
 from tenants.models import Branch
@@ -83,7 +84,7 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
     if report.errors or report.warnings:
         errors.flush()
         errors.buffer.seek(0)
-        name = f"errors-{lead_import.pk}.csv"
+        name = f"errors-{public_ids.of(lead_import)}.csv"
         lead_import.error_report.save(name, ContentFile(errors.buffer.read()), save=False)
     if lead_import.file:
         # The rows are in the leads now (or were only checked): the file would only hold people.

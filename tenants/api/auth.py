@@ -112,8 +112,7 @@ def tokens_for(user, tenant) -> dict:
     refresh = RefreshToken.for_user(user)
     stamp_token(refresh, user)  # the access token copies the claims
     if tenant is not None:
-        refresh["tenant_id"] = tenant.pk
-        refresh["tenant"] = tenant.slug
+        refresh["tenant"] = tenant.slug  # the token's tenant, by slug: a token holds no row's key
     return {"access": str(refresh.access_token), "refresh": str(refresh), "expires_in": access_lifetime_seconds()}
 
 

@@ -51,11 +51,11 @@ def resolve_api_tenant(request, *, required: bool):
             raise exceptions.PermissionDenied(
                 f"You are not a member of tenant “{slug}”.", code="tenant_forbidden"
             ) from None
-    token_tenant = request.auth.get("tenant_id") if request.auth is not None else None
+    token_tenant = request.auth.get("tenant") if request.auth is not None else None
     if token_tenant is not None:
         try:
-            return choose(user, tenant_id=int(token_tenant))
-        except (TenantNotAllowed, ValueError, TypeError):
+            return choose(user, slug=str(token_tenant))
+        except TenantNotAllowed:
             raise exceptions.PermissionDenied(
                 "Your membership of this token's tenant has ended.", code="tenant_forbidden"
             ) from None

@@ -24,8 +24,8 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 
 from core import public_ids
 
+from ..public_id_forms import PublicIdChoiceField
 from ..related import scoped_queryset_for
-from .identifiers import PublicIdChoiceField
 
 # Wide enough for any real date, narrow enough that converting a time zone never overflows.
 EARLIEST = date(1900, 1, 1)

@@ -3,10 +3,11 @@
 - ``PublicIdField``: a row's own ``id``.
 - ``PublicIdRelatedField``: a related row, written and read by its public id; only the tenant's rows
   are accepted, and another tenant's id answers exactly like one that never existed.
-- ``PublicIdChoiceField``: the same for a filter's query parameter (``?lead=…``).
+- ``PublicIdKeyField``: a key by public id, where a view wants the key itself.
+
+Filters and forms use tenants.public_id_forms.
 """
 
-from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -53,34 +54,14 @@ class PublicIdRelatedField(PrimaryKeyRelatedField):
             self.fail("incorrect_type", data_type=type(data).__name__)
         pk = public_ids.decode(self._model(), data)
         if pk is None:
-            self.fail("does_not_exist", pk_value=data)
+            self.fail("does_not_exist", pk_value=data[:40])
         try:
             return self.get_queryset().get(pk=pk)
         except ObjectDoesNotExist:
-            self.fail("does_not_exist", pk_value=data)
+            self.fail("does_not_exist", pk_value=data[:40])
 
     def to_representation(self, value):
         return public_ids.encode(self._model(), value.pk)
-
-
-class PublicIdChoiceField(forms.ModelChoiceField):
-    """A filter's related row by public id, offered and read back as one; anything else is "not one of
-    the choices"."""
-
-    def prepare_value(self, value):
-        if hasattr(value, "_meta"):
-            return public_ids.of(value)
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            return public_ids.encode(self.queryset.model, int(value))
-        return value
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        pk = public_ids.decode(self.queryset.model, str(value))
-        if pk is None:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(pk)
 
 
 @extend_schema_field(SCHEMA)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from appointments.models import Appointment, AvailabilityRule
+from core.public_ids import of as pid
 from leads.models import Lead
 from tenants.roles import Role
 from tests.conftest import member
@@ -34,7 +35,7 @@ def slot_values(response):
 
 def test_the_booking_form_offers_only_free_slots_then_books(staff, tenant_a, branch, tours, lead):
     AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(TUE, 10), end=at(TUE, 11))
-    page = staff.get(url("book"), {"branch": branch.pk, "kind": "tour", "day": TUE})
+    page = staff.get(url("book"), {"branch": pid(branch), "kind": "tour", "day": TUE})
     assert page.status_code == 200
     offered = slot_values(page)
     assert at(TUE, 9).isoformat() in offered and at(TUE, 11).isoformat() in offered
@@ -44,7 +45,7 @@ def test_the_booking_form_offers_only_free_slots_then_books(staff, tenant_a, bra
 
     booked = staff.post(
         url("book"),
-        {"lead": lead.pk, "branch": branch.pk, "kind": "tour", "slot": at(TUE, 11).isoformat(), "notes": "Pool"},
+        {"lead": pid(lead), "branch": pid(branch), "kind": "tour", "slot": at(TUE, 11).isoformat(), "notes": "Pool"},
     )
     appointment = Appointment.all_tenants.get(lead=lead)
     assert booked.status_code == 302 and booked["Location"] == url("change", appointment.pk)
@@ -53,7 +54,7 @@ def test_the_booking_form_offers_only_free_slots_then_books(staff, tenant_a, bra
 
 
 def test_a_slot_taken_meanwhile_is_a_form_error_not_a_double_booking(staff, tenant_a, branch, tours, lead):
-    form = {"lead": lead.pk, "branch": branch.pk, "kind": "tour", "slot": at(TUE, 11).isoformat()}
+    form = {"lead": pid(lead), "branch": pid(branch), "kind": "tour", "slot": at(TUE, 11).isoformat()}
     AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(TUE, 11), end=at(TUE, 12))
     response = staff.post(url("book"), form)
     assert response.status_code == 200
@@ -65,7 +66,7 @@ def test_the_booking_form_refuses_another_tenants_lead_and_branch(staff, tenant_
     foreign_branch = BranchFactory(tenant=tenant_b)
     foreign_lead = LeadFactory(tenant=tenant_b)
     response = staff.post(
-        url("book"), {"lead": foreign_lead.pk, "branch": foreign_branch.pk, "kind": "tour", "slot": ""}
+        url("book"), {"lead": pid(foreign_lead), "branch": pid(foreign_branch), "kind": "tour", "slot": ""}
     )
     assert response.status_code == 200
     assert {"lead", "branch"} <= set(response.context["form"].errors)
@@ -83,7 +84,7 @@ def test_the_week_calendar_places_appointments_by_day_and_hour(staff, tenant_a, 
     AppointmentFactory(tenant=tenant_a, branch=branch, kind="tour", start=at(MON + timedelta(days=7), 9))  # next week
     foreign = AppointmentFactory(tenant=tenant_b, kind="tour", start=at(WED, 14))
 
-    response = staff.get(url("calendar"), {"branch": branch.pk, "week": WED})
+    response = staff.get(url("calendar"), {"branch": pid(branch), "week": WED})
     assert response.status_code == 200
     grid = response.context["grid"]
     assert [day["date"] for day in grid["days"]][:2] == [MON, TUE]
@@ -98,14 +99,14 @@ def test_the_week_calendar_places_appointments_by_day_and_hour(staff, tenant_a, 
     assert url("change", tour.pk) in html and url("change", foreign.pk) not in html
     assert lead.first_name in html
 
-    next_week = staff.get(url("calendar"), {"branch": branch.pk, "week": grid["next"]}).context["grid"]
+    next_week = staff.get(url("calendar"), {"branch": pid(branch), "week": grid["next"]}).context["grid"]
     assert next_week["count"] == 1
 
 
 def test_the_calendar_never_shows_another_tenants_branch(staff, tenant_b, branch):
     foreign_branch = BranchFactory(tenant=tenant_b, name="Their gym")
     AppointmentFactory(tenant=tenant_b, branch=foreign_branch, start=at(WED, 14))
-    response = staff.get(url("calendar"), {"branch": foreign_branch.pk})
+    response = staff.get(url("calendar"), {"branch": pid(foreign_branch)})
     assert response.context["branch"] == branch
     assert "Their gym" not in response.content.decode()
 

@@ -14,6 +14,7 @@ from django.db import connection
 
 from appointments import notify, reminders, services
 from appointments.models import AppointmentSettings, Reminder
+from core.public_ids import of as pid
 from tenants.scoping import tenant_scope
 from tests.clock import now
 from tests.factories import (
@@ -258,5 +259,5 @@ def test_a_reminder_call_passes_the_gate_and_waits_for_calling_hours(tenant_a, b
     from calls.models import Call
 
     (call,) = Call.all_tenants.filter(lead=lead)
-    assert reminder.status == "sent" and reminder.provider_message_id == f"call-{call.pk}"
+    assert reminder.status == "sent" and reminder.provider_message_id == f"call-{pid(call)}"
     assert call.purpose == "appointment_reminder"

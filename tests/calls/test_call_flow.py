@@ -350,7 +350,7 @@ def test_admin_call_now_shows_the_gates_answer(client, owner_a, tenant_a, lead, 
     DoNotCallFactory(tenant=tenant_a, phone=lead.phone)
     client.force_login(owner_a)
     url = reverse("admin:calls_call_now", args=[lead.pk])
-    page = client.post(url, {"agent": agent.pk, "script": script.pk}).content.decode()
+    page = client.post(url, {"agent": pid(agent), "script": pid(script)}).content.decode()
     assert "Not called: dnc" in page
 
 

@@ -10,6 +10,7 @@ import time_machine
 from calls import services
 from calls.models import Call, CallEvent
 from calls.signals import call_dialed, call_ended
+from core.public_ids import of as pid
 from tenants.scoping import tenant_scope
 from tests.clock import MONDAY, moment, next_weekday
 from tests.factories import CallFactory, ProviderAccountFactory, VoiceAgentFactory
@@ -90,4 +91,4 @@ def test_the_simulator_plays_from_the_request_not_from_call_rows(
                 callback()
     events = CallEvent.all_tenants.filter(provider="simulator")
     assert set(events.values_list("event_type", flat=True)) >= {"call_ended", "call_analyzed"}
-    assert all(event.is_orphan and event.payload["call"]["metadata"]["crm_call_id"] == str(call.pk) for event in events)
+    assert all(event.is_orphan and event.payload["call"]["metadata"]["crm_call_id"] == pid(call) for event in events)

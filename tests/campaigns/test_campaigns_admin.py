@@ -39,12 +39,12 @@ def test_the_audience_builder_saves_the_audience(staff, tenant_a, agent, branch)
         url("add"),
         {
             "name": "Win back",
-            "branch": branch.pk,
-            "agent": agent.pk,
-            "script": script.pk,
+            "branch": pid(branch),
+            "agent": pid(agent),
+            "script": pid(script),
             "audience_kind": "filter",
             "stages": ["new", "contacted"],
-            "tags": [vip.pk],
+            "tags": [pid(vip)],
             "score_min": "40",
             "number": "",
             "calling_windows": '{"mon": [["10:00", "18:00"]]}',
@@ -72,8 +72,8 @@ def test_a_wider_window_or_a_bad_audience_is_refused_on_the_form(staff, tenant_a
         url("change", campaign.pk),
         {
             "name": campaign.name,
-            "agent": campaign.agent_id,
-            "script": campaign.script_id,
+            "agent": pid(campaign.agent),
+            "script": pid(campaign.script),
             "audience_kind": "recall",
             "vins": "",
             "calling_windows": '{"mon": [["06:00", "18:00"]]}',
@@ -200,8 +200,8 @@ def test_a_recall_list_file_becomes_the_audience(staff, tenant_a, agent):
     listing = b"Campaign,VIN,Model\n26V-114,1hgcm82633a004352,Accord\n26V-114,JH4KA8260MC000000,Legend\n"
     form = {
         "name": "Recall 26V-114",
-        "agent": agent.pk,
-        "script": script.pk,
+        "agent": pid(agent),
+        "script": pid(script),
         "audience_kind": "recall",
         "calling_windows": '{"mon": [["10:00", "18:00"]]}',
         "zone_policy": "lead",

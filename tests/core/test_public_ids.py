@@ -1,6 +1,8 @@
 """Opaque public ids (core.public_ids): rows are named outside the database by ids nobody can count,
 guess or reuse for another model, and every door takes them and nothing else (docs/api.md#ids)."""
 
+import html
+import json
 import re
 
 import pytest
@@ -11,7 +13,9 @@ from calls.models import Call
 from core import public_ids
 from core.public_ids import of as pid
 from leads.models import Lead
+from tenants.models import AuditLog
 from tenants.roles import Role
+from tenants.scoping import tenant_scope
 from tests.conftest import api_client, member
 from tests.factories import LeadFactory
 
@@ -55,10 +59,10 @@ def test_every_admin_object_url_takes_a_public_id():
     routes = list(_routes(admin.site.get_urls()))
     assert not any(hasattr(model, "get_absolute_url") for model in admin.site._registry)
     # r/<content_type_id>/<object_id>/ is "view on site", which needs get_absolute_url: no model here has one.
-    with_ids = [route for route in routes if "object_id>" in route and not route.startswith("r/")]
+    with_ids = [route for route in routes if re.search(r"(object_id|:id)>", route) and not route.startswith("r/")]
     assert len(with_ids) > 100
     assert [route for route in with_ids if "<public_id_" not in route] == []
-    assert [route for route in routes if "<int:" in route] == []
+    assert [route for route in routes if "<int:" in route or "<id>" in route] == []
 
 
 def test_the_admin_answers_a_public_id_and_not_a_key(tenant_a, client):
@@ -84,12 +88,41 @@ def test_the_api_takes_public_ids_and_refuses_keys(tenant_a):
     assert api.get("/api/v1/vehicles/", {"lead": pid(lead)}).status_code == 200
 
 
-def test_admin_forms_build_no_object_link_from_a_selected_key(tenant_a, client):
-    """A related field's view/change/delete links are filled in by the page from the selected option, a
-    key: they are off, so no page ever builds an object URL from a key."""
+def test_admin_forms_name_related_rows_by_public_id(tenant_a, branch_a, client):
+    """Related fields post and show public ids (their view/change links are built from the selected
+    option), and autocompletes answer them."""
     owner = member(tenant_a, Role.OWNER, "owner-links")
-    lead = LeadFactory(tenant=tenant_a)
+    lead = LeadFactory(tenant=tenant_a, branch=branch_a, owner=owner)
     client.force_login(owner)
     page = client.get(f"/admin/leads/lead/{pid(lead)}/change/").content.decode()
-    assert 'name="branch"' in page
-    assert "__fk__" not in page
+    owner_select = re.search(r'<select name="owner".*?</select>', page, re.S).group(0)
+    values = [v for v in re.findall(r'<option value="([^"]*)"', owner_select) if v]
+    assert values and all(re.fullmatch(public_ids.PATTERN, v) for v in values) and pid(owner) in values
+    branch_select = re.search(r'<select name="branch".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="([^"]*)"[^>]*selected', branch_select) == [pid(branch_a)]
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "leads", "model_name": "lead", "field_name": "branch", "term": branch_a.name[:3]},
+    ).json()
+    assert [row["id"] for row in found["results"]] == [pid(branch_a)]
+
+
+def test_only_the_spelling_given_out_is_read():
+    text = public_ids.encode(Lead, 9)
+    for other in (text.upper(), "{" + text + "}", "urn:uuid:" + text, text.replace("-", ""), f" {text}"):
+        assert public_ids.decode(Lead, other) is None
+
+
+def test_the_audit_log_shows_rows_by_public_id(tenant_a, branch_a, client):
+    owner = member(tenant_a, Role.OWNER, "owner-audit")
+    api = api_client(owner, tenant_a)
+    created = api.post("/api/v1/leads/", {"phone": "+12125550111", "branch": pid(branch_a)}, format="json").json()
+    lead_key = public_ids.decode(Lead, created["id"])
+    with tenant_scope(tenant_a.pk):
+        entry = AuditLog.objects.get(action="create", object_type="leads.lead")
+    client.force_login(owner)
+    page = client.get(f"/admin/tenants/auditlog/{pid(entry)}/change/").content.decode()
+    shown = json.loads(html.unescape(re.search(r"<pre[^>]*>(.*?)</pre>", page, re.S).group(1)))
+    assert shown["id"] == [None, created["id"]] and shown["branch_id"] == [None, pid(branch_a)]
+    assert "tenant_id" not in shown and created["id"] in page
+    assert lead_key not in (value for pair in shown.values() if isinstance(pair, list) for value in pair)

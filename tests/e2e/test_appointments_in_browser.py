@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from appointments.models import Appointment
+from core.public_ids import of as pid
 from tests.clock import moment, monday_of_next_week
 from tests.factories import AppointmentFactory, AvailabilityRuleFactory, BranchFactory, LeadFactory
 
@@ -51,7 +52,7 @@ def test_book_move_and_cancel_from_the_calendar(login, live_server, owner_a, ten
         page.evaluate(
             "([id, text]) => { const s = document.querySelector('select[name=lead]');"
             " s.add(new Option(text, id, true, true)); }",
-            [str(lead.pk), lead.full_name],
+            [pid(lead), lead.full_name],
         )
         shot(page, "appointment-book")
         page.click("button:text-is('Book')")

@@ -187,7 +187,7 @@ def test_the_script_preview_shows_the_facts_the_agent_receives(tenant_a, gym_kno
     with tenant_scope(tenant_a.pk):
         lead = LeadFactory(tenant=tenant_a, interest="spin")
         script = ScriptFactory(tenant=tenant_a, purpose="trial_booking", prompt_template="Facts: {knowledge}")
-    page = browser.get(reverse("admin:voice_script_preview", args=[script.pk]), {"lead": lead.pk})
+    page = browser.get(reverse("admin:voice_script_preview", args=[script.pk]), {"lead": pid(lead)})
     assert page.status_code == 200
     rendered = page.context["rendered"]
     timetable = gym_knowledge["class-timetable"].title

@@ -8,6 +8,7 @@ from django.utils import timezone
 from appointments.models import Appointment
 from calls.models import Call
 from campaigns.models import Campaign
+from campaigns.services import campaign_tag_name
 from leads import scoring
 from leads.importing import run_import
 from leads.models import LeadImport
@@ -76,7 +77,7 @@ def test_counts_of_the_same_name_from_several_receivers_add_up(tenant_a):
 
 
 def _recorded_import(campaign=None, dry_run=False) -> LeadImport:
-    options = {"tags": [f"campaign-{campaign.pk}"], "campaign_id": campaign.pk} if campaign else {}
+    options = {"tags": [campaign_tag_name(campaign)], "campaign_id": campaign.pk} if campaign else {}
     lead_import = LeadImport(original_name="upload.csv", options=options, dry_run=dry_run)
     lead_import.file.save("upload.csv", ContentFile(b"Phone\n3055550123\n"), save=False)
     lead_import.save()

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from core.public_ids import of as pid
 from leads.models import ImportStatus, Lead, LeadImport
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
@@ -100,7 +101,7 @@ def test_api_upload_answers_202_and_the_status_shows_counts_and_errors(
 
 def test_api_upload_refuses_bad_options(owner_a, gym, tenant_b, branch_b):
     client = api_client(owner_a, gym)
-    response = client.post("/api/v1/leads/imports/", {"file": upload(), "branch": branch_b.pk}, format="multipart")
+    response = client.post("/api/v1/leads/imports/", {"file": upload(), "branch": pid(branch_b)}, format="multipart")
     assert response.status_code == 400 and "branch" in response.json()["fields"]
     response = client.post(
         "/api/v1/leads/imports/", {"file": upload(), "mapping": '{"Phone": "shoe size"}'}, format="multipart"

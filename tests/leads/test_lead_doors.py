@@ -2,12 +2,15 @@
 same edit, and read a phone in the same region (the branch's country, else the tenant's)."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from core import public_ids
 from core.public_ids import of as pid
 from leads import phones
 from leads.models import Lead, StageChange
 from leads.pipeline import Stage
+from tenants.models import Branch
 from tenants.scoping import tenant_scope
 from tests.conftest import api_client
 from tests.factories import BranchFactory, LeadFactory
@@ -42,8 +45,8 @@ def admin_form(lead: Lead, **changes) -> dict:
         "email": lead.email,
         "stage": lead.stage,
         "lost_reason": lead.lost_reason,
-        "owner": lead.owner_id or "",
-        "branch": lead.branch_id or "",
+        "owner": public_ids.encode(get_user_model(), lead.owner_id) if lead.owner_id else "",
+        "branch": public_ids.encode(Branch, lead.branch_id) if lead.branch_id else "",
         "source": lead.source,
         "interest": lead.interest,
         "time_zone": lead.time_zone,
@@ -107,7 +110,7 @@ def test_a_phone_changed_in_the_api_is_read_in_the_leads_branch(api, tenant_a, l
 
 def test_the_same_edit_gives_the_same_lead_through_either_door(admin_client, api, tenant_a, london):
     by_admin, by_api = LeadFactory.create_batch(2, tenant=tenant_a, branch=None)
-    response = admin_change(admin_client, by_admin, phone="(305) 555-0199", first_name="MARIA", branch=london.pk)
+    response = admin_change(admin_client, by_admin, phone="(305) 555-0199", first_name="MARIA", branch=pid(london))
     assert response.status_code == 302, response.context["adminform"].form.errors
     response = api.patch(
         f"/api/v1/leads/{pid(by_api)}/",
@@ -176,7 +179,7 @@ def test_admin_add_refuses_a_taken_email_on_the_form(admin_client, tenant_a):
 def test_admin_add_records_the_lead_through_the_services(admin_client, tenant_a, london):
     response = admin_client.post(
         reverse("admin:leads_lead_add"),
-        {"phone": LONDON_NUMBER, "branch": london.pk, "stage": "new", "source": "walk_in", "custom_fields": "{}"},
+        {"phone": LONDON_NUMBER, "branch": pid(london), "stage": "new", "source": "walk_in", "custom_fields": "{}"},
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     lead = saved(tenant_a, Lead.all_tenants.get().pk)

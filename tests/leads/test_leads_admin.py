@@ -77,7 +77,7 @@ def test_bulk_tag_owner_stage_and_dnc(staff, tenant_a, owner_a):
     form_page = _act(staff, "tag_selected", leads)
     assert form_page.status_code == 200 and "This applies to 3 leads" in form_page.content.decode()
     _act(staff, "tag_selected", leads, apply="1", tags="spring, vip")
-    _act(staff, "assign_owner", leads, apply="1", owner=owner_a.pk)
+    _act(staff, "assign_owner", leads, apply="1", owner=pid(owner_a))
     _act(staff, "change_stage", leads, apply="1", stage="contacted", lost_reason="")
     _act(staff, "add_to_dnc", leads[:1], apply="1", reason="asked on the phone")
     with tenant_scope(tenant_a.pk):
@@ -90,7 +90,7 @@ def test_bulk_tag_owner_stage_and_dnc(staff, tenant_a, owner_a):
 
 def test_bulk_owner_refuses_someone_from_another_tenant(staff, tenant_a, owner_b):
     leads = LeadFactory.create_batch(2, tenant=tenant_a)
-    response = _act(staff, "assign_owner", leads, apply="1", owner=owner_b.pk)
+    response = _act(staff, "assign_owner", leads, apply="1", owner=pid(owner_b))
     assert response.status_code == 200 and "owner" in response.context["form"].errors
 
 

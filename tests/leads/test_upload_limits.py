@@ -49,7 +49,7 @@ def test_uploads_land_in_their_tenants_folder(
         "/api/v1/leads/imports/", {"file": SimpleUploadedFile("check.csv", CSV), "dry_run": True}, format="multipart"
     )
     assert checked.status_code == 202
-    assert LeadImport.all_tenants.get().file.name.startswith(f"imports/{tenant_a.pk}/")
+    assert LeadImport.all_tenants.get().file.name.startswith(f"imports/{pid(tenant_a)}/")
     manager = api_client(member(tenant_a, Role.MANAGER, "maria"), tenant_a)
     with django_capture_on_commit_callbacks(execute=False):
         uploaded = manager.post(
@@ -58,7 +58,7 @@ def test_uploads_land_in_their_tenants_folder(
             format="multipart",
         )
     assert uploaded.status_code == 201, uploaded.json()
-    assert Document.all_tenants.get().file.name.startswith(f"knowledge/{tenant_a.pk}/")
+    assert Document.all_tenants.get().file.name.startswith(f"knowledge/{pid(tenant_a)}/")
     assert not (tmp_path / "imports" / "None").exists() and not (tmp_path / "knowledge" / "None").exists()
 
 

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from core import public_ids
 from voice.clients import CallRequest, ErrorCategory, ProviderError
 from voice.clients.bland import BlandClient
 from voice.clients.elevenlabs import ElevenLabsClient
@@ -24,6 +25,10 @@ REQUEST = CallRequest(
     webhook_url="https://crm.example/webhooks/voice/bland/u/",
 )
 
+# What the provider keeps with the call: our call and tenant by public id, never by key (core.public_ids).
+CALL_42 = public_ids.encode("calls.call", 42)
+TENANT_7 = public_ids.encode("tenants.tenant", 7)
+
 
 def account(provider, server, **ids):
     return SimpleNamespace(
@@ -42,7 +47,7 @@ def test_retell_create_phone_call(provider_server):
         "to_number": "+13055550123",
         "override_agent_id": "agent_9",
         "retell_llm_dynamic_variables": {"lead_first_name": "Ana", "visits": "3"},
-        "metadata": {"crm_call_id": "42", "crm_tenant_id": "7"},
+        "metadata": {"crm_call_id": CALL_42, "crm_tenant_id": TENANT_7},
     }
     assert started.provider_call_id == "call_abc"
 
@@ -62,7 +67,7 @@ def test_elevenlabs_outbound_call_over_twilio_or_sip(provider_server, sip):
         "+13055550123",
     )
     variables = body["conversation_initiation_client_data"]["dynamic_variables"]
-    assert variables["crm_call_id"] == "42" and variables["lead_first_name"] == "Ana"
+    assert variables["crm_call_id"] == CALL_42 and variables["lead_first_name"] == "Ana"
     assert ("call_recording_enabled" in body) is (not sip)
     assert started.provider_call_id == "conv_1"
 
@@ -82,7 +87,7 @@ def test_vapi_call(provider_server):
     assert sent["json"]["assistantId"] == "agent_9" and sent["json"]["phoneNumberId"] == "pn_1"
     assert sent["json"]["customer"] == {"number": "+13055550123", "name": "Ana Lee"}
     overrides = sent["json"]["assistantOverrides"]
-    assert overrides["metadata"] == {"crm_call_id": "42", "crm_tenant_id": "7"}
+    assert overrides["metadata"] == {"crm_call_id": CALL_42, "crm_tenant_id": TENANT_7}
     assert overrides["variableValues"]["visits"] == "3"
     assert started.provider_call_id == "vapi_1"
 
@@ -95,7 +100,7 @@ def test_bland_call(provider_server):
     body = sent["json"]
     assert (body["phone_number"], body["from"], body["pathway_id"]) == ("+13055550123", "+13055550100", "agent_9")
     assert body["webhook"] == REQUEST.webhook_url and body["max_duration"] == 5
-    assert body["metadata"]["crm_call_id"] == "42" and body["request_data"]["lead_first_name"] == "Ana"
+    assert body["metadata"]["crm_call_id"] == CALL_42 and body["request_data"]["lead_first_name"] == "Ana"
     assert started.provider_call_id == "bland_1"
 
 
@@ -219,3 +224,12 @@ def test_each_provider_is_asked_about_one_call_at_its_get_endpoint(
 def test_a_call_with_nothing_to_report_yet_is_no_event(provider_server, client_class, provider, answer):
     provider_server.answer(200, answer)
     assert client_class(account(provider, provider_server)).fetch_call("c1") == []
+
+
+def test_our_call_is_read_back_by_public_id_or_by_an_older_releases_key():
+    from voice.clients.common import our_call_id
+
+    assert our_call_id({"crm_call_id": CALL_42}) == 42
+    assert our_call_id({"crm_call_id": "42"}) == 42  # a call placed before public ids
+    assert our_call_id({"crm_call_id": public_ids.encode("leads.lead", 42)}) is None  # a lead's id is no call's
+    assert our_call_id({"crm_call_id": "٤٢"}) is None and our_call_id({}, None) is None

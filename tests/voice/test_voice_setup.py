@@ -138,7 +138,7 @@ def test_admin_script_preview_and_test_connection(client, owner_a, tenant_a):
     lead = LeadFactory(tenant=tenant_a, first_name="Ana")
     script = ScriptFactory(tenant=tenant_a)
     client.force_login(owner_a)
-    page = client.get(reverse("admin:voice_script_preview", args=[script.pk]), {"lead": lead.pk}).content.decode()
+    page = client.get(reverse("admin:voice_script_preview", args=[script.pk]), {"lead": pid(lead)}).content.decode()
     assert "Hi Ana, this is an automated assistant" in page
     account = ProviderAccountFactory(tenant=tenant_a, provider="simulator")
     client.post(
@@ -171,4 +171,4 @@ def test_the_preview_finds_leads_by_name_through_the_admin_autocomplete(client, 
         {"app_label": params["app-label"], "model_name": params["model-name"], "field_name": params["field-name"]}
         | {"term": "Ana"},
     )
-    assert [int(row["id"]) for row in answer.json()["results"]] == [lead.pk]
+    assert [row["id"] for row in answer.json()["results"]] == [pid(lead)]

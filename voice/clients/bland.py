@@ -18,7 +18,15 @@ from .base import (
     Turn,
     VoiceClient,
 )
-from .common import CALL_ID_KEY, TENANT_ID_KEY, as_decimal, from_iso, hmac_hex, our_call_id, require_equal, strings
+from .common import (
+    as_decimal,
+    call_metadata,
+    from_iso,
+    hmac_hex,
+    our_call_id,
+    require_equal,
+    strings,
+)
 from .http import JsonHttp
 
 
@@ -37,7 +45,7 @@ class BlandClient(VoiceClient):
             "record": request.record,
             "max_duration": max(1, round(request.max_duration_seconds / 60)),
             "webhook": request.webhook_url,
-            "metadata": {CALL_ID_KEY: str(request.call_id), TENANT_ID_KEY: str(request.tenant_id)},
+            "metadata": call_metadata(request),
             "request_data": strings(request.variables),
         }
         if request.voice_id:

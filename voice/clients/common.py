@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
+from core import public_ids
+
 from .base import InvalidSignature
 
 CALL_ID_KEY = "crm_call_id"
@@ -62,14 +64,22 @@ def as_decimal(value) -> Decimal | None:
         return None
 
 
+def call_metadata(request) -> dict[str, str]:
+    """What a provider keeps with the call and sends back: our call and tenant, by public id (a provider's
+    dashboard shows them; core.public_ids)."""
+    return {
+        CALL_ID_KEY: public_ids.encode("calls.call", request.call_id),
+        TENANT_ID_KEY: public_ids.encode("tenants.tenant", request.tenant_id),
+    }
+
+
 def our_call_id(*sources) -> int | None:
-    """Our call id from the first mapping that carries it (metadata, dynamic variables…)."""
+    """Our call's key from the first mapping that carries it (metadata, dynamic variables…). A call placed
+    by an older release carries the key itself."""
     for source in sources:
         if isinstance(source, dict) and source.get(CALL_ID_KEY) not in (None, ""):
-            try:
-                return int(source[CALL_ID_KEY])
-            except (TypeError, ValueError):
-                return None
+            value = str(source[CALL_ID_KEY])
+            return int(value) if value.isascii() and value.isdigit() else public_ids.decode("calls.call", value)
     return None
 
 

@@ -22,9 +22,8 @@ from .base import (
     parse_signature_header,
 )
 from .common import (
-    CALL_ID_KEY,
-    TENANT_ID_KEY,
     as_decimal,
+    call_metadata,
     check_age,
     from_epoch,
     hmac_hex,
@@ -62,8 +61,7 @@ class ElevenLabsClient(VoiceClient):
             "conversation_initiation_client_data": {
                 "dynamic_variables": {
                     **strings(request.variables),
-                    CALL_ID_KEY: str(request.call_id),
-                    TENANT_ID_KEY: str(request.tenant_id),
+                    **call_metadata(request),
                 },
                 "conversation_config_override": {
                     "agent": {"first_message": request.opening_line, "prompt": {"prompt": request.prompt}}

@@ -13,9 +13,8 @@ from urllib.parse import quote
 
 from .base import CallRequest, EventKind, InvalidSignature, NormalizedEvent, StartedCall, Turn, VoiceClient
 from .common import (
-    CALL_ID_KEY,
-    TENANT_ID_KEY,
     as_decimal,
+    call_metadata,
     from_epoch,
     hmac_hex,
     our_call_id,
@@ -77,7 +76,7 @@ class RetellClient(VoiceClient):
             "from_number": request.from_number,
             "to_number": request.to_number,
             "retell_llm_dynamic_variables": strings(request.variables),
-            "metadata": {CALL_ID_KEY: str(request.call_id), TENANT_ID_KEY: str(request.tenant_id)},
+            "metadata": call_metadata(request),
         }
         if request.provider_agent_id:
             body["override_agent_id"] = request.provider_agent_id

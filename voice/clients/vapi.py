@@ -10,9 +10,8 @@ from urllib.parse import quote
 
 from .base import CallRequest, EventKind, InvalidSignature, NormalizedEvent, StartedCall, Turn, VoiceClient
 from .common import (
-    CALL_ID_KEY,
-    TENANT_ID_KEY,
     as_decimal,
+    call_metadata,
     check_age,
     from_iso,
     hmac_hex,
@@ -64,7 +63,7 @@ class VapiClient(VoiceClient):
             "customer": {"number": request.to_number, "name": request.lead_name},
             "assistantOverrides": {
                 "variableValues": strings(request.variables),
-                "metadata": {CALL_ID_KEY: str(request.call_id), TENANT_ID_KEY: str(request.tenant_id)},
+                "metadata": call_metadata(request),
                 "firstMessage": request.opening_line,
             },
         }
