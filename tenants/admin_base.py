@@ -126,6 +126,19 @@ class TenantModelAdmin(TenantScopedFormfieldsMixin, ModelAdmin):
             filters.append(entry)
         return filters
 
+    def lookup_allowed(self, lookup, value, request=None):
+        """No filtering by key in a changelist URL (``?id__lte=500``, ``?campaign=3``): ids there are public
+        (core.public_ids), and only the related-field filters' own parameters, which decode them, pass."""
+        parts = lookup.split("__")
+        keys = {"pk", self.model._meta.pk.name, self.model._meta.pk.attname}
+        relations = {f.name for f in self.model._meta.get_fields() if f.is_relation}
+        attnames = {f.attname for f in self.model._meta.concrete_fields if f.is_relation}
+        if parts[0] in keys or parts[0] in attnames:
+            return False
+        if parts[0] in relations and parts[1:] not in (["id", "exact"], ["isnull"]):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def _is_relation(self, path: str) -> bool:
         model = self.model
         field = None

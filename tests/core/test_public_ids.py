@@ -126,3 +126,13 @@ def test_the_audit_log_shows_rows_by_public_id(tenant_a, branch_a, client):
     assert shown["id"] == [None, created["id"]] and shown["branch_id"] == [None, pid(branch_a)]
     assert "tenant_id" not in shown and created["id"] in page
     assert lead_key not in (value for pair in shown.values() if isinstance(pair, list) for value in pair)
+
+
+def test_a_changelist_cannot_be_filtered_by_key(tenant_a, branch_a, client):
+    owner = member(tenant_a, Role.OWNER, "owner-lookups")
+    LeadFactory(tenant=tenant_a, branch=branch_a)
+    client.force_login(owner)
+    for query in ("id__lte=500", "id=1", "pk__gt=0", "branch=1", "branch_id=1", "branch__pk=1", "branch__id__lte=9"):
+        assert client.get(f"/admin/leads/lead/?{query}").status_code == 400, query
+    assert client.get(f"/admin/leads/lead/?branch__id__exact={pid(branch_a)}").status_code == 200
+    assert client.get("/admin/leads/lead/?branch__isnull=True").status_code == 200
