@@ -83,13 +83,13 @@ def _fresh_cache():
 
     def forget_process_memos():
         from calls.compliance import _policy_memo
-        from voice.webhooks import forget_accounts
+        from voice.webhooks import forget_local_accounts
 
         forget_role_permissions()
         forget_everything_local()
         forget_local_counts()
         _policy_memo.clear()
-        forget_accounts()
+        forget_local_accounts()
 
     cache.clear()
     forget_process_memos()

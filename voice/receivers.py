@@ -18,5 +18,5 @@ def _give_simulator(sender, tenant, **kwargs):
 
 @receiver([post_save, post_delete], sender=ProviderAccount, dispatch_uid="voice.forget_account")
 def _forget_account(sender, instance, **kwargs):
-    # A changed key or a switched-off account counts for this process's next webhook (others: within 2 s).
+    # A changed key or a switched-off account counts for the next webhook in every process.
     forget_accounts()

@@ -10,8 +10,11 @@ through ``receive`` too. This room writes no call records.
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -26,25 +29,35 @@ from .signals import provider_event_received
 logger = logging.getLogger(__name__)
 
 
-# Every event reads its account; remembering it this briefly costs a query per process every two seconds
-# and makes a switched-off account or a changed secret count in every process within two seconds.
+# Every event reads its account. Each process remembers it for two seconds, stamped with the accounts'
+# generation in the shared cache: a change anywhere moves the generation (after its commit), so every
+# process reads the account again on its next event. Without Redis the two seconds are the bound.
 ACCOUNT_MEMO_SECONDS = 2
-_accounts: TtlMemo[tuple[str, str], ProviderAccount | None] = TtlMemo(ACCOUNT_MEMO_SECONDS)
+GENERATION_KEY = "voice:accounts:generation"
+_accounts: TtlMemo[tuple[str, str], tuple] = TtlMemo(ACCOUNT_MEMO_SECONDS)
 
 
 def _account(provider: str, account_uuid) -> ProviderAccount | None:
     """The account a webhook URL names, remembered briefly in this process (every event reads it).
     The account names the tenant: this is how a webhook finds its scope, so the lookup crosses tenants."""
+    key, generation = (provider, str(account_uuid)), cache.get(GENERATION_KEY)
+    held = _accounts.get(key)
+    if held is not None and held[0] == generation:
+        return held[1]
+    account = ProviderAccount.objects.unscoped().filter(webhook_uuid=account_uuid, provider=provider).first()
+    account = account if account is not None and account.is_active else None
+    _accounts.set(key, (generation, account))
+    return account
 
-    def load() -> ProviderAccount | None:
-        account = ProviderAccount.objects.unscoped().filter(webhook_uuid=account_uuid, provider=provider).first()
-        return account if account is not None and account.is_active else None
 
-    return _accounts.get_or_set((provider, str(account_uuid)), load)
+def forget_local_accounts() -> None:
+    _accounts.clear()
 
 
 def forget_accounts() -> None:
-    _accounts.clear()
+    """An account changed: this process forgets at once, every other once the change is committed."""
+    forget_local_accounts()
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, time.time_ns(), timeout=None))
 
 
 @dataclass
