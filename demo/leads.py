@@ -1,6 +1,7 @@
 """Demo leads for seed_demo: a believable pipeline per tenant, deterministic, added once."""
 
 import random
+import unicodedata
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -87,6 +88,12 @@ PATH = {
 }
 
 
+def _email(first: str, last: str, number: int) -> str:
+    """An address every form accepts: "Ben García" writes ben.garcia7@example.com."""
+    plain = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore").decode()
+    return f"{plain}{number}@example.com".lower().replace(" ", "").replace("'", "")
+
+
 def seed(tenant, stdout, count: int = 60) -> None:
     if Lead.objects.exists():
         return
@@ -107,7 +114,7 @@ def seed(tenant, stdout, count: int = 60) -> None:
                 first_name=first,
                 last_name=last,
                 phone=f"+1{rng.choice(AREA_CODES[vertical])}555{i:04d}",
-                email=f"{first}.{last}{i}@example.com".lower().replace(" ", "").replace("'", ""),
+                email=_email(first, last, i),
                 source=rng.choice(["web_form", "facebook_lead_ad", "walk_in", "referral", "google_ads", "phone"]),
                 stage=stage,
                 lost_reason="chose another gym"
