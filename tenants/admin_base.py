@@ -6,6 +6,8 @@ autocomplete (it reads the target admin's ``get_queryset``), related list
 filters, inlines and actions. Another tenant's row is a 404, never a page.
 """
 
+import json
+
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
@@ -83,6 +85,20 @@ def _by_public_id(formfield):
     return formfield
 
 
+def _popup_by_public_id(response, model):
+    """A "+" (or change, or delete) popup hands the row back to the form that opened it by public id, the
+    form's own values (tenants.public_id_forms), not by key."""
+    data = getattr(response, "context_data", None) or {}
+    if "popup_response_data" not in data:
+        return response
+    answer = json.loads(data["popup_response_data"])
+    for name in ("value", "new_value"):
+        if str(answer.get(name, "")).isdigit():
+            answer[name] = public_ids.encode(model, int(answer[name]))
+    response.context_data["popup_response_data"] = json.dumps(answer)
+    return response
+
+
 class TenantScopedFormfieldsMixin:
     """Related fields offer the tenant's rows only, by public id: the page never holds a key, so the
     "view", "change" and "delete" links it builds from the selected option open the row's own page."""
@@ -125,6 +141,15 @@ class TenantModelAdmin(TenantScopedFormfieldsMixin, ModelAdmin):
                 entry = (entry, ScopedRelatedFilter)
             filters.append(entry)
         return filters
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return _popup_by_public_id(super().response_add(request, obj, post_url_continue), self.model)
+
+    def response_change(self, request, obj):
+        return _popup_by_public_id(super().response_change(request, obj), self.model)
+
+    def response_delete(self, request, obj_display, obj_id):
+        return _popup_by_public_id(super().response_delete(request, obj_display, obj_id), self.model)
 
     def lookup_allowed(self, lookup, value, request=None):
         """No filtering by key in a changelist URL (``?id__lte=500``, ``?campaign=3``): ids there are public

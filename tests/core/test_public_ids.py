@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver
 from calls.models import Call
 from core import public_ids
 from core.public_ids import of as pid
-from leads.models import Lead
+from leads.models import Lead, Tag
 from tenants.models import AuditLog
 from tenants.roles import Role
 from tenants.scoping import tenant_scope
@@ -136,3 +136,17 @@ def test_a_changelist_cannot_be_filtered_by_key(tenant_a, branch_a, client):
         assert client.get(f"/admin/leads/lead/?{query}").status_code == 400, query
     assert client.get(f"/admin/leads/lead/?branch__id__exact={pid(branch_a)}").status_code == 200
     assert client.get("/admin/leads/lead/?branch__isnull=True").status_code == 200
+
+
+def test_a_row_added_in_a_popup_goes_back_to_the_form_by_public_id(tenant_a, client):
+    owner = member(tenant_a, Role.OWNER, "owner-popup")
+    client.force_login(owner)
+    answer = client.post(
+        "/admin/leads/tag/add/?_to_field=id&_popup=1",
+        {"name": "walk-in", "colour": "#3366ff", "_popup": "1", "_to_field": "id"},
+    )
+    assert answer.status_code == 200, answer.content[:300]
+    handed = json.loads(answer.context_data["popup_response_data"])
+    with tenant_scope(tenant_a.pk):
+        tag = Tag.objects.get(name="walk-in")
+    assert handed["value"] == pid(tag)
