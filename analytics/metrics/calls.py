@@ -173,11 +173,11 @@ def per_campaign(filters: Filters) -> dict[int, dict]:
         counted = (
             rows.order_by()
             .values("campaign_id")
-            .annotate(
-                dialled=Sum("calls"),
-                answered=Sum("calls", filter=ANSWERED),
-                conversations=Sum("calls", filter=CONVERSATION),
-                cost=Sum("cost"),
+            .annotate(  # a filtered sum over no rows is NULL: none answered is 0, not None
+                dialled=Sum("calls", default=0),
+                answered=Sum("calls", filter=ANSWERED, default=0),
+                conversations=Sum("calls", filter=CONVERSATION, default=0),
+                cost=Sum("cost", default=Decimal("0")),
             )
         )
         by_campaign = {row.pop("campaign_id"): row | {"active_hours": 0} for row in counted}

@@ -557,3 +557,35 @@ def test_schema_documents_the_six_endpoints_with_an_example(client):
         names = {p["name"] for p in operation["parameters"]}
         assert {"from", "to", "branch", "campaign", "agent", "staff"} <= names, path
     assert "limit" in {p["name"] for p in paths[f"{URL}needs-attention/"]["get"]["parameters"]}
+
+
+def test_a_new_campaign_whose_calls_all_reached_voicemail_is_listed_not_a_500(
+    client_a, month, tenant_a, owner_a, client
+):
+    """Issue 19: a brand-new tenant's first calls reach voicemail. No conversation yet must read as 0 of n,
+    on the API and on the dashboard alike."""
+    from decimal import Decimal
+
+    from tests.factories import CampaignFactory
+
+    with tenant_scope(tenant_a.pk):
+        quiet = CampaignFactory(tenant=tenant_a, name="Voicemail only", agent=month.agent)
+        for minute in (0, 5):
+            CallFactory(
+                tenant=tenant_a,
+                lead=month.l5,
+                agent=month.agent,
+                branch=month.l5.branch,
+                campaign=quiet,
+                dialed_at=ny(21, 15, minute),
+                created_at=ny(21, 15, minute),
+                ended_at=ny(21, 15, minute, 30),
+                outcome="voicemail",
+                duration_seconds=30,
+                cost=Decimal("0.10"),
+            )
+    rows = {r["name"]: r for r in ok(get(client_a, "campaigns", **PERIOD))["campaigns"]}
+    assert rows["Voicemail only"]["dialled"] == 2
+    assert rows["Voicemail only"]["contact_rate"] == {"value": 0.0, "numerator": 0, "denominator": 2}
+    client.force_login(owner_a)
+    assert client.get("/admin/", {"from": PERIOD["from"], "to": PERIOD["to"]}).status_code == 200
