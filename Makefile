@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Recordings and webhooks are addressed here: the port the product runs on (every process of `make run`).
+PUBLIC_BASE_URL ?= http://localhost:$(PORT)
 
 .PHONY: run test lint format bench-quick clean
 
@@ -25,8 +27,9 @@ run: $(VENV)/.runtime
 	@echo ""
 	@echo "  Admin:    http://localhost:$(PORT)/admin/"
 	@echo "  API docs: http://localhost:$(PORT)/api/docs/"
+	@echo "  Health:   http://localhost:$(PORT)/healthz, http://localhost:$(PORT)/readyz, http://localhost:$(PORT)/readyz/workers"
 	@echo ""
-	DEBUG=1 PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	DEBUG=1 PORT=$(PORT) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -428,7 +428,7 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 SUPPRESSION_KEY = env.str("SUPPRESSION_KEY", default="")
 if not DEBUG and not (FIELD_ENCRYPTION_KEYS and SUPPRESSION_KEY):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and SUPPRESSION_KEY must be set when DEBUG is off.")
-PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000")
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default=f"http://localhost:{env.int('PORT', default=8000)}")
 # The simulator's calls take their time (1: answered after 2 s, ended a few seconds later); 0 plays them at once.
 VOICE_SIMULATOR_PACE = env.float("VOICE_SIMULATOR_PACE", default=1.0)
 # The currency of every amount (providers' call costs, recorded expenses), ISO 4217.

@@ -141,3 +141,24 @@ def test_production_defaults_pass_the_deploy_check_with_secure_cookies_hsts_and_
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code], env=embedded_env, capture_output=True, text=True
     )
     assert shown.stdout.strip().splitlines()[-1].split() == ["True", "True", "31536000", "True"], shown.stderr
+
+
+def test_make_run_addresses_recordings_and_webhooks_on_its_own_port(embedded_env):
+    """Issue 19: on another port recordings did not play. Every process `make run` starts (web, worker,
+    beat; honcho gives each its own PORT) gets the web's address, and settings follow PORT otherwise."""
+    embedded_env = {k: v for k, v in embedded_env.items() if k != "PUBLIC_BASE_URL"}
+    dry = subprocess.run(
+        ["make", "-n", "run", "PORT=8765"], cwd=ROOT, env=embedded_env, capture_output=True, text=True, check=True
+    )
+    (start,) = [line for line in dry.stdout.splitlines() if "honcho start" in line]
+    assert "PUBLIC_BASE_URL=http://localhost:8765 " in start
+    probe = "from django.conf import settings; print(settings.PUBLIC_BASE_URL)"
+    shown = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {probe}"],
+        cwd=ROOT,
+        env={**embedded_env, "PORT": "8765", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "http://localhost:8765"
