@@ -18,5 +18,5 @@ def _give_simulator(sender, tenant, **kwargs):
 
 @receiver([post_save, post_delete], sender=ProviderAccount, dispatch_uid="voice.forget_account")
 def _forget_account(sender, instance, **kwargs):
-    # A changed key or a switched-off account counts for the next webhook in every process.
+    # A changed key or a switched-off account counts in every process within a quarter second.
     forget_accounts()
