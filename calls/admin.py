@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
@@ -71,7 +72,7 @@ def _refusal(decision) -> str:
     """The gate's answer in words: "Not called: dnc. The number is on the do-not-call list. Next allowed …"."""
     text = f"Not called: {decision.code}. {decision.detail}"
     if decision.next_allowed_at:
-        text += f" Next allowed: {decision.next_allowed_at:%Y-%m-%d %H:%M} UTC."
+        text += f" Next allowed: {timezone.localtime(decision.next_allowed_at):%Y-%m-%d %H:%M %Z}."
     return text
 
 

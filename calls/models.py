@@ -203,7 +203,7 @@ class Call(TenantOwnedModel):
         return calls.update(lead=survivor)
 
     def __str__(self):
-        return f"Call to {self.to_number} ({self.created_at:%Y-%m-%d %H:%M} UTC)"
+        return f"Call to {self.to_number} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M %Z})"
 
 
 class CallEvent(TenantOwnedModel):
@@ -247,7 +247,7 @@ class QaReview(TenantOwnedModel):
         verbose_name = "QA review"
 
     def __str__(self):
-        return f"{self.score}/5 (reviewed {self.created_at:%Y-%m-%d %H:%M} UTC)"
+        return f"{self.score}/5 (reviewed {timezone.localtime(self.created_at):%Y-%m-%d %H:%M %Z})"
 
 
 DEFAULT_ESCALATION_WORDS = ["lawyer", "attorney", "complaint", "manager", "cancel my membership", "sue", "supervisor"]

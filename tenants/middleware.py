@@ -3,10 +3,13 @@
 The API enters its own scope after JWT authentication (tenants.api.base), and
 webhooks after finding the provider account, so their paths are skipped here.
 The tenant is the one chosen in the session (superusers and people with several
-memberships can switch), else the user's default.
+memberships can switch), else the user's default. Its time zone is active for the
+request, so every time a page shows is the business's local time.
 """
 
 from contextlib import ExitStack
+
+from django.utils import timezone
 
 from .audit import audit_context, client_ip
 from .resolution import TenantNotAllowed, choose, default_choice
@@ -50,4 +53,6 @@ class TenantScopeMiddleware:
                 request.tenant = choice.tenant
                 request.membership = choice.membership
                 stack.enter_context(tenant_scope(choice.tenant.pk))
+                # Staff read every time in the business's own zone (the API keeps ISO 8601 with offsets).
+                stack.enter_context(timezone.override(choice.tenant.time_zone or "UTC"))
             return self.get_response(request)
