@@ -219,7 +219,9 @@ class CampaignTarget(TenantOwnedModel):
         ]
 
     def __str__(self):
-        return f"{self.lead} in {self.campaign}"
+        # Names only when already loaded: a target is saved in loops, and the audit log reads its name.
+        cached = self._state.fields_cache
+        return f"{cached.get('lead') or 'A lead'} in {cached.get('campaign') or 'a campaign'}"
 
     @classmethod
     def on_lead_merge(cls, survivor, duplicate) -> int:
