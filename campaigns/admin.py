@@ -21,6 +21,7 @@ from unfold.widgets import (
     UnfoldAdminTextInputWidget,
 )
 
+from appointments import by_campaign
 from calls.models import Call, Outcome
 from core import public_ids
 from leads import importing
@@ -272,7 +273,7 @@ class CampaignAdmin(TenantModelAdmin):
                 target_count=count(CampaignTarget),
                 finished_count=count(CampaignTarget, status__in=finished),
                 call_count=count(Call),
-                booked_count=count(Call, outcome=Outcome.APPOINTMENT_BOOKED),
+                booked_count=by_campaign.per_row(),
             )
         )
 

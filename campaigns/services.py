@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from appointments import by_campaign
 from calls.compliance import TIMING_REASONS, check_many
 from calls.models import Call, CallStatus, Outcome
 from core import heartbeat, public_ids
@@ -321,7 +322,7 @@ def stats(campaign: Campaign) -> dict:
             status__in=[CallStatus.QUEUED, CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS]
         ).count(),
         "outcomes": outcomes,
-        "appointments_booked": outcomes.get(Outcome.APPOINTMENT_BOOKED, 0),
+        "appointments_booked": by_campaign.count(campaign),
     }
 
 

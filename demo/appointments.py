@@ -5,8 +5,12 @@ the dealership's service lane (capacity 4) and test drives; the coming holidays;
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
 from appointments import availability, services
-from appointments.models import Appointment, AppointmentSettings, AvailabilityRule, Closure, Status
+from appointments.models import Appointment, AppointmentSettings, AvailabilityRule, Closure, Source, Status
+from calls.models import Call, Outcome
 from leads.models import Lead, Stage, Vehicle
 from tenants.models import Branch, Membership
 
@@ -56,8 +60,10 @@ def seed(tenant, stdout) -> None:
     )
     booked = _book_ahead(dealership)
     past = _past_week(dealership)
+    by_calls = _booked_by_calls(dealership)
     stdout.write(
-        f"  {tenant.name}: {AvailabilityRule.objects.count()} availability rules, {booked + past} appointments"
+        f"  {tenant.name}: {AvailabilityRule.objects.count()} availability rules, "
+        f"{booked + past + by_calls} appointments"
     )
 
 
@@ -87,6 +93,55 @@ def _book_ahead(dealership: bool) -> int:
         services.book(lead, branch, kind, rng.choice(slots[:40]).start, vehicle=vehicle, notes="Booked by the demo")
         count += 1
     return count
+
+
+def _booked_by_calls(dealership: bool) -> int:
+    """The appointment each past call ending "appointment booked" made (so every figure of booked per campaign
+    agrees, appointments.by_campaign): a few days after the call, attended or missed once past, else in a real
+    free slot (a call whose time was taken since books nothing, as in life)."""
+    rng = random.Random(13)
+    kind = "service" if dealership else "tour"
+    now = timezone.now()
+    calls = Call.objects.filter(outcome=Outcome.APPOINTMENT_BOOKED, lead__isnull=False)
+    made = 0
+    for call in calls.select_related("lead", "lead__branch").order_by("dialed_at", "pk"):
+        branch = call.lead.branch or Branch.objects.order_by("name").first()
+        zone = availability.branch_zone(branch)
+        day = call.dialed_at.astimezone(zone).date() + timedelta(days=rng.randint(1, 4))
+        start = datetime.combine(day, time(rng.randint(10, 16))).replace(tzinfo=zone)
+        if start + timedelta(hours=1) < now:
+            attended = rng.random() < 0.75
+            appointment = Appointment.objects.create(
+                branch=branch,
+                lead=call.lead,
+                kind=kind,
+                start=start,
+                end=start + timedelta(minutes=30),
+                status=Status.ATTENDED if attended else Status.NO_SHOW,
+                source=Source.AI_CALL,
+                call=call,
+                created_at=call.ended_at,
+                closed_at=start + timedelta(minutes=45),
+                checked_in_at=start if attended else None,
+                notes="Agreed during the call (demo history).",
+            )
+        else:
+            slots = availability.free_slots(branch, kind, day, day + timedelta(days=3))
+            try:
+                appointment = services.book(
+                    call.lead,
+                    branch,
+                    kind,
+                    slots[0].start,
+                    source=Source.AI_CALL,
+                    call=call,
+                    notes="Agreed during the call.",
+                )
+            except (IndexError, ValidationError):  # no free slot near it, or taken since
+                continue
+            Appointment.objects.filter(pk=appointment.pk).update(created_at=call.ended_at)
+        made += 1
+    return made
 
 
 def _past_week(dealership: bool) -> int:
