@@ -24,12 +24,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 STATIC_HASHED=1 $(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo ""
 	@echo "  Admin:    http://localhost:$(PORT)/admin/"
 	@echo "  API docs: http://localhost:$(PORT)/api/docs/"
 	@echo "  Health:   http://localhost:$(PORT)/healthz, http://localhost:$(PORT)/readyz, http://localhost:$(PORT)/readyz/workers"
 	@echo ""
-	DEBUG=1 PORT=$(PORT) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	DEBUG=1 STATIC_HASHED=1 PORT=$(PORT) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -83,6 +83,7 @@ def production_env(static_root: Path) -> dict:
             # The fuzzer is one user sending thousands of requests a minute; sign-ins keep the production limit.
             "API_THROTTLE_USER": "1000000/minute",
             "STATIC_ROOT": str(static_root),
+            "STATIC_HASHED": "1",
             "VAR_DIR": str(ROOT / "var" / "ci" / "production"),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # runserver leaves /static/ to WhiteNoise, as production does
     "django.contrib.staticfiles",
     "django.contrib.postgres",  # full-text and trigram search lookups (used only on PostgreSQL)
     "rest_framework",
@@ -364,17 +365,25 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# STATIC_HASHED: files collected (collectstatic) under names of their content, cached by browsers for a year
+# (core.static_files). `make run` and production set it; without it files are served as they are on disk.
+STATIC_HASHED = env.bool("STATIC_HASHED", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            ("core.static_files.HashedStaticFiles" if DEBUG else "core.static_files.CompressedHashedStaticFiles")
+            if STATIC_HASHED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
             else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# WhiteNoise serves static files in every mode (runserver too: whitenoise.runserver_nostatic); hashed files
+# come from STATIC_ROOT, read once at start, otherwise from the apps' folders as they change.
+WHITENOISE_USE_FINDERS = DEBUG and not STATIC_HASHED
+WHITENOISE_AUTOREFRESH = DEBUG and not STATIC_HASHED
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
@@ -405,10 +414,15 @@ LOGGING = {
 
 # --- Admin theme ----------------------------------------------------------------------
 
+from django.templatetags.static import static  # noqa: E402  (the favicon's URL, hashed when STATIC_HASHED)
+
 UNFOLD = {
     "SITE_TITLE": "Voice CRM",
     "SITE_HEADER": "Voice CRM",
     "SITE_SYMBOL": "support_agent",
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("voice/favicon.svg")},
+    ],
     "SITE_SUBHEADER": "tenants.admin_site.site_subheader",
     "SITE_DROPDOWN": "tenants.admin_site.tenant_dropdown",
     "ENVIRONMENT": "tenants.admin_site.environment_badge",

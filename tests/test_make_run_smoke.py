@@ -5,6 +5,7 @@ so it checks the embedded defaults even when the suite itself runs on PostgreSQL
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -34,7 +35,7 @@ def _get(url):
 @pytest.fixture
 def embedded_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
-    env.update({"VAR_DIR": str(tmp_path / "var"), "DEBUG": "1", "SECRET_KEY": ""})
+    env.update({"VAR_DIR": str(tmp_path / "var"), "DEBUG": "1", "SECRET_KEY": "", "STATIC_ROOT": str(tmp_path / "st")})
     return env
 
 
@@ -46,10 +47,13 @@ def test_make_run_path_on_sqlite(embedded_env):
     again = subprocess.run([*manage, "seed_demo"], env=embedded_env, check=True, capture_output=True, text=True)
     assert again.returncode == 0  # idempotent
 
+    hashed = {**embedded_env, "STATIC_HASHED": "1"}  # as the Makefile's run target
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=hashed, check=True, capture_output=True)
+
     port = _free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=embedded_env,
+        env=hashed,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -64,9 +68,25 @@ def test_make_run_path_on_sqlite(embedded_env):
                 time.sleep(0.2)
         statuses = {path: _get(base + path) for path in ("/healthz", "/readyz", "/admin/login/", "/api/docs/")}
         assert statuses == {"/healthz": 200, "/readyz": 200, "/admin/login/": 200, "/api/docs/": 200}
+        _static_files_are_kept_for_a_year(base)
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _static_files_are_kept_for_a_year(base):
+    """Issue 19 finding 14: every static file a page links is named by its content and cached for a year,
+    so a second page asks for none of them; the favicon is one of them."""
+    with urllib.request.urlopen(f"{base}/admin/login/", timeout=5) as response:
+        page = response.read().decode()
+    linked = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert any("favicon" in url for url in linked)
+    assert len(linked) > 5
+    for url in linked:
+        assert re.search(r"\.[0-9a-f]{12}\.\w+$", url), f"{url} is not named by its content"
+        with urllib.request.urlopen(base + url, timeout=5) as response:
+            assert "immutable" in response.headers["Cache-Control"], url
+            assert "max-age=315360000" in response.headers["Cache-Control"], url
 
 
 STRONG_KEY = "a-strong-production-key-with-enough-characters-0123456789"

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import re
 import time
 
 import pytest
@@ -119,11 +120,14 @@ def test_json_is_gzipped_and_cors_answers_the_configured_origin(gym_owner):
     assert "Access-Control-Allow-Origin" not in stranger.headers
 
 
-def test_static_files_are_served_compressed_by_whitenoise(live):
-    response = live.get("/static/admin/css/base.css", headers={"Accept-Encoding": "gzip"})
+def test_static_files_are_served_compressed_by_whitenoise_and_kept_for_a_year(live):
+    page = live.get("/admin/login/").text
+    stylesheets = re.findall(r'href="(/static/[^"]+\.css)"', page)
+    assert stylesheets and all(re.search(r"\.[0-9a-f]{12}\.css$", url) for url in stylesheets), stylesheets
+    response = live.get(stylesheets[0], headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers.get("Content-Encoding") == "gzip"
-    assert "max-age" in response.headers.get("Cache-Control", "")
+    assert "max-age=315360000, immutable" in response.headers["Cache-Control"]
 
 
 def test_production_security_headers(live):
