@@ -146,7 +146,8 @@ class SlotChoiceField(forms.ChoiceField):
 
 
 def slot_choices(slots, zone) -> list[tuple[str, str]]:
-    return [
+    """The free times, after a blank first choice: nothing is picked until staff pick it."""
+    return [("", "Pick a time")] + [
         (slot.start.isoformat(), f"{slot.start.astimezone(zone):%a %d %b %H:%M} ({slot.remaining} free)")
         for slot in slots
     ]
@@ -176,7 +177,8 @@ class BookingForm(forms.Form):
             del self.fields["vehicle"]
         self.slots = []
         branch, kind, staff = self._chosen("branch"), self._chosen("kind"), self._chosen("staff")
-        if branch and kind:
+        self.searched = bool(branch and kind)  # only then can "no free time" be said
+        if self.searched:
             first = max(availability.branch_today(branch), self._chosen("day") or date.min)
             self.slots = availability.free_slots(
                 branch, kind, first, first + timedelta(days=BOOKING_DAYS), staff_id=staff.pk if staff else None
@@ -363,6 +365,7 @@ class AppointmentAdmin(TenantModelAdmin):
 
         def act(data):
             perform(appointment, data)
+            appointment.refresh_from_db()  # the message names the new time of a move, not the old one
             return f"{verb}: {appointment.lead} ({appointment})."
 
         who = appointment.lead or "(erased)"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from .availability import branch_zone, closed_days
 from .models import Appointment, AvailabilityRule
 
-PX_PER_HOUR = 56
+PX_PER_HOUR = 72  # a 30-minute block holds two lines of text
 KIND_COLOURS = {
     "tour": "#2563eb",
     "trial_class": "#7c3aed",
@@ -101,9 +101,10 @@ def build(branch, monday: date) -> dict:
                     "end": top + minutes,
                     "top": top * PX_PER_HOUR / 60,
                     "height": minutes * PX_PER_HOUR / 60 - 2,
+                    "short": minutes < 45,  # one line: the name first, cut with "…", never mid-letter
                     "colour": KIND_COLOURS.get(appointment.kind, "#6b7280"),
                     "title": who,
-                    "time": f"{local_start:%H:%M}–{local_end:%H:%M}",
+                    "time": f"{local_start:%H:%M}" if minutes < 45 else f"{local_start:%H:%M}–{local_end:%H:%M}",
                     "kind": appointment.get_kind_display(),
                     "staff": str(appointment.staff.get_full_name() or appointment.staff.email)
                     if appointment.staff

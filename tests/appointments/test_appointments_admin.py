@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from appointments.availability import branch_zone
+from appointments.calendar_grid import PX_PER_HOUR
 from appointments.models import Appointment, AvailabilityRule
 from core.public_ids import of as pid
 from leads.models import Lead
@@ -31,6 +33,13 @@ def url(name, *args):
 
 def slot_values(response):
     return [value for value, _ in response.context["form"].fields["slot"].choices]
+
+
+def test_the_booking_form_says_no_free_time_only_after_looking(staff, branch, tours):
+    before = staff.get(url("book"), {"branch": pid(branch)}).content.decode()
+    assert "No free time" not in before and "Choose a branch and a kind, then Show free times." in before
+    closed = staff.get(url("book"), {"branch": pid(branch), "kind": "consultation"}).content.decode()
+    assert "No free time in the next two weeks for that choice." in closed
 
 
 def test_the_booking_form_offers_only_free_slots_then_books(staff, tenant_a, branch, tours, lead):
@@ -92,7 +101,11 @@ def test_the_week_calendar_places_appointments_by_day_and_hour(staff, tenant_a, 
     wednesday = grid["days"][2]["items"]
     assert [item["url"] for item in wednesday] == [url("change", tour.pk), wednesday[1]["url"]]
     placed = wednesday[0]
-    assert (placed["top"], placed["time"], placed["width"]) == (5 * 56, "14:00–15:00", 50)  # two lanes at 14:00
+    assert (placed["top"], placed["time"], placed["width"]) == (
+        5 * PX_PER_HOUR,
+        "14:00–15:00",
+        50,
+    )  # two lanes at 14:00
     assert wednesday[1]["status"] == "canceled"
     assert grid["count"] == 2
     html = response.content.decode()
@@ -115,10 +128,20 @@ def test_move_then_cancel_from_the_appointment_page(staff, tenant_a, branch, tou
     appointment = AppointmentFactory(tenant=tenant_a, branch=branch, lead=lead, kind="tour", start=at(TUE, 10))
     page = staff.get(url("detail_reschedule", appointment.pk))
     assert {at(TUE, 9).isoformat(), at(WED, 15).isoformat()} <= set(slot_values(page))
+    assert '<option value="" selected>Pick a time</option>' in page.content.decode()  # nothing picked for them
 
-    staff.post(url("detail_reschedule", appointment.pk), {"slot": at(WED, 15).isoformat(), "reason": "Car trouble"})
+    unpicked = staff.post(url("detail_reschedule", appointment.pk), {"slot": "", "reason": ""})
+    assert unpicked.status_code == 200 and "This field is required" in unpicked.content.decode()
+    moved = staff.post(
+        url("detail_reschedule", appointment.pk),
+        {"slot": at(WED, 15).isoformat(), "reason": "Car trouble"},
+        follow=True,
+    )
     appointment.refresh_from_db()
     assert appointment.start == at(WED, 15)
+    assert (
+        f"Moved: {lead} (Tour {at(WED, 15).astimezone(branch_zone(branch)):%a %d %b %H:%M})" in moved.content.decode()
+    )
     assert list(appointment.moves.values_list("reason", flat=True)) == ["Car trouble"]
 
     staff.post(url("detail_cancel", appointment.pk), {"reason": "Moved away"})
