@@ -329,7 +329,7 @@ class AppointmentAdmin(TenantModelAdmin):
             (b for b in branches if public_ids.of(b) == request.GET.get("branch")), branches[0] if branches else None
         )
         week = calendar_grid.week_of(request.GET.get("week"), branch)
-        grid = calendar_grid.build(branch, week) if branch else None
+        grid = calendar_grid.build(branch, week, request.GET.get("week")) if branch else None
         context = {
             **self.admin_site.each_context(request),
             "title": f"Calendar: {branch.name}" if branch else "Calendar",

@@ -71,7 +71,20 @@ def _lanes(items: list[dict]) -> None:
         close()
 
 
-def build(branch, monday: date) -> dict:
+def _focus(asked: str | None, monday: date, today: date) -> date:
+    """The day a phone shows (the week as one day, docs/architecture.md#phones): the day asked for, else today
+    if it is in this week, else the Monday."""
+    try:
+        day = date.fromisoformat(asked) if asked else None
+    except ValueError:
+        day = None
+    for candidate in (day, today):
+        if candidate is not None and monday <= candidate < monday + timedelta(days=7):
+            return candidate
+    return monday
+
+
+def build(branch, monday: date, asked_day: str | None = None) -> dict:
     zone = branch_zone(branch)
     sunday = monday + timedelta(days=6)
     week_start = datetime.combine(monday, time.min).replace(tzinfo=zone)
@@ -118,7 +131,13 @@ def build(branch, monday: date) -> dict:
         days.append(
             {"date": day, "is_today": day == today, "closed": day in closed, "bookable": day >= today, "items": items}
         )
+    focus = _focus(asked_day, monday, today)
+    for day in days:
+        day["is_focus"] = day["date"] == focus
     return {
+        "focus": focus,
+        "previous_day": (focus - timedelta(days=1)).isoformat(),
+        "next_day": (focus + timedelta(days=1)).isoformat(),
         "days": days,
         "hours": [f"{h:02d}:00" for h in range(first_hour, last_hour)],
         "height": (last_hour - first_hour) * PX_PER_HOUR,

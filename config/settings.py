@@ -420,6 +420,7 @@ UNFOLD = {
     "SITE_TITLE": "Voice CRM",
     "SITE_HEADER": "Voice CRM",
     "SITE_SYMBOL": "support_agent",
+    "STYLES": [lambda request: static("voice/css/phone.css")],  # the phone layout
     "SITE_FAVICONS": [
         {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("voice/favicon.svg")},
     ],
