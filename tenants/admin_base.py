@@ -8,12 +8,16 @@ filters, inlines and actions. Another tenant's row is a 404, never a page.
 
 import json
 
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
 from django.http import Http404
-from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from unfold.admin import ModelAdmin, StackedInline, TabularInline, checkbox
 from unfold.contrib.filters.admin import RelatedDropdownFilter
+from unfold.decorators import display
 
 from core import public_ids
 
@@ -124,11 +128,20 @@ class TenantScopedFormfieldsMixin:
         return queryset.order_by(*ordering) if ordering else queryset
 
 
+# Unfold renders each row's selection checkbox through a widget template: 50 rows cost half a list page's time.
+# The same HTML, rendered once, with each row's value put in.
+_ROW_CHECKBOX = checkbox.render(helpers.ACTION_CHECKBOX_NAME, "__ROW__")
+
+
 class TenantModelAdmin(TenantScopedFormfieldsMixin, ModelAdmin):
     """Admin of a tenant-owned model. Big tables: no full count, selected relations declared."""
 
     show_full_result_count = False
     list_filter_submit = True
+
+    @display(description=ModelAdmin.action_checkbox.short_description)
+    def action_checkbox(self, obj):
+        return mark_safe(_ROW_CHECKBOX.replace("__ROW__", escape(str(obj.pk))))
 
     def has_module_permission(self, request):
         # A platform superuser with no tenant picked (or none existing) has no rows to see here.
