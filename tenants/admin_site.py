@@ -1,6 +1,7 @@
 """What the admin shows about the tenant in use: header badge, subheader, and the tenant switcher."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import Tenant
 from .resolution import active_memberships
@@ -12,7 +13,8 @@ def environment_badge(request):
         return None
     membership = getattr(request, "membership", None)
     role = membership.get_role_display() if membership else "Platform admin"
-    return [f"{tenant.name} · {role}", "info"]
+    place = timezone.get_current_timezone_name().rsplit("/", 1)[-1].replace("_", " ")
+    return [f"{tenant.name} · {role} · {place} time", "info"]
 
 
 def site_subheader(request):

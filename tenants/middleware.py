@@ -3,8 +3,8 @@
 The API enters its own scope after JWT authentication (tenants.api.base), and
 webhooks after finding the provider account, so their paths are skipped here.
 The tenant is the one chosen in the session (superusers and people with several
-memberships can switch), else the user's default. Its time zone is active for the
-request, so every time a page shows is the business's local time.
+memberships can switch), else the user's default. The time zone of the member's branch (else the
+tenant's) is active for the request, so every time a page shows is local, and the header says which.
 """
 
 from contextlib import ExitStack
@@ -36,6 +36,13 @@ def tenant_for_session(request):
     return choice
 
 
+def staff_zone(choice) -> str:
+    """The zone a staff member reads times in: their default branch's, else the tenant's."""
+    membership = choice.membership
+    branch = membership.default_branch if membership is not None and membership.default_branch_id else None
+    return (branch.time_zone if branch is not None else "") or choice.tenant.time_zone or "UTC"
+
+
 class TenantScopeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,6 +60,7 @@ class TenantScopeMiddleware:
                 request.tenant = choice.tenant
                 request.membership = choice.membership
                 stack.enter_context(tenant_scope(choice.tenant.pk))
-                # Staff read every time in the business's own zone (the API keeps ISO 8601 with offsets).
-                stack.enter_context(timezone.override(choice.tenant.time_zone or "UTC"))
+                # Staff read every time in their branch's zone, else the business's (the API keeps ISO 8601
+                # with offsets); the header names it (tenants.admin_site.environment_badge).
+                stack.enter_context(timezone.override(staff_zone(choice)))
             return self.get_response(request)
