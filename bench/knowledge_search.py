@@ -1,18 +1,22 @@
-"""Knowledge search at volume, on PostgreSQL: the demo knowledge bases plus 50,000 filler chunks
-(uploaded-document text of everyday gym and dealership words) in the gym's tenant.
+"""Knowledge search at volume, on PostgreSQL (or, with ``--sqlite``, a scratch SQLite file: the default
+install's database): the demo knowledge bases plus 50,000 filler chunks (uploaded-document text of everyday
+gym and dealership words) in the gym's tenant.
 
 Figures: the median and p95 of ``knowledge.search.search`` (ranked, with snippets) over the labelled
 queries of ``tests/knowledge/relevance_set.py`` (goal: median under 20 ms), and relevance: the share of
 those queries whose expected entry is in the top 3 (goal: at least 90%). Baseline: the same full-text
-query written as one raw SQL statement without snippets (the database's floor).
+query written as one raw SQL statement without snippets (the database's floor): ``websearch_to_tsquery``
+and ``ts_rank`` on PostgreSQL, FTS5's ``MATCH`` and ``bm25`` rank on SQLite.
 
-    python bench/knowledge_search.py [--quick]
+    python bench/knowledge_search.py [--quick] [--sqlite]
 """
 
 import argparse
+import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -145,16 +149,20 @@ def percentile(samples, share):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--sqlite", action="store_true", help="a scratch SQLite file instead of PostgreSQL")
     args = parser.parse_args()
     chunk_count = 2000 if args.quick else 50000
     rounds = 3 if args.quick else 10
 
-    setup_django()
+    scratch = tempfile.TemporaryDirectory(prefix="bench-knowledge-") if args.sqlite else None  # gone at the end
+    if scratch:
+        os.environ["BENCH_DATABASE_URL"] = f"sqlite:///{scratch.name}/bench.sqlite3"
+    setup_django(fresh=not scratch)
     from django.core.files.base import ContentFile
     from django.db import connection
 
     from demo import knowledge as demo_knowledge
-    from knowledge import search, services
+    from knowledge import fts5, search, services
     from knowledge.models import Chunk, Document
     from tenants.models import Branch, Tenant
     from tenants.scoping import tenant_scope
@@ -213,12 +221,19 @@ def main():
             if round_number == 0 and entries[key].pk in [hit.entry_id for hit in found[:3]]:
                 hits_in_top3 += 1
 
-    sql = (
-        "SELECT id, ts_rank(search, q, 1) AS rank FROM knowledge_chunk, websearch_to_tsquery('english', %s) q "
-        "WHERE tenant_id = %s AND is_active AND search @@ q ORDER BY rank DESC, id LIMIT 10"
-    )
     raw = []
     gym_queries = [query for vertical, query, _ in QUERIES if vertical == "gym"]
+    if connection.vendor == "sqlite":
+        sql = (
+            f"SELECT rowid, rank FROM {fts5.TABLE} WHERE {fts5.TABLE} MATCH %s"
+            f" AND rank MATCH 'bm25({fts5.WEIGHTS})' AND tenant_id = %s ORDER BY rank LIMIT 10"
+        )
+        gym_queries = [fts5.expression(query) for query in gym_queries]
+    else:
+        sql = (
+            "SELECT id, ts_rank(search, q, 1) AS rank FROM knowledge_chunk, websearch_to_tsquery('english', %s) q "
+            "WHERE tenant_id = %s AND is_active AND search @@ q ORDER BY rank DESC, id LIMIT 10"
+        )
     with connection.cursor() as cursor:
         for _ in range(rounds):
             for query in gym_queries:
@@ -235,6 +250,7 @@ def main():
         {
             "bench": "knowledge_search",
             "quick": args.quick,
+            "database": connection.vendor,
             "chunks_in_tenant": total_chunks,
             "fill_seconds": round(fill_seconds, 1),
             "queries": len(QUERIES),

@@ -148,13 +148,15 @@ class SearchQuery(StrictSerializer):
 class HitSerializer(serializers.Serializer):
     title = serializers.CharField()
     snippet = serializers.CharField(help_text="Escaped HTML; matches are wrapped in <mark>.")
-    rank = serializers.FloatField()
+    rank = serializers.FloatField(
+        help_text="Orders the hits of this search, higher first; not comparable across searches."
+    )
     category = serializers.CharField()
     source = serializers.ChoiceField(choices=["entry", "document"])
     entry = PublicIdKeyField(KnowledgeEntry, source="entry_id", allow_null=True)
     document = PublicIdKeyField(Document, source="document_id", allow_null=True)
     chunk = PublicIdKeyField(Chunk, source="chunk_id")
-    match = serializers.ChoiceField(choices=["fulltext", "fuzzy", "plain"], help_text="fuzzy: by close spelling.")
+    match = serializers.ChoiceField(choices=["fulltext", "fuzzy"], help_text="fuzzy: by close spelling.")
 
 
 class SearchView(TenantAPIView):

@@ -3,8 +3,9 @@
 A ``KnowledgeEntry`` is written in the admin (Markdown); a ``Document`` is an uploaded file whose text is
 extracted by a task. Both are cut into ``Chunk`` rows, the unit of search: on PostgreSQL each chunk
 has a weighted ``tsvector`` (title over body, the tenant's language) behind a GIN index, and a
-trigram index for typos (see ``knowledge/search.py``). Chunks copy their source's branch, category
-and active flag, so search filters one table.
+trigram index for typos (see ``knowledge/search.py``); on SQLite a row of the FTS5 index
+``knowledge_chunk_fts``, written by triggers (``knowledge/fts5.py``). Chunks copy their source's
+branch, category and active flag, so search filters one table.
 """
 
 from django.conf import settings

@@ -3,33 +3,34 @@
 On PostgreSQL: full-text search with ``websearch_to_tsquery`` in the tenant's language (quotes,
 ``or`` and ``-word`` work as on a web search engine; nothing a person types can make it raise),
 ranked with title matches weighted over body matches, with highlighted snippets from
-``ts_headline``. When full-text search finds nothing (a typo: "shedule"), each unknown word is
-replaced by the closest word of the tenant's vocabulary (pg_trgm, GIN-indexed) and full-text search
-runs again. Elsewhere (SQLite, ``make run``) a plain scan matches every word as a substring and
-ranks title hits over body hits.
+``ts_headline``. On SQLite (the default install): SQLite's own full-text index, FTS5, ranked by BM25,
+with the same syntax (``knowledge/fts5.py``). On both, when search finds nothing (a typo: "shedule"),
+each unknown word is replaced by the closest word of the tenant's vocabulary (``knowledge/spelling.py``)
+and search runs again.
 
-Snippets are safe HTML: the text is escaped and only ``<mark>`` is added.
+Snippets are safe HTML: the text is escaped and only ``<mark>`` is added, around whole words that matched.
+A hit's ``rank`` orders the hits of one search (higher first); it means nothing across searches or
+databases, so pages show the order, never the number.
 """
 
 import html
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, Value
 
 from tenants.scoping import current_tenant_id
 
-from .models import Chunk, Word
+from . import fts5, spelling
+from .models import Chunk
 
 MAX_QUERY_CHARS = 300
 PG_CONFIGS = {"en": "english", "es": "spanish", "fr": "french", "de": "german", "pt": "portuguese"}
 _START, _STOP = "\x02", "\x03"  # highlight markers no text contains; become <mark> after escaping
 _MARKUP = re.compile(r"(^|\s)#{1,6}\s|\*\*|__|`")
 _WORD = re.compile(r"\w+", re.UNICODE)
-FUZZY_MIN_LETTERS = 4
-PLAIN_CANDIDATES = 500
 
 
 class EmptyQuery(ValueError):
@@ -45,7 +46,7 @@ class Hit:
     category: str
     snippet: str
     rank: float
-    match: str  # "fulltext", "fuzzy" or "plain"
+    match: str  # "fulltext" or "fuzzy"
 
     @property
     def source(self) -> str:
@@ -80,11 +81,9 @@ def search(query: str, *, limit: int = 10, branch_id: int | None = None, categor
     """The best ``limit`` chunks for ``query``, best first. Raises ``EmptyQuery`` for a blank query."""
     query = cleaned(query)
     base = chunks(branch_id=branch_id, categories=categories)
-    if connection.vendor != "postgresql":
-        return _plain(base, query, limit)
     config = language_config()
-    hits = _fulltext(base, query, limit, config)
-    return hits or _fuzzy(base, query, limit, config)
+    run = _fts5 if connection.vendor == "sqlite" else _fulltext
+    return run(base, query, limit, config) or _fuzzy(base, query, limit, config, run)
 
 
 def _safe(text: str) -> str:
@@ -101,14 +100,14 @@ def _hits(rows, snippets: dict, match: str) -> list[Hit]:
             title=row["title"],
             category=row["category"],
             snippet=snippets.get(row["pk"], ""),
-            rank=round(float(row["rank"]), 4),
+            rank=float(f"{row['rank']:.4g}"),  # BM25 of a word in most chunks is tiny, yet still orders them
             match=match,
         )
         for row in rows
     ]
 
 
-FIELDS = ("pk", "entry_id", "document_id", "title", "category", "rank")
+FIELDS = ("pk", "entry_id", "document_id", "title", "category")
 OVERFETCH = 3  # chunks fetched per result wanted, so that one entry's several chunks count once
 
 
@@ -129,7 +128,7 @@ def _fulltext(base, query: str, limit: int, config: str) -> list[Hit]:
         base.filter(search=tsquery)
         .annotate(rank=SearchRank(F("search"), tsquery, normalization=Value(1)))
         .order_by("-rank", "pk")
-        .values(*FIELDS)[: limit * OVERFETCH]
+        .values(*FIELDS, "rank")[: limit * OVERFETCH]
     )
     rows = best_per_source(rows)[:limit]
     if not rows:
@@ -154,75 +153,23 @@ def _fulltext(base, query: str, limit: int, config: str) -> list[Hit]:
     return _hits(rows, snippets, "fulltext")
 
 
-def _words(query: str) -> list[str]:
-    return list(dict.fromkeys(w.lower() for w in _WORD.findall(query) if len(w) >= FUZZY_MIN_LETTERS))[:8]
-
-
-def _fuzzy(base, query: str, limit: int, config: str) -> list[Hit]:
-    """Each word the tenant's vocabulary does not hold is replaced by its closest word there (trigram
-    similarity, GIN-indexed), then full-text search runs again."""
-    words = _words(query)
-    known = set(Word.objects.filter(word__in=words).values_list("word", flat=True))
-    corrected, changed = [], False
-    for word in words:
-        if word in known:
-            corrected.append(word)
-            continue
-        closest = (
-            Word.objects.filter(word__trigram_similar=word)
-            .annotate(similarity=TrigramSimilarity("word", word))
-            .order_by("-similarity", "word")
-            .values_list("word", flat=True)
-            .first()
-        )
-        corrected.append(closest or word)
-        changed = changed or closest is not None
-    if not changed:
+def _fuzzy(base, query: str, limit: int, config: str, run) -> list[Hit]:
+    """Found nothing: search again (with ``run``) with each unknown word replaced by its closest known word."""
+    better = spelling.corrected(query)
+    if better is None:
         return []
-    hits = _fulltext(base, " ".join(corrected), limit, config)
+    hits = run(base, better, limit, config)
     for hit in hits:
         hit.match = "fuzzy"
     return hits
 
 
-def _window(text: str, words: list[str], *, fuzzy: bool = False, size: int = 220) -> str:
-    """About ``size`` characters of ``text`` around the first word found, the words marked."""
-    lowered = text.lower()
-    found = [lowered.find(w) for w in words if lowered.find(w) >= 0]
-    if not found and fuzzy:
-        found = [lowered.find(w[:3]) for w in words if lowered.find(w[:3]) >= 0]
-    at = min(found) if found else 0
-    start = max(0, at - size // 3)
-    start = text.rfind(" ", 0, start) + 1 if start else 0
-    piece = text[start : start + size]
-    if start + size < len(text):
-        piece = piece[: piece.rfind(" ")] + " …" if " " in piece else piece
-    if start:
-        piece = "… " + piece
-    marked = piece
-    for word in sorted(words, key=len, reverse=True):
-        marked = re.sub(re.escape(word), lambda m: f"{_START}{m.group(0)}{_STOP}", marked, flags=re.IGNORECASE)
-    return _safe(" ".join(marked.split()))
-
-
-def _plain(base, query: str, limit: int) -> list[Hit]:
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:8]
-    every = Q()
-    for word in words:
-        every &= Q(title__icontains=word) | Q(text__icontains=word)
-    rows = list(
-        base.filter(every).values("pk", "entry_id", "document_id", "title", "category", "text")[:PLAIN_CANDIDATES]
-    )
-    if not rows:
-        some = Q()
-        for word in words:
-            some |= Q(title__icontains=word) | Q(text__icontains=word)
-        rows = list(
-            base.filter(some).values("pk", "entry_id", "document_id", "title", "category", "text")[:PLAIN_CANDIDATES]
-        )
-    for row in rows:
-        title, text = row["title"].lower(), row["text"].lower()
-        row["rank"] = sum(3 * title.count(w) + min(text.count(w), 5) for w in words) / (1 + len(text) / 2000)
-    rows.sort(key=lambda row: (-row["rank"], row["pk"]))
-    top = best_per_source(rows)[:limit]
-    return _hits(top, {row["pk"]: _window(row["text"], words) for row in top}, "plain")
+def _fts5(base, query: str, limit: int, config: str) -> list[Hit]:
+    match = fts5.expression(query, stop_words=fts5.STOP_WORDS if config == "english" else ())
+    if match is None:
+        return []
+    scores = fts5.ranked(base, match, limit * OVERFETCH)
+    found = {row["pk"]: row for row in Chunk.objects.filter(pk__in=[pk for pk, _ in scores]).values(*FIELDS)}
+    rows = best_per_source([found[pk] | {"rank": score} for pk, score in scores if pk in found])[:limit]
+    marked = fts5.snippets([row["pk"] for row in rows], match, start=_START, stop=_STOP)
+    return _hits(rows, {pk: _safe(text) for pk, text in marked.items()}, "fulltext")

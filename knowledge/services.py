@@ -19,7 +19,8 @@ from .models import DOCUMENT_TYPES, MAX_UPLOAD_BYTES, Chunk, Document, DocumentS
 
 
 def _index(chunks: list[Chunk], keywords: str = "") -> None:
-    """Store chunks and, on PostgreSQL, their weighted search vectors (title and keywords A, text B)."""
+    """Store chunks and, on PostgreSQL, their weighted search vectors (title and keywords A, text B); on
+    SQLite the rows' triggers put them in the FTS5 index, with their entry's tags (migration 0006)."""
     created = Chunk.objects.bulk_create(chunks, batch_size=1000)
     remember_words(f"{chunk.title} {chunk.text}" for chunk in created)
     if connection.vendor != "postgresql" or not created:

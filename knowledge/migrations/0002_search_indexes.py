@@ -1,5 +1,5 @@
 """PostgreSQL only: pg_trgm, a GIN index on the chunks' tsvector, and trigram GIN indexes on chunk
-text and title for the typo fallback. On SQLite search is a plain scan (``knowledge/search.py``)."""
+text and title for the typo fallback. SQLite has its own full-text index instead (migration 0006)."""
 
 from django.db import migrations
 

@@ -62,7 +62,7 @@ def test_bad_searches_get_a_400_with_a_message(client, gym_knowledge):
     assert client.get(f"{URL}search/").status_code == 400
     bad = client.get(f"{URL}search/", {"q": "pool", "limit": 500, "category": "gossip"})
     assert bad.status_code == 400 and {"limit", "category"} <= set(bad.json()["fields"])
-    for query in ['"', "(((", "-", "a & b | c", "price:*", "<script>"]:
+    for query in ['"', "(((", "-", "a & b | c", "price:*", "<script>", "*", "AND", "NEAR(", "'", "title:pool", "🏊"]:
         assert client.get(f"{URL}search/", {"q": query}).status_code in (200, 400), query
 
 
@@ -107,6 +107,21 @@ def test_the_admin_preview_renders_markdown_and_drops_scripts(tenant_a, manager)
     assert "<mark>" in results.content.decode()
     empty = browser.get(reverse("admin:knowledge_knowledgeentry_search"), {"q": ""})
     assert "Type a word or two" in empty.content.decode()
+
+
+def test_the_admin_search_shows_the_best_match_never_a_rank_number(manager, gym_knowledge):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(manager)
+    response = browser.get(reverse("admin:knowledge_knowledgeentry_search"), {"q": "membership price"})
+    hits = [row["hit"] for row in response.context["rows"]]
+    page = response.content.decode()
+    start = page.index('data-testid="search-results"')
+    results = page[start : page.index("</ol>", start)]
+    assert len(hits) >= 2 and results.count("best match") == 1
+    assert "rank" not in results.lower()
+    assert not [hit.rank for hit in hits if str(hit.rank) in results]
 
 
 def test_uploading_a_document_in_the_admin(tenant_a, manager, django_capture_on_commit_callbacks):
