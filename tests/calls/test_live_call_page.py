@@ -1,0 +1,116 @@
+"""The call page keeps itself current (calls.live): its live region is a small GET-only fragment, scoped and
+checked like the page, cheap (a pinned number of queries, a bodiless 304 when nothing changed), and final once
+the call has settled, so the page stops asking."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from calls.live import SETTLING
+from calls.models import Call
+from tenants.backends import forget_role_permissions
+from tenants.roles import Role
+from tests.conftest import member
+from tests.factories import CallEventFactory, CallFactory
+
+pytestmark = pytest.mark.django_db
+ENDED = {
+    "status": "ended",
+    "outcome": "appointment_booked",
+    "transcript": [{"role": "agent", "text": "Hi, this is the automated assistant.", "seconds": 0}],
+    "recording_url": "https://recordings.example.test/call.wav",
+    "summary": "Agreed to come in on Tuesday.",
+    "duration_seconds": 74,
+}
+
+
+@pytest.fixture
+def call(tenant_a):
+    return CallFactory(tenant=tenant_a, status="queued", outcome="")
+
+
+@pytest.fixture
+def staff(client, owner_a):
+    client.force_login(owner_a)
+    return client
+
+
+def live_url(call):
+    return reverse("admin:calls_call_live", args=[call.pk])
+
+
+def end(call, **fields):
+    Call.all_tenants.filter(pk=call.pk).update(ended_at=timezone.now(), **{**ENDED, **fields})
+
+
+def test_the_page_holds_the_region_and_the_etag_of_what_it_shows(staff, call):
+    page = staff.get(reverse("admin:calls_call_change", args=[call.pk])).content.decode()
+    poll = staff.get(live_url(call))
+    assert poll.status_code == 200 and poll["X-Live"] == "live"
+    assert f'data-live-url="{live_url(call)}"' in page
+    assert f'data-live-etag="{poll["ETag"]}"' in page.replace("&quot;", '"')
+    assert "/static/voice/js/live.js" in page
+    assert "No conversation yet" in poll.content.decode()
+
+
+def test_a_poll_after_the_call_ended_shows_the_outcome_and_the_conversation(staff, call):
+    first = staff.get(live_url(call))
+    end(call)
+    CallEventFactory(tenant=call.tenant, call=call, event_type="call_ended")
+    second = staff.get(live_url(call), HTTP_IF_NONE_MATCH=first["ETag"])
+    text = second.content.decode()
+    assert second.status_code == 200 and second["ETag"] != first["ETag"]
+    assert "Appointment booked" in text and "automated assistant" in text and "Agreed to come in" in text
+    assert 'src="https://recordings.example.test/call.wav"' in text and "call_ended" in text
+    assert '<span data-label="Status">Ended</span>' in text  # the page's own fields follow
+
+
+def test_an_unchanged_call_is_a_bodiless_304(staff, call):
+    first = staff.get(live_url(call))
+    again = staff.get(live_url(call), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"] and again["X-Live"] == "live"
+
+
+def test_a_poll_costs_a_pinned_number_of_queries(staff, call, django_assert_max_num_queries):
+    end(call)
+    CallEventFactory.create_batch(3, tenant=call.tenant, call=call)
+    staff.get(live_url(call))  # the session's user and memberships are cached after the first request
+    # the session, its user, the call with its lead, its events
+    with django_assert_max_num_queries(4):
+        assert staff.get(live_url(call)).status_code == 200
+
+
+def test_the_region_is_final_once_the_call_has_settled(staff, call):
+    assert staff.get(live_url(call))["X-Live"] == "live"
+    end(call)
+    assert staff.get(live_url(call))["X-Live"] == "final"  # ended, with its conversation, recording and summary
+
+
+def test_an_ended_call_without_a_conversation_is_watched_a_little_longer(staff, call):
+    end(call, transcript=[], recording_url="", summary="", outcome="no_answer")
+    assert staff.get(live_url(call))["X-Live"] == "live"  # a late analysis may still come
+    Call.all_tenants.filter(pk=call.pk).update(ended_at=timezone.now() - SETTLING - timedelta(seconds=1))
+    assert staff.get(live_url(call))["X-Live"] == "final"
+    page = staff.get(reverse("admin:calls_call_change", args=[call.pk])).content.decode()
+    assert 'data-live-final="1"' in page  # a settled call's page does not poll at all
+
+
+def test_another_tenants_call_is_a_404(client, call, owner_b):
+    client.force_login(owner_b)
+    assert client.get(live_url(call)).status_code == 404
+
+
+def test_without_the_permission_to_see_calls_the_region_is_refused_like_the_page(client, call, tenant_a):
+    Group.objects.get(name=Role.VIEWER).permissions.remove(Permission.objects.get(codename="view_call"))
+    forget_role_permissions()
+    client.force_login(member(tenant_a, Role.VIEWER, "vera"))
+    assert client.get(reverse("admin:calls_call_change", args=[call.pk])).status_code == 403
+    assert client.get(live_url(call)).status_code == 403
+
+
+def test_the_region_is_read_only(staff, call):
+    assert staff.post(live_url(call)).status_code == 405
