@@ -21,6 +21,7 @@ from unfold.decorators import display
 
 from core import public_ids
 
+from . import json_editors
 from .public_id_forms import (
     PublicIdAutocompleteSelect,
     PublicIdAutocompleteSelectMultiple,
@@ -105,7 +106,12 @@ def _popup_by_public_id(response, model):
 
 class TenantScopedFormfieldsMixin:
     """Related fields offer the tenant's rows only, by public id: the page never holds a key, so the
-    "view", "change" and "delete" links it builds from the selected option open the row's own page."""
+    "view", "change" and "delete" links it builds from the selected option open the row's own page. Shaped
+    JSON fields get their structured editors."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A shaped JSON field is edited as a person would (tenants.json_editors), unless the form brings its own.
+        return super().formfield_for_dbfield(db_field, request, **json_editors.formfield_kwargs(db_field, kwargs))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = _scoped_formfield_kwargs(db_field, kwargs)
