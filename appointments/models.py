@@ -242,7 +242,9 @@ class AppointmentMove(TenantOwnedModel):
         ordering = ["moved_at"]
 
     def __str__(self):
-        return f"{self.from_start:%d %b %H:%M} → {self.to_start:%d %b %H:%M}"
+        """In the branch's zone, as the appointment's own time is shown (the shop's wall clock)."""
+        zone = ZoneInfo(self.appointment.branch.time_zone or "UTC")
+        return f"{self.from_start.astimezone(zone):%d %b %H:%M} → {self.to_start.astimezone(zone):%d %b %H:%M}"
 
 
 class Channel(models.TextChoices):
