@@ -2,6 +2,7 @@
 "Call now" for a lead, and the calling policy."""
 
 import uuid
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,13 +19,16 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
 from core import public_ids
 from leads.models import Lead
+from leads.search import search_region
 from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantStackedInline
+from tenants.admin_pagination import CountedPaginator
 from tenants.public_id_forms import PublicIdChoiceField
 from tenants.roles import may
 from voice.models import Script, VoiceAgent
 
-from . import services
-from .models import Call, CallEvent, CallingPolicy, QaReview
+from . import legal, live, services
+from .models import DEFAULT_ESCALATION_WORDS, Call, CallEvent, CallingPolicy, QaReview
+from .search import SEARCH_HELP, search_calls
 
 STATUS_COLOURS = {
     "Ended": "success",
@@ -109,9 +113,11 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
     ]
     list_filter = ["status", "outcome", "agent", NeedsAttentionFilter, ("created_at", RangeDateTimeFilter)]
     list_select_related = ["lead", "agent"]
-    search_fields = ["=to_number", "=provider_call_id"]
+    search_fields = ["to_number"]  # shows the search box; get_search_results does the searching (calls.search)
+    search_help_text = SEARCH_HELP
     ordering = ["-created_at", "-id"]
-    paginator = InfinitePaginator
+    paginator = CountedPaginator  # counts at most 10,001 rows
+    show_full_result_count = False
     inlines = [QaReviewInline]
     change_form_before_template = "admin/calls/call_detail.html"
     actions_detail = ["resolve"]
@@ -163,6 +169,9 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field for _, options in self.fieldsets for field in options["fields"]]
 
+    def get_search_results(self, request, queryset, search_term):
+        return search_calls(queryset, search_term, search_region(request)), False
+
     def save_formset(self, request, form, formset, change):
         for review in formset.save(commit=False):
             review.reviewer = review.reviewer or request.user
@@ -190,8 +199,7 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
         call = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if call is not None:
-            extra_context["call"] = call
-            extra_context["events"] = CallEvent.objects.filter(call=call).only("event_type", "received_at")
+            extra_context.update(live.context(call))  # the live region (calls.live)
         return super().change_view(request, object_id, form_url, extra_context)
 
     @action(description="Resolve", url_path="resolve", icon="task_alt", permissions=["resolve_call"])
@@ -212,8 +220,10 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.call_now_view)
+        live_view = self.admin_site.admin_view(partial(live.view, model_admin=self))
         return [
             path(f"call-now/<{public_ids.path_converter(Lead)}:lead_id>/", view, name="calls_call_now"),
+            path("<path:object_id>/live/", live_view, name="calls_call_live"),
             *super().get_urls(),
         ]
 
@@ -254,6 +264,10 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
 
 @admin.register(CallingPolicy)
 class CallingPolicyAdmin(TenantModelAdmin):
+    """One policy per tenant, and its page always shows the policy in force (calls.legal.in_force): the list
+    goes to the tenant's policy or, while it has none, shows the defaults (the legal floor) with a button
+    to customise them. Opening the page never writes: the row is made only when the customised form is saved."""
+
     fields = [
         "window_start",
         "window_end",
@@ -264,12 +278,39 @@ class CallingPolicyAdmin(TenantModelAdmin):
         "closed_days",
         "escalation_words",
     ]
+    change_form_before_template = "admin/calls/policy_in_force_panel.html"
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not CallingPolicy.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @staticmethod
+    def in_force(policy) -> list[tuple[str, str]]:
+        words = ", ".join(DEFAULT_ESCALATION_WORDS + list(policy.escalation_words or []))
+        return [*legal.in_force(policy), ("Words that flag a call for a person", words)]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        policy = CallingPolicy.objects.first()
+        if policy is not None:
+            return redirect(reverse("admin:calls_callingpolicy_change", args=[policy.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Calling policy",
+            "opts": self.model._meta,
+            "rules": self.in_force(CallingPolicy()),
+            "can_customise": self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/calls/policy_in_force.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        policy = self.get_object(request, object_id)
+        if policy is not None:
+            extra_context = {**(extra_context or {}), "rules": self.in_force(policy)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(CallEvent)

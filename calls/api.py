@@ -4,19 +4,22 @@ import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from core import public_ids
 from core.formats import timestamp
 from leads.models import Lead
+from leads.search import search_region
 from tenants.api.base import CurrencyField, StrictSerializer, TenantModelSerializer, TenantViewSetMixin
-from tenants.api.filtering import FilterSet, IsoDateTimeFilter
+from tenants.api.filtering import FilterBackend, FilterSet, IsoDateTimeFilter, StrictOrderingFilter
 from tenants.api.pagination import CappedCountPagination
 from tenants.roles import may, needs
 from voice.models import Script, VoiceAgent
 
 from . import services
 from .models import Call, CallEvent, CallStatus, Outcome, QaReview
+from .search import SEARCH_HELP, search_calls
 
 
 class CallSerializer(TenantModelSerializer):
@@ -109,10 +112,25 @@ class CallFilter(FilterSet):
         fields = ["lead", "agent", "script", "needs_attention", "purpose"]
 
 
+class CallSearchFilter(SearchFilter):
+    """``?search=``: calls by the person's name or email, the number called, or the provider's id (calls.search)."""
+
+    def filter_queryset(self, request, queryset, view):
+        return search_calls(queryset, request.query_params.get(self.search_param, ""), search_region(request))
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            param["description"] = SEARCH_HELP
+        return params
+
+
 class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Call.objects.all()
     serializer_class = CallSerializer
     filterset_class = CallFilter
+    filter_backends = [FilterBackend, CallSearchFilter, StrictOrderingFilter]
+    search_fields = ["to_number"]  # ?search= is CallSearchFilter
     ordering_fields = ["created_at", "duration_seconds"]
     ordering = ["-created_at", "-id"]
     pagination_class = CappedCountPagination

@@ -56,3 +56,21 @@ def widenings(policy) -> dict[str, str]:
     if policy.window_start is not None and policy.window_end is not None and policy.window_start >= policy.window_end:
         errors.setdefault("window_end", "The window must end after it starts.")
     return errors
+
+
+def in_force(policy) -> list[tuple[str, str]]:
+    """The rules a policy (or the defaults, unsaved) puts in force, in words, read through the floor exactly as
+    the gate reads them: what the "Calling policy" page shows."""
+    regions = ", ".join(sorted(restricted_regions(policy)))
+    closed = ", ".join(str(day) for day in policy.closed_days or []) or "none"
+    start = f"{window_start(policy):%H:%M}"
+    return [
+        (
+            "Calling hours, in each person's local time",
+            f"from {start}; the last call starts before {window_end(policy):%H:%M}",
+        ),
+        (f"Calling hours in {regions}", f"from {start}; the last call starts before {restricted_end(policy):%H:%M}"),
+        ("Calls per number and purpose, in any 24 hours", str(calls_per_day(policy))),
+        ("Sunday calls", "allowed" if policy.sunday_calls else "none"),
+        ("Closed days (no calls)", closed),
+    ]

@@ -1,6 +1,7 @@
 """Campaigns in the admin: build (with an audience builder and preview), start, watch, pause, resume, cancel."""
 
 import re
+from functools import partial
 
 from django import forms
 from django.contrib import admin
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
@@ -22,8 +23,7 @@ from unfold.widgets import (
 )
 
 from appointments import by_campaign
-from calls.models import Call, Outcome
-from core import public_ids
+from calls.models import Call
 from leads import importing
 from leads.models import Source, Tag
 from leads.pipeline import Stage
@@ -31,7 +31,7 @@ from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin
 from tenants.admin_confirm import confirm_then_act
 from tenants.public_id_forms import PublicIdMultipleChoiceField
 
-from . import audiences, services
+from . import audiences, live, services
 from .models import (
     CAMPAIGN_MOVES,
     SKIP_LABELS,
@@ -307,17 +307,18 @@ class CampaignAdmin(TenantModelAdmin):
         campaign = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if campaign is not None:
-            extra_context["stats"] = stats = services.stats(campaign)
-            extra_context["skipped"] = labelled(stats["skipped_by_reason"])
-            extra_context["target_rows"] = labelled(stats["targets_by_status"], dict(TargetStatus.choices))
-            extra_context["outcome_rows"] = labelled(stats["outcomes"], dict(Outcome.choices))
-            extra_context["dialer"] = services.dialer_status()
+            extra_context.update(live.context(campaign))  # the live region (campaigns.live)
             if campaign.status == CampaignStatus.DRAFT:
                 extra_context["preview"] = preview = audiences.preview(campaign)
                 extra_context["preview_skipped"] = labelled(preview["skipped_by_reason"])
-            targets = reverse("admin:campaigns_campaigntarget_changelist")
-            extra_context["targets_url"] = f"{targets}?campaign__id__exact={public_ids.of(campaign)}"
+                extra_context["unmatched_vins"] = preview["unmatched_vins"]
+            else:
+                extra_context["unmatched_vins"] = audiences.unmatched_vins(campaign.audience)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        live_view = self.admin_site.admin_view(partial(live.view, model_admin=self))
+        return [path("<path:object_id>/live/", live_view, name="campaigns_campaign_live"), *super().get_urls()]
 
     def get_actions_detail(self, request, object_id):
         """Only the buttons the campaign's status allows (the services still refuse a stale click)."""

@@ -1,7 +1,7 @@
 """``/api/v1/campaigns/``: CRUD, start / pause / resume / cancel, audience preview, targets, stats; follow-up rules."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -155,6 +155,33 @@ class CampaignStatsSerializer(serializers.Serializer):
     dialer = DialerStatusSerializer()
 
 
+class PreviewLeadSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    stage = serializers.CharField()
+    stage_label = serializers.CharField(help_text="The stage in the tenant's words.")
+
+
+class SkippedLeadSerializer(PreviewLeadSerializer):
+    reason = serializers.CharField(help_text="The skip reason's code (campaign targets' skip_reason).")
+    reason_label = serializers.CharField(help_text="The reason in words.")
+
+
+class AudiencePreviewSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    would_call = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    skipped_by_reason = serializers.DictField(child=serializers.IntegerField())
+    skipped_leads = SkippedLeadSerializer(
+        many=True, help_text="The first leads skipped (up to 200), each with its reason."
+    )
+    sample = PreviewLeadSerializer(many=True)
+    unmatched_vins = serializers.ListField(
+        child=serializers.CharField(), help_text="A recall's VINs that match no vehicle (nobody to call about them)."
+    )
+
+
 class TargetUploadSerializer(StrictSerializer):
     file = serializers.FileField(help_text="A CSV of leads: imported (known people merged) and added to the campaign.")
 
@@ -210,21 +237,11 @@ class CampaignViewSet(TenantModelViewSet):
     def cancel(self, request, pk=None):
         return self._respond(services.cancel(self.get_object()))
 
-    @extend_schema(
-        responses=inline_serializer(
-            "AudiencePreview",
-            {
-                "count": serializers.IntegerField(),
-                "would_call": serializers.IntegerField(),
-                "skipped": serializers.IntegerField(),
-                "skipped_by_reason": serializers.DictField(),
-                "sample": serializers.ListField(child=serializers.DictField()),
-            },
-        )
-    )
+    @extend_schema(responses=AudiencePreviewSerializer)
     @action(detail=True, url_path="preview-audience")
     def preview_audience(self, request, pk=None):
-        """How many leads, a sample, and how many would be skipped and why (do-not-call, consent, number)."""
+        """How many leads, a sample, and who would be skipped and why (do-not-call, consent, number), each skipped
+        lead with its reason; for a recall, the VINs that matched no vehicle."""
         return Response(audiences.preview(self.get_object()))
 
     @extend_schema(responses=CampaignStatsSerializer)

@@ -7,12 +7,16 @@ An audience is a ``kind`` plus optional narrowing filters, stored as JSON on the
 - ``{"kind": "service_due", "within_days": 30}``: dealerships, a vehicle due for service within N days;
 - ``{"kind": "recall", "vins": [...]}``: dealerships, the owners of these VINs (an uploaded recall list);
 - ``{"kind": "speed_to_lead", "within_minutes": 5}``: gyms, a standing campaign: new leads (of the last
-  day) nobody contacted within N minutes, enrolled as they arrive;
+  day) nobody contacted within N minutes, enrolled as they arrive (imported history is no arrival:
+  leads.importing.history);
 - ``{"kind": "no_shows", "since_days": 30}`` and ``{"kind": "attended_not_joined", "since_days": 60}``;
 - ``{"kind": "follow_ups"}``: nobody at the start; it takes the leads its follow-up rules send.
 
 Filters, for any kind: ``stages``, ``tags`` (ids), ``sources``, ``branch``, ``created_after``,
 ``created_before``, ``score_min``, ``score_max``, ``not_contacted_days`` (no contact for N days).
+
+The preview says who would be called and who is skipped, each skipped lead with the reason in words
+(campaigns.models.SKIP_LABELS), and, for a recall, the VINs that matched no vehicle.
 """
 
 from collections import Counter
@@ -24,12 +28,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import public_ids
+from leads.importing.history import arrivals
 from leads.models import Lead, LeadTag, StageChange, Tag, Vehicle
 from leads.pipeline import Stage
 
-from .models import AudienceKind
+from .models import SKIP_LABELS, AudienceKind
 
 PREVIEW_BATCH = 2000
+PREVIEW_SKIPPED_LISTED = 200  # the skipped leads a preview names (all are counted)
 SPEED_TO_LEAD_HORIZON = timedelta(days=1)
 
 
@@ -162,9 +168,9 @@ def leads_for(audience: dict, now=None):
         vins = audience.get("vins") or []
         queryset = queryset.filter(Exists(Vehicle.all_tenants.filter(lead_id=OuterRef("pk"), vin__in=vins)))
     elif kind == AudienceKind.SPEED_TO_LEAD:
-        # Arrivals: the last day's new leads nobody has contacted (not a backlog of months).
+        # Arrivals: the last day's new leads nobody has contacted (not a backlog of months, nor imported history).
         queryset = queryset.filter(
-            stage=Stage.NEW, first_contacted_at__isnull=True, created_at__gte=now - SPEED_TO_LEAD_HORIZON
+            arrivals(), stage=Stage.NEW, first_contacted_at__isnull=True, created_at__gte=now - SPEED_TO_LEAD_HORIZON
         )
     elif kind in (AudienceKind.NO_SHOWS, AudienceKind.ATTENDED_NOT_JOINED):
         stage = Stage.NO_SHOW if kind == AudienceKind.NO_SHOWS else Stage.ATTENDED
@@ -181,13 +187,35 @@ def first_attempt_at(audience: dict, lead, start):
     return start
 
 
-def preview(campaign, sample_size: int = 10) -> dict:
-    """How many leads the audience holds, a sample, and how many would be skipped and why."""
-    from calls.compliance import Reason, check_many
+def unmatched_vins(audience: dict) -> list[str]:
+    """A recall's VINs that match no vehicle of the tenant, in the list's order (nobody to call about them)."""
+    vins = list(dict.fromkeys((audience or {}).get("vins") or []))
+    if (audience or {}).get("kind") != AudienceKind.RECALL or not vins:
+        return []
+    known = set(Vehicle.objects.filter(vin__any=vins).values_list("vin", flat=True))
+    return [vin for vin in vins if vin not in known]
 
+
+def _person(lead, stages: dict[str, str]) -> dict:
+    return {
+        "id": public_ids.of(lead),
+        "name": lead.full_name,
+        "phone": lead.phone,
+        "stage": lead.stage,
+        "stage_label": stages.get(lead.stage, lead.stage),
+    }
+
+
+def preview(campaign, sample_size: int = 10) -> dict:
+    """How many leads the audience holds, a sample, how many would be skipped and why, and who: the first
+    skipped leads, each with its reason (a code, and the words staff read); a recall's unmatched VINs."""
+    from calls.compliance import Reason, check_many
+    from leads.services import stage_labels
+
+    stages = stage_labels()  # the tenant's words for its stages
     queryset = leads_for(campaign.audience).select_related("branch").order_by("pk")
     reasons: Counter = Counter()
-    total, sample, last_id = 0, [], 0
+    total, sample, skipped_leads, last_id = 0, [], [], 0
     now = timezone.now()
     while True:
         batch = list(queryset.filter(pk__gt=last_id)[:PREVIEW_BATCH])
@@ -200,7 +228,14 @@ def preview(campaign, sample_size: int = 10) -> dict:
         decisions = check_many(
             batch, purpose=campaign.script.purpose, is_marketing=campaign.script.is_marketing, when=now
         )
-        reasons.update(d.code for d in decisions.values() if not d.allowed and not d.deferred)
+        for lead in batch:
+            decision = decisions[lead.pk]
+            if decision.allowed or decision.deferred:
+                continue
+            reasons[decision.code] += 1
+            if len(skipped_leads) < PREVIEW_SKIPPED_LISTED:
+                label = SKIP_LABELS.get(decision.code, decision.code)
+                skipped_leads.append({**_person(lead, stages), "reason": decision.code, "reason_label": label})
     skipped = sum(reasons.values())
     return {
         "count": total,
@@ -208,9 +243,9 @@ def preview(campaign, sample_size: int = 10) -> dict:
         "skipped": skipped,
         "skipped_by_reason": {
             code: reasons.get(code, 0) for code in (Reason.DNC, Reason.NO_CONSENT, Reason.INVALID_NUMBER, Reason.ERASED)
-        },
-        "sample": [
-            {"id": public_ids.of(lead), "name": lead.full_name, "phone": lead.phone, "stage": lead.stage}
-            for lead in sample
-        ],
+        }
+        | dict(reasons),
+        "skipped_leads": skipped_leads,
+        "sample": [_person(lead, stages) for lead in sample],
+        "unmatched_vins": unmatched_vins(campaign.audience),
     }

@@ -1,5 +1,7 @@
 """The leads room in the admin: the lead list and page, tags, vehicles, consent, do-not-call, imports."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +13,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from unfold.contrib.filters.admin import RangeNumericFilter
 from unfold.decorators import action, display
-from unfold.paginator import InfinitePaginator
-from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
+from unfold.widgets import (
+    UnfoldAdminCheckboxSelectMultipleWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextInputWidget,
+)
 
 from core import public_ids
 from tenants.admin_base import (
@@ -22,15 +27,19 @@ from tenants.admin_base import (
     TenantTabularInline,
     bulk_action_with_form,
 )
+from tenants.admin_pagination import CountedPaginator
 from tenants.public_id_forms import PublicIdChoiceField
 from tenants.related import scoped_queryset_for
 from tenants.roles import may
 
-from . import exporting, privacy, services
+from . import exporting, import_live, privacy, services
 from .admin_imports import ImportViews
-from .filters import on_dnc_expression, search_leads
+from .filters import on_dnc_expression
+from .importing import attestation
 from .models import Consent, DoNotCall, Lead, LeadImport, LeadTag, Note, PipelineSettings, Tag, Vehicle
 from .pipeline import Stage
+from .purposes import Purpose
+from .search import SEARCH_HELP, search_leads, search_region
 
 
 def is_dealership(request) -> bool:
@@ -156,6 +165,34 @@ class NoteInline(TenantStackedInline):
 
 class LeadForm(forms.ModelForm):
     phone = forms.CharField(widget=UnfoldAdminTextInputWidget, help_text="Any format; stored as +13055550123.")
+    # Consent, asked when a lead is added: without it nobody calls them (the rules: leads.importing.attestation).
+    consent_source = forms.ChoiceField(
+        label="How did they agree to be called?",
+        choices=[("", "They have not agreed yet (they will not be called)"), *attestation.HOW],
+        required=False,
+        widget=UnfoldAdminSelectWidget,
+        help_text="A form or a signed sheet is written consent, needed for sales and marketing calls.",
+    )
+    consent_purposes = forms.MultipleChoiceField(
+        label="For which calls",
+        choices=Purpose.choices,
+        required=False,
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+    )
+    consent_source_detail = forms.CharField(
+        label="Where the proof is",
+        max_length=attestation.DETAIL_MAX,
+        required=False,
+        widget=UnfoldAdminTextInputWidget,
+        help_text="E.g. “front desk sign-up sheet, 3 March”.",
+    )
+    consent_disclosure_version = forms.CharField(
+        label="Disclosure they agreed to",
+        max_length=attestation.DISCLOSURE_MAX,
+        required=False,
+        widget=UnfoldAdminTextInputWidget,
+        help_text="The name or version of the consent text they read, e.g. “desk form v2”.",
+    )
 
     class Meta:
         model = Lead
@@ -178,9 +215,21 @@ class LeadForm(forms.ModelForm):
             "custom_fields",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "stage" in self.fields:  # the business's own stage names, as the list shows them
+            self.fields["stage"].choices = list(services.stage_labels().items())
+
     def clean(self):
         """What leads.services would refuse shows on the form, before anything is saved."""
         cleaned = super().clean()
+        if cleaned.get("consent_source"):
+            evidence = {name: cleaned.get(name) for name in CONSENT_FIELDS}
+            today = timezone.localdate()
+            for field, problem in attestation.problems(
+                {**evidence, "consent_attested": True, "consent_given_on": today}, today
+            ).items():
+                self.add_error(field, problem)
         data = {k: v for k, v in cleaned.items() if k in services.LEAD_FIELDS}
         try:
             cleaned.update(services.clean_lead_data(data, self.instance if self.instance.pk else None))
@@ -192,6 +241,23 @@ class LeadForm(forms.ModelForm):
 
     def lead_data(self) -> dict:
         return {field: value for field, value in self.cleaned_data.items() if field in services.LEAD_FIELDS}
+
+    def record_consent(self, lead, actor):
+        """The consent given on the add form, as evidence (recorded by whoever added the lead)."""
+        source = self.cleaned_data.get("consent_source")
+        if source:
+            services.record_consent(
+                lead,
+                kind=attestation.KIND_OF[source],
+                source=source,
+                purposes=self.cleaned_data["consent_purposes"],
+                actor=actor,
+                source_detail=self.cleaned_data["consent_source_detail"],
+                disclosure_version=self.cleaned_data["consent_disclosure_version"],
+            )
+
+
+CONSENT_FIELDS = ["consent_source", "consent_purposes", "consent_source_detail", "consent_disclosure_version"]
 
 
 @admin.register(Lead)
@@ -209,8 +275,8 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         DoNotCallFilter,
     ]
     list_select_related = ["owner", "branch"]
-    search_fields = ["phone", "first_name", "last_name", "email"]
-    search_help_text = "A phone number in any format, or the start of a name or email."
+    search_fields = ["search_text"]  # shows the search box; get_search_results does the searching (leads.search)
+    search_help_text = SEARCH_HELP
     ordering = ["-created_at", "-id"]
     autocomplete_fields = ["branch", "tags"]
     readonly_fields = [
@@ -222,6 +288,7 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         "first_contacted_at",
         "last_contacted_at",
     ]
+    change_form_before_template = "admin/leads/lead_phone_actions.html"  # "Call now" in reach on a phone
     change_form_after_template = "admin/leads/lead_timeline.html"
     actions = [
         "tag_selected",
@@ -234,7 +301,8 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
     ]
     actions_list = ["import_leads"]
     actions_detail = ["call_now"]
-    paginator = InfinitePaginator  # no COUNT(*) over a million rows: pages go on while there are rows
+    paginator = CountedPaginator  # counts at most 10,001 rows: "2,314 leads", or "More than 10,000"
+    show_full_result_count = False
     list_per_page = 50
 
     fieldsets = [
@@ -251,6 +319,30 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         ),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return [(None, {"fields": [*self.fieldsets[0][1]["fields"], "calling_status"]}), *self.fieldsets[1:]]
+        consent = (
+            "Consent to be called",
+            {
+                "fields": CONSENT_FIELDS,
+                "description": "Leads are called only for what they agreed to. Record it now, or they are never "
+                "called (you can add it later on the lead's page, under Consents).",
+            },
+        )
+        return [self.fieldsets[0], consent, *self.fieldsets[1:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "calling_status"]
+
+    @display(description="Calls")
+    def calling_status(self, obj):
+        """Whether the AI calls them and, when not, why in plain words and what would change it."""
+        why = services.why_not_called(obj)
+        if why is None:
+            return "May be called for: " + services.callable_for(obj)
+        return format_html('<span class="text-red-700 font-semibold">{}</span>', why)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(on_dnc=on_dnc_expression())
 
@@ -264,8 +356,7 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         return [VehicleInline, ConsentInline, NoteInline] if is_dealership(request) else [ConsentInline, NoteInline]
 
     def get_search_results(self, request, queryset, search_term):
-        tenant = getattr(request, "tenant", None)
-        return search_leads(queryset, search_term, tenant.country if tenant else "US"), False
+        return search_leads(queryset, search_term, search_region(request)), False
 
     @display(description="Name", ordering="last_name")
     def name(self, obj):
@@ -310,6 +401,8 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
         extra_context = extra_context or {}
         if lead is not None:
             extra_context["timeline"] = timeline(lead)
+            extra_context["may_call_now"] = may(request.user, "call_now")
+            extra_context["may_export"] = may(request.user, "export_person")
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -318,6 +411,10 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
             lead = services.update_lead(Lead.objects.get(pk=obj.pk), form.lead_data(), actor=request.user)
         else:
             lead = services.create_lead(form.lead_data(), actor=request.user)
+            form.record_consent(lead, request.user)
+            why = services.why_not_called(lead)
+            if why:
+                messages.warning(request, f"{lead.full_name or lead.phone} will not be called by the AI. {why}")
         obj.__dict__.update({f.attname: getattr(lead, f.attname) for f in Lead._meta.concrete_fields})
         obj._state.adding = False
 
@@ -568,7 +665,12 @@ class LeadImportAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.error_report_view)
-        return [path("<int:object_id>/errors.csv", view, name="leads_leadimport_errors"), *super().get_urls()]
+        live_view = self.admin_site.admin_view(partial(import_live.view, model_admin=self))
+        return [
+            path("<int:object_id>/errors.csv", view, name="leads_leadimport_errors"),
+            path("<int:object_id>/live/", live_view, name="leads_leadimport_live"),
+            *super().get_urls(),
+        ]
 
     def error_report_view(self, request, object_id):
         from django.http import FileResponse, Http404

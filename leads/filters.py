@@ -1,10 +1,10 @@
-"""FilterSets for the leads API (and the phone-aware search the admin shares)."""
+"""FilterSets for the leads API, and its ``?search=`` (``leads.search``, which the admin shares)."""
 
 from datetime import timedelta
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework.filters import SearchFilter
 
@@ -12,27 +12,10 @@ from core import public_ids
 from tenants.api.filtering import BooleanFilter, FilterSet, IntegerFilter, IsoDateTimeFilter, PublicIdKeyFilter
 from tenants.models import Branch
 
-from . import phones
 from .models import DoNotCall, Lead, LeadTag, Source, Tag, Vehicle
 from .pipeline import Stage
+from .search import SEARCH_HELP, search_leads, search_region
 from .signals import lead_condition_requested
-
-
-def search_leads(queryset, term: str, region: str = "US"):
-    """Find leads by phone in any format, else by the start of a name or email."""
-    term = (term or "").strip()
-    if not term:
-        return queryset
-    phone = phones.search_forms(term, region)
-    if phone:
-        return queryset.filter(phone=phone)
-    digits = "".join(ch for ch in term if ch.isdigit())
-    if len(digits) >= 4 and len(digits) == len(term.replace(" ", "").replace("-", "").replace(".", "")):
-        return queryset.filter(phone__endswith=digits)  # the last digits of a number
-    query = Q()
-    for word in term.split():
-        query &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word) | Q(email__istartswith=word)
-    return queryset.filter(query)
 
 
 def contributed_condition(name: str):
@@ -44,17 +27,15 @@ def contributed_condition(name: str):
 
 
 class LeadSearchFilter(SearchFilter):
-    """``?search=``: phone in any format, or names and email."""
+    """``?search=``: people by name, email or phone (``leads.search``)."""
 
     def filter_queryset(self, request, queryset, view):
-        term = request.query_params.get(self.search_param, "")
-        tenant = getattr(request, "tenant", None)
-        return search_leads(queryset, term, tenant.country if tenant else "US")
+        return search_leads(queryset, request.query_params.get(self.search_param, ""), search_region(request))
 
     def get_schema_operation_parameters(self, view):
         params = super().get_schema_operation_parameters(view)
         for param in params:
-            param["description"] = "A phone number in any format, or the start of a name or email."
+            param["description"] = SEARCH_HELP
         return params
 
 

@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from core import public_ids
 from core.shapes import ShapeValidator
+from tenants.managers import TenantManager, TenantQuerySet
 from tenants.models import Branch, Tenant, TenantOwnedModel
 from tenants.scoping import current_tenant_id
 from tenants.validators import validate_e164, validate_time_zone
 
 from .pipeline import Stage
+from .search import SEARCHED_FIELDS, search_text_of
 
 
 class Source(models.TextChoices):
@@ -51,6 +53,32 @@ class Tag(TenantOwnedModel):
 
     def __str__(self):
         return self.name
+
+
+class LeadQuerySet(TenantQuerySet):
+    """Bulk writes keep ``search_text`` in step with the name and email, as ``Lead.save`` does."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for lead in objs:
+            lead.search_text = search_text_of(lead)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if SEARCHED_FIELDS.intersection(fields):
+            objs = list(objs)
+            for lead in objs:
+                lead.search_text = search_text_of(lead)
+            fields = [*fields, "search_text"] if "search_text" not in fields else fields
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    bulk_update.alters_data = True
+
+
+class LeadManager(TenantManager.from_queryset(LeadQuerySet)):
+    """``Lead.objects``: scoped to the tenant, with bulk writes that keep the search text."""
 
 
 class Lead(TenantOwnedModel):
@@ -89,6 +117,13 @@ class Lead(TenantOwnedModel):
     updated_at = models.DateTimeField(auto_now=True)
     last_contacted_at = models.DateTimeField(null=True, blank=True)
     first_contacted_at = models.DateTimeField(null=True, blank=True, help_text="For speed to lead.")
+    imported_history = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Dated by its import file: it arrived before it was imported, and takes no part in speed to "
+        "lead (leads.importing.history).",
+    )
     funnel_step = models.PositiveSmallIntegerField(
         default=0,
         db_default=0,  # rows copied in by the importer (COPY) name only their own columns
@@ -99,6 +134,10 @@ class Lead(TenantOwnedModel):
     source_import = models.ForeignKey(
         "LeadImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    # The name and email folded for search (leads.search); indexed on PostgreSQL (migration 0010).
+    search_text = models.TextField(blank=True, default="", db_default="", editable=False)
+
+    objects = LeadManager()
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at", "-id"]
@@ -113,7 +152,7 @@ class Lead(TenantOwnedModel):
             models.Index(
                 fields=["tenant", "created_at"],
                 name="lead_tenant_created_kpi",
-                include=["stage", "funnel_step", "first_contacted_at", "branch", "owner"],
+                include=["stage", "funnel_step", "first_contacted_at", "imported_history", "branch", "owner"],
             ),
             models.Index(fields=["tenant", "stage", "-score", "-id"], name="lead_tenant_stage_score"),
             models.Index(fields=["tenant", "-score", "-id"], name="lead_tenant_score"),
@@ -132,6 +171,15 @@ class Lead(TenantOwnedModel):
 
     def __str__(self):
         return self.full_name or self.phone
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        searched = update_fields is None or SEARCHED_FIELDS.intersection(update_fields)
+        if searched and not SEARCHED_FIELDS.intersection(self.get_deferred_fields()):
+            self.search_text = search_text_of(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

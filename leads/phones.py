@@ -173,9 +173,44 @@ def place_of(e164: str) -> NumberPlace:
     return NumberPlace(zones, "")
 
 
-def search_forms(term: str, region: str = "US") -> str | None:
-    """If a search term is a phone number in any format, its E.164 form."""
-    digits = _NON_DIGITS.sub("", term or "")
-    if len(digits) < 7:
+_PHONE_TERM = re.compile(r"^\+?[\d\s().\-/]+$")
+
+
+@dataclass(frozen=True)
+class PhoneSearch:
+    """What a search term says about a number: the whole of it, or how it may start and end."""
+
+    number: str = ""  # E.164, when the term is a whole valid number
+    starts: str = ""  # the E.164 beginning ("+1305555" for "(305) 555-"), when it is not
+    ends: str = ""  # its last digits (four or more), when the term may be the end of a number
+
+
+def phone_search(term: str, region: str = "US") -> PhoneSearch | None:
+    """If ``term`` is (part of) a phone number in any format, what to look for; else None.
+
+    A national beginning is read in ``region``: "305 555" is "+1305555" in the US, "020 79" is
+    "+4420 79" in the UK (the trunk 0 dropped). A term that starts with "+" or "(" is only a beginning."""
+    text = (term or "").strip()
+    if not _PHONE_TERM.match(text):
         return None
-    return try_normalize(term, region)
+    digits = _NON_DIGITS.sub("", text)
+    if len(digits) < 3:
+        return None
+    if len(digits) >= 7:
+        number = try_normalize(text, region)
+        if number is not None:
+            return PhoneSearch(number=number)
+    region = (region or "US").upper()
+    if text.startswith("+"):
+        starts = "+" + digits
+    elif region in NANP_REGIONS and digits.startswith("011"):  # dialled abroad from North America
+        starts = "+" + digits[3:]
+    elif region in NANP_REGIONS:  # no area code starts with 0 or 1: a leading 1 is the country code
+        starts = "+" + digits if digits[0] == "1" else "+1" + digits
+    elif digits.startswith("00"):  # dialled abroad from most other countries
+        starts = "+" + digits[2:]
+    else:
+        national = digits[1:] if digits[0] == "0" else digits
+        starts = f"+{phonenumbers.country_code_for_region(region)}{national}"
+    ends = digits if len(digits) >= 4 and not text.startswith(("+", "(")) else ""
+    return PhoneSearch(starts=starts, ends=ends)

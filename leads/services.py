@@ -26,6 +26,7 @@ from tenants.scoping import current_tenant_id
 from . import funnel, phones, scoring
 from .models import (
     Consent,
+    ConsentKind,
     DncSource,
     DoNotCall,
     ErasureSuppression,
@@ -38,6 +39,7 @@ from .models import (
     suppression_hash,
 )
 from .pipeline import STAGE_MOVES, Stage, labels_for
+from .purposes import MARKETING_PURPOSES, Purpose
 
 # --- normalisation -----------------------------------------------------------
 
@@ -471,6 +473,47 @@ def revoke_consent(consent: Consent, *, actor=None) -> Consent:
 
 def active_consents(lead: Lead):
     return Consent.objects.filter(lead=lead, phone=lead.phone, revoked_at__isnull=True)
+
+
+def consented_purposes(lead: Lead) -> list[str]:
+    """The purposes someone may be called for by their consents: a marketing purpose needs written consent
+    (docs/compliance.md#consent)."""
+    consents = list(active_consents(lead))
+    return [
+        purpose
+        for purpose in Purpose.values
+        if any(
+            c.covers(purpose) and (purpose not in MARKETING_PURPOSES or c.kind == ConsentKind.EXPRESS_WRITTEN)
+            for c in consents
+        )
+    ]
+
+
+def why_not_called(lead: Lead) -> str | None:
+    """In plain words, why the AI never calls this person, and what would change it; None when it may."""
+    if is_on_dnc(lead.phone):
+        return "Never called: this number is on the do-not-call list (they asked not to be called)."
+    if not consented_purposes(lead):
+        return (
+            "Not called: no consent to be called is recorded. Add one under Consents on this page "
+            "(how they agreed, and for which calls)."
+        )
+    return None
+
+
+def callable_for(lead: Lead) -> str:
+    """The kinds of call someone's consents allow, in words (for a lead that ``why_not_called`` clears)."""
+    allowed = consented_purposes(lead)
+    if len(allowed) == len(Purpose.values):
+        return "every kind of call"
+    words = ", ".join(str(Purpose(p).label) for p in allowed)
+    spoken_for_sales = any(
+        c.kind != ConsentKind.EXPRESS_WRITTEN and any(c.covers(p) for p in MARKETING_PURPOSES)
+        for c in active_consents(lead)
+    )
+    if spoken_for_sales and not MARKETING_PURPOSES & set(allowed):
+        words += " (not sales calls: those need written consent)"
+    return words
 
 
 # --- merge --------------------------------------------------------------------------------------

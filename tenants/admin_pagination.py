@@ -18,7 +18,7 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        found = self.object_list[: CAP + 1].count()
+        found = self.object_list.order_by().values("pk")[: CAP + 1].count()  # no sort before counting
         if found > CAP:
             self.capped = True
             return UNBOUNDED

@@ -3,6 +3,8 @@
 Both are about the leads *created* in the period (a cohort): how fast the first call went out to
 them, and how far each got along the pipeline. How far a lead got is the furthest step of its
 stage history or its stage now (leads.funnel), so a lead parked as a no-show still counts as booked.
+Speed to lead counts arrivals only: imported history (leads dated by their file) is left out of it
+(leads.importing.history), while the funnel counts it on the day it was created.
 """
 
 from datetime import timedelta
@@ -23,6 +25,7 @@ from django.db.models import (
 from analytics.kpi import Filters, Period, Ratio, period_bucket, spanning
 from calls.models import Call
 from leads.funnel import reached_at_least
+from leads.importing.history import arrivals
 from leads.models import Lead
 from leads.pipeline import FUNNEL_STEPS
 
@@ -60,9 +63,9 @@ _FAST = F("created_at") + FAST_FIRST_CALL
 
 
 def cohorts(filters: Filters, periods: list[Period], *, speed: bool = True) -> list[dict]:
-    """Per period, of the leads created in it: ``speed`` (new leads, how many were called, how many
-    within 5 minutes, and the median wait in seconds, None when none was called) and ``funnel`` (how
-    many got to each step; each step counts those that went further).
+    """Per period, of the leads created in it: ``speed`` (of the arrivals, imported history left out: how many,
+    how many were called, how many within 5 minutes, and the median wait in seconds, None when none was
+    called) and ``funnel`` (how many got to each step; each step counts those that went further).
 
     One query, one pass over the periods' leads (on PostgreSQL an index-only scan of
     ``lead_tenant_created_kpi``): a count per period and figure, filtered, rather than a GROUP BY
@@ -74,10 +77,12 @@ def cohorts(filters: Filters, periods: list[Period], *, speed: bool = True) -> l
         for n, step in enumerate(FUNNEL_STEPS):
             aggregates[f"{step}_{i}"] = Count("created_at", filter=created & reached_at_least(n) if n else created)
         if speed:
-            aggregates[f"attempted_{i}"] = Count("first_contacted_at", filter=created)
-            aggregates[f"fast_{i}"] = Count("created_at", filter=created & Q(first_contacted_at__lte=_FAST))
+            arrived = created & arrivals()
+            aggregates[f"arrived_{i}"] = Count("created_at", filter=arrived)
+            aggregates[f"attempted_{i}"] = Count("first_contacted_at", filter=arrived)
+            aggregates[f"fast_{i}"] = Count("created_at", filter=arrived & Q(first_contacted_at__lte=_FAST))
             if postgres:  # percentile_cont skips the never called (a null wait)
-                aggregates[f"wait_{i}"] = _Median(_WAIT, filter=created)
+                aggregates[f"wait_{i}"] = _Median(_WAIT, filter=arrived)
     found = scoped(filters).filter(spanning("created_at", periods)).aggregate(**aggregates)
     medians = _median_waits_in_python(filters, periods) if speed and not postgres else {}
     result = []
@@ -86,7 +91,7 @@ def cohorts(filters: Filters, periods: list[Period], *, speed: bool = True) -> l
         if speed:
             wait = found.get(f"wait_{i}")
             cohort["speed"] = {
-                "new": found[f"leads_{i}"],
+                "new": found[f"arrived_{i}"],
                 "attempted": found[f"attempted_{i}"],
                 "fast": found[f"fast_{i}"],
                 "median_seconds": max(wait.total_seconds(), 0.0) if wait is not None else medians.get(i),
@@ -98,7 +103,7 @@ def cohorts(filters: Filters, periods: list[Period], *, speed: bool = True) -> l
 def _median_waits_in_python(filters: Filters, periods: list[Period]) -> dict[int, float]:
     called = (
         scoped(filters)
-        .filter(spanning("created_at", periods), first_contacted_at__isnull=False)
+        .filter(arrivals(), spanning("created_at", periods), first_contacted_at__isnull=False)
         .order_by()
         .annotate(bucket=period_bucket("created_at", periods), wait=_WAIT)
         .values_list("bucket", "wait")

@@ -91,6 +91,8 @@ class LeadImportViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         options = {k: v for k, v in values.items() if k not in ("on_duplicate", "dry_run")}
         if branch is not None:
             options["branch_id"] = branch
+        if "consent_given_on" in options:
+            options["consent_given_on"] = options["consent_given_on"].isoformat()  # options are JSON
         lead_import = importing.create_import(
             upload, actor=request.user, on_duplicate=values["on_duplicate"], dry_run=values["dry_run"], **options
         )

@@ -1,5 +1,6 @@
 """Serializers of the leads API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import public_ids
@@ -8,6 +9,7 @@ from tenants.api.identifiers import PublicIdKeyField
 from tenants.models import Branch
 
 from .. import phones
+from ..importing import attestation
 from ..models import Consent, ConsentKind, ConsentSource, DoNotCall, Lead, LeadImport, Note, Tag, Vehicle
 from ..pipeline import Stage
 from ..purposes import Purpose
@@ -177,9 +179,43 @@ class DncRemoveSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=200, help_text="Why this number may be called again.")
 
 
+class ImportProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row of the file (the header is row 1).")
+    column = serializers.CharField()
+    value = serializers.CharField()
+    reason = serializers.CharField()
+    level = serializers.ChoiceField(choices=["error", "warning"], help_text="An error leaves the row out.")
+    name = serializers.CharField(help_text="The row's name, as the file wrote it.")
+    email = serializers.CharField(help_text="The row's email, as the file wrote it.")
+
+
+class ImportDuplicateSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row of the file (the header is row 1).")
+    phone = serializers.CharField()
+    name = serializers.CharField(help_text="The row's name, as the file wrote it.")
+    email = serializers.CharField(help_text="The row's email, as the file wrote it.")
+    lead = serializers.CharField(allow_null=True, help_text="Id of the lead the row matched (null: none was made).")
+    lead_name = serializers.CharField(help_text="That lead's name (else its phone).")
+    of_row = serializers.IntegerField(allow_null=True, help_text="The earlier row of the file it repeats, if any.")
+    reason = serializers.CharField()
+
+
+def _entries(obj, duplicates: bool) -> list[dict]:
+    return [entry for entry in obj.errors or [] if (entry.get("level") == "duplicate") == duplicates]
+
+
 class LeadImportSerializer(TenantModelSerializer):
     progress = serializers.IntegerField(read_only=True)
     error_report_url = serializers.SerializerMethodField()
+    errors = serializers.SerializerMethodField(help_text="The first errors and warnings (all are in the report).")
+    duplicates = serializers.SerializerMethodField(
+        help_text="The first rows that repeat a known person, each with the lead it matched."
+    )
+    callable_count = serializers.SerializerMethodField(
+        help_text="Once run: the leads created or updated that hold consent and are not on the do-not-call list."
+    )
+    no_consent_count = serializers.SerializerMethodField(help_text="Once run: … that hold no consent.")
+    on_dnc_count = serializers.SerializerMethodField(help_text="Once run: … whose number is on the do-not-call list.")
 
     class Meta:
         model = LeadImport
@@ -201,7 +237,11 @@ class LeadImportSerializer(TenantModelSerializer):
             "duplicate_count",
             "error_count",
             "warning_count",
+            "callable_count",
+            "no_consent_count",
+            "on_dnc_count",
             "errors",
+            "duplicates",
             "failure",
             "error_report_url",
         ]
@@ -211,10 +251,42 @@ class LeadImportSerializer(TenantModelSerializer):
         data = super().to_representation(instance)
         options = dict(data.get("options") or {})
         options.pop("campaign_id", None)  # the campaigns room's note to itself (the upload's campaign)
+        for outcome in ("callable", "no_consent", "on_dnc"):
+            options.pop(outcome, None)  # shown as their own fields
         if isinstance(options.get("branch_id"), int):
             options["branch_id"] = public_ids.encode(Branch, options["branch_id"])  # keys stay inside
         data["options"] = options
         return data
+
+    @extend_schema_field(ImportProblemSerializer(many=True))
+    def get_errors(self, obj):
+        keys = ("row", "column", "value", "reason", "level", "name", "email")
+        return [{key: entry.get(key, "") for key in keys} for entry in _entries(obj, duplicates=False)]
+
+    @extend_schema_field(ImportDuplicateSerializer(many=True))
+    def get_duplicates(self, obj):
+        return [
+            {
+                "row": entry["row"],
+                "phone": entry.get("value", ""),
+                "name": entry.get("name", ""),
+                "email": entry.get("email", ""),
+                "lead": public_ids.encode(Lead, entry["lead"]) if entry.get("lead") else None,
+                "lead_name": entry.get("lead_name", ""),
+                "of_row": entry.get("of_row"),
+                "reason": entry.get("reason", ""),
+            }
+            for entry in _entries(obj, duplicates=True)
+        ]
+
+    def get_callable_count(self, obj) -> int | None:
+        return (obj.options or {}).get("callable")
+
+    def get_no_consent_count(self, obj) -> int | None:
+        return (obj.options or {}).get("no_consent")
+
+    def get_on_dnc_count(self, obj) -> int | None:
+        return (obj.options or {}).get("on_dnc")
 
     def get_error_report_url(self, obj) -> str | None:
         if not obj.error_report:
@@ -234,5 +306,32 @@ class LeadImportCreateSerializer(StrictSerializer):
     mapping = ShapedJSONField(
         shape=IMPORT_MAPPING, required=False, help_text='{"CSV header": "field" or "ignore"} (a JSON object).'
     )
-    consent_disclosure_version = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    consent_purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices), required=False)
+    consent_disclosure_version = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="The version of the consent text people agreed to (a consent column, or the attestation).",
+    )
+    consent_purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Purpose.choices),
+        required=False,
+        help_text="The purposes the consent covers (a consent column; required with the attestation).",
+    )
+    consent_attested = serializers.BooleanField(
+        default=False,
+        help_text="Attest that every person in the file gave consent: each lead created or updated gets a consent "
+        "record with this evidence (consent_source, consent_given_on, consent_disclosure_version and "
+        "consent_purposes are then required). Rows whose consent column says no get none. Audited.",
+    )
+    consent_source = serializers.ChoiceField(
+        choices=attestation.HOW, required=False, help_text="How they gave consent (with consent_attested)."
+    )
+    consent_source_detail = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=attestation.DETAIL_MAX,
+        help_text="Which form or sheet, e.g. “Spring open day sign-up sheet” (with consent_attested).",
+    )
+    consent_given_on = serializers.DateField(
+        required=False, help_text="The day they gave consent, not in the future (with consent_attested)."
+    )

@@ -36,7 +36,7 @@ class LeadViewSet(TenantModelViewSet):
     filterset_class = LeadFilter
     filter_backends = [FilterBackend, LeadSearchFilter, StrictOrderingFilter]
     pagination_class = CappedCountPagination
-    search_fields = ["phone", "first_name", "last_name", "email"]
+    search_fields = ["search_text"]  # ?search= finds people (LeadSearchFilter: leads.search)
     ordering_fields = ["score", "created_at", "last_contacted_at", "next_action_at", "last_name", "stage"]
     ordering = ["-created_at", "-id"]
     action_permissions = {

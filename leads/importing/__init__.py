@@ -17,7 +17,12 @@ The rooms of the package, one job each:
 - ``writer``: new leads (``COPY`` on PostgreSQL), their tags, consents and vehicles, and
   the ``update`` or ``merge`` policy on the leads matched;
 - ``importer``: the loop over the file, a batch at a time (``import_csv``, ``preview``);
-- ``runs``: imports recorded as ``LeadImport``, queued and run in a task.
+- ``runs``: imports recorded as ``LeadImport``, queued and run in a task;
+- ``attestation``: consent attested for a whole file, with its evidence, recorded per lead;
+- ``history``: the one rule that keeps imported history out of speed to lead.
+
+The report lists every duplicate row with the lead (or the earlier row) it matched, and every problem
+with the row's name and email as the file wrote them.
 """
 
 from .context import KEPT_ERRORS, ImportOptions, ImportReport

@@ -3,7 +3,9 @@ in the database; and people who asked to be erased, who are never imported again
 
 ``Duplicates.sort`` splits a batch into the rows that create a lead and the existing leads the others
 match; ``on_duplicate`` then decides (``skip``, ``update``, or ``merge``: fill in only what is missing).
-A repeat of a row created in the same batch folds into that row under the same policy.
+A repeat of a row created in the same batch folds into that row under the same policy. Each duplicate row
+is told to the context with what it matched (``ImportContext.duplicate``), so the report lists it with
+the lead, or the earlier row, it repeats.
 """
 
 import sqlite3
@@ -17,28 +19,35 @@ from .rows import ParsedRow
 
 # Existing leads and the rows that match them: {lead id: (lead, [rows])}.
 Matches = dict[int, tuple[Lead, list[ParsedRow]]]
+ERASED = -1  # the earlier row of a repeat was an erased person's
 
 
 class SeenKeys:
-    """Which phones and emails a dry run has met, kept on disk (a temporary SQLite file) so that
-    memory stays bounded however long the file is."""
+    """Which phones and emails a dry run has met, and on which row, kept on disk (a temporary SQLite file)
+    so that memory stays bounded however long the file is."""
 
     def __init__(self):
         self._file = tempfile.NamedTemporaryFile(suffix=".sqlite3")  # noqa: SIM115  (lives as long as the import)
         self._db = sqlite3.connect(self._file.name)
-        self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID")
 
-    def seen_before(self, people: list[tuple[str, str]]) -> set[str]:
-        """The phones (of ``(phone, email)`` pairs) met before, by phone or email; records them all."""
-        keys = {phone: [phone] + ([f"@{email}"] if email else []) for phone, email in people}
-        flat = [key for group in keys.values() for key in group]
-        known: set[str] = set()
+    def seen_before(self, people: list[tuple[str, str, int]]) -> dict[str, int]:
+        """The phones (of ``(phone, email, row)``) met before, by phone or email, each with the row it was met
+        on; records them all."""
+        keys = {phone: ([phone] + ([f"@{email}"] if email else []), row) for phone, email, row in people}
+        flat = [(key, row) for group, row in keys.values() for key in group]
+        known: dict[str, int] = {}
         for start in range(0, len(flat), 900):
-            chunk = flat[start : start + 900]
+            chunk = [key for key, _ in flat[start : start + 900]]
             marks = ",".join("?" * len(chunk))
-            known.update(k for (k,) in self._db.execute(f"SELECT key FROM seen WHERE key IN ({marks})", chunk))
-        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", [(k,) for k in flat])
-        return {phone for phone, group in keys.items() if any(k in known for k in group)}
+            known.update(self._db.execute(f"SELECT key, row FROM seen WHERE key IN ({marks})", chunk))
+        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", flat)
+        earlier = {}
+        for phone, (group, _) in keys.items():
+            rows = [known[k] for k in group if k in known]
+            if rows:
+                earlier[phone] = min(rows)
+        return earlier
 
 
 class Duplicates:
@@ -51,39 +60,63 @@ class Duplicates:
     def sort(self, rows: list[ParsedRow]) -> tuple[list[ParsedRow], Matches]:
         """The rows that create a lead, and the existing leads that the other rows match."""
         fresh, repeats = self._first_of_each_person(rows)
+        gone: dict[str, int | None] = {}  # phone or email → the earlier row it was met on (dry run), or ERASED
         if self.dry_run_seen is not None:
             earlier = self.dry_run_seen.seen_before(
-                [(phone, row.lead.get("email", "")) for phone, row in fresh.items()]
+                [(phone, row.lead.get("email", ""), row.number) for phone, row in fresh.items()]
             )
-            for phone in earlier:
-                del fresh[phone]
-            self.report.duplicates += len(earlier)
+            for phone, of_row in earlier.items():
+                row = fresh.pop(phone)
+                self.context.duplicate(row, of_row)
+                gone.update(dict.fromkeys(self._keys(row), of_row))
         for phone in self._erased(list(fresh)):
             row = fresh.pop(phone)
+            gone.update(dict.fromkeys(self._keys(row), ERASED))
+            # Nothing more of an erased person is kept than the number the row carried.
             self.context.problem(
-                "error", row.number, self.context.phone_header, phone, "This person asked to be erased; not imported."
+                "error",
+                row.number,
+                self.context.phone_header,
+                phone,
+                "This person asked to be erased; not imported.",
+                who=("", ""),
             )
 
         existing_by_phone, existing_by_email = self._existing(fresh, repeats)
         to_create: list[ParsedRow] = []
         to_change: Matches = {}
+        matched: dict[str, Lead] = {}  # phone or email of a first row → the existing lead it matched
         for phone, row in fresh.items():
             lead = existing_by_phone.get(phone) or existing_by_email.get(row.lead.get("email", ""))
             if lead is None:
                 to_create.append(row)
             else:
-                self.report.duplicates += 1
+                self.context.duplicate(row, lead)
                 to_change.setdefault(lead.pk, (lead, []))[1].append(row)
+                matched.update(dict.fromkeys(self._keys(row), lead))
         pending = {row.lead["phone"]: row for row in to_create}
         for row, key in repeats:
             lead = existing_by_phone.get(key) or existing_by_email.get(key)
             if lead is not None:
+                self.context.duplicate(row, lead)
                 to_change.setdefault(lead.pk, (lead, []))[1].append(row)
-            else:
-                target = pending.get(key) or next((r for r in to_create if r.lead.get("email") == key), None)
-                if target is not None:
-                    self._fold(target, row)
+                continue
+            target = pending.get(key) or next((r for r in to_create if r.lead.get("email") == key), None)
+            if target is not None:
+                self.context.duplicate(row, target)
+                self._fold(target, row)
+            elif key in matched:  # its first row matched a lead by its other key
+                self.context.duplicate(row, matched[key])
+            elif gone.get(key) == ERASED:  # a repeat of an erased person: nothing of them is kept
+                row.who = ("", "")
+                self.context.duplicate(row, None)
+            else:  # (a dry run) the person was met in an earlier batch
+                self.context.duplicate(row, gone.get(key))
         return to_create, to_change
+
+    @staticmethod
+    def _keys(row: ParsedRow) -> list[str]:
+        return [row.lead["phone"]] + ([row.lead["email"]] if row.lead.get("email") else [])
 
     def _first_of_each_person(self, rows: list[ParsedRow]) -> tuple[dict, list]:
         """{phone: row} of the first row of each person in the batch; and the repeats, each with the
@@ -94,8 +127,7 @@ class Duplicates:
         for row in rows:
             phone, email = row.lead["phone"], row.lead.get("email", "")
             if phone in fresh or (email and email in seen_emails):
-                self.report.duplicates += 1
-                repeats.append((row, phone if phone in fresh else email))
+                repeats.append((row, phone if phone in fresh else email))  # told once its match is known
                 continue
             if email:
                 seen_emails.add(email)

@@ -1,6 +1,7 @@
 """One import of a CSV file: its rows read, parsed (``rows``), sorted against duplicates
 (``duplicates``) and written (``writer``) a batch at a time, each batch in its own transaction.
-``import_csv`` runs it; ``preview`` runs the same loop over the first rows without writing."""
+``import_csv`` runs it; ``preview`` runs the same loop over the first rows without writing. Each batch also
+counts how many of the leads it creates or updates will be callable afterwards (consent, do-not-call)."""
 
 import csv
 import io
@@ -11,8 +12,8 @@ from django.db import transaction
 
 from ..csv_source import CsvFileError, CsvSource
 from ..import_columns import map_headers
-from ..models import DuplicatePolicy
-from .context import ImportContext, ImportOptions, ImportReport
+from ..models import Consent, DoNotCall, DuplicatePolicy
+from .context import REPORT_HEADER, ImportContext, ImportOptions, ImportReport
 from .duplicates import Duplicates
 from .rows import RowParser
 from .writer import LeadWriter
@@ -42,16 +43,48 @@ class Importer:
     def handle_batch(self, rows: list) -> None:
         to_create, to_change = self.duplicates.sort(rows)
         updating = self.options.on_duplicate != DuplicatePolicy.SKIP
+        self.count_callable(to_create, to_change if updating else {})
         if self.options.dry_run:
             self.report.created += len(to_create)
             if updating:
                 self.report.updated += len(to_change)
+            self.context.tell_duplicates()
             return
         with transaction.atomic():
             created = self.writer.create(to_create)
             updated = self.writer.change(to_change) if updating else 0
         self.report.created += created
         self.report.updated += updated
+        self.context.tell_duplicates()
+
+    def count_callable(self, to_create: list, to_change: dict) -> None:
+        """Of the people a batch creates or updates: how many will hold consent afterwards (their row's consent
+        column, the attestation, or a consent the lead already holds for its number) and are not on the
+        do-not-call list. The gate's other rules (hours, frequency) are about when, not whether."""
+        attested = self.context.attestation is not None
+
+        def consents(row) -> bool:
+            return row.consent[0] if row.consent else attested
+
+        people = {row.lead["phone"]: consents(row) for row in to_create}
+        if to_change:
+            held = set(
+                Consent.objects.filter(lead_id__any=list(to_change), revoked_at__isnull=True).values_list(
+                    "lead_id", "phone"
+                )
+            )
+            for lead, rows in to_change.values():
+                people[lead.phone] = (lead.pk, lead.phone) in held or any(consents(row) for row in rows)
+        if not people:
+            return
+        on_dnc = set(DoNotCall.objects.filter(phone__any=list(people)).values_list("phone", flat=True))
+        for phone, consented in people.items():
+            if phone in on_dnc:
+                self.report.on_dnc += 1
+            elif consented:
+                self.report.callable += 1
+            else:
+                self.report.no_consent += 1
 
     def read(
         self,
@@ -113,7 +146,7 @@ def import_csv(
     a file that cannot be read at all comes back with ``failure`` set."""
     sink = csv.writer(error_report) if error_report is not None else None
     if sink is not None:
-        sink.writerow(["row", "column", "value", "reason", "level"])
+        sink.writerow(REPORT_HEADER)
     importer = Importer(options, source_import=source_import, error_sink=sink)
     try:
         source = CsvSource(binary_file)
@@ -139,7 +172,8 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 def preview(upload, *, sample_rows: int = 500, **options) -> dict:
     """What an import would do with the first rows, without writing: the column mapping, the first
-    rows as read, and the problems found."""
+    rows as read, the problems found, the duplicate rows with the lead each matched, and how many of the
+    leads will be callable afterwards."""
     known = set(ImportOptions.__dataclass_fields__) - {"dry_run"}
     importer = Importer(ImportOptions(dry_run=True, **{k: v for k, v in options.items() if k in known}))
     try:
@@ -173,4 +207,9 @@ def preview(upload, *, sample_rows: int = 500, **options) -> dict:
         "errors": report.errors,
         "warnings": report.warnings,
         "problems": report.first_errors[:50],
+        "duplicate_rows": report.duplicate_rows[:50],
+        "callable": report.callable,
+        "no_consent": report.no_consent,
+        "on_dnc": report.on_dnc,
+        "attested": importer.context.attestation is not None,
     }

@@ -1,10 +1,12 @@
 """Reading one row of an import: each cell through its column's parser (leads.import_columns) into a
-lead's values, its tags, consent and vehicle. A row without a usable phone is an error and is left
-out; a value that is merely unusable is a warning and the row imports without it."""
+lead's values, its tags, consent and vehicle. A row without a usable phone, or whose creation date cannot
+be read or lies in the future, is an error and is left out; a value that is merely unusable is a warning
+and the row imports without it. Every problem names the row's person (name and email) as the file wrote
+them."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timezone
 
 from django.core.exceptions import ValidationError
 
@@ -17,6 +19,7 @@ from ..import_columns import (
     parse_consent,
     parse_date,
     parse_int,
+    parse_moment,
     parse_source,
     parse_stage,
     split_tags,
@@ -24,6 +27,7 @@ from ..import_columns import (
 from ..models import VIN_PATTERN, Source
 from ..schemas import CUSTOM_FIELDS
 from ..services import clean_name, is_email
+from . import history
 from .context import ImportContext
 
 _VIN_RE = re.compile(VIN_PATTERN)
@@ -36,6 +40,8 @@ class ParsedRow:
     tags: list[str]
     consent: tuple | None  # (consented, day)
     vehicle: dict | None
+    who: tuple[str, str] = ("", "")  # the name and email the file wrote, for the report
+    lead_id: int | None = None  # the lead it created, once written
 
 
 @dataclass
@@ -49,6 +55,7 @@ class _Cells:
     tags: list[str] = field(default_factory=list)
     consent: tuple | None = None
     full_name: str = ""
+    refused: bool = False  # a cell made the whole row an error
 
 
 class RowParser:
@@ -71,6 +78,7 @@ class RowParser:
 
     def parse(self, number: int, values: list[str], headers: list[str], mapping: list[str | None]) -> ParsedRow | None:
         """The row's values, or None (an error was reported) if it cannot be imported."""
+        self.context.who = self._who(values, mapping)
         if len(values) > len(headers) and any(v.strip() for v in values[len(headers) :]):
             self.problem(
                 "error",
@@ -85,7 +93,14 @@ class RowParser:
             value = (values[index] if index < len(values) else "").strip()
             if value and mapping[index] != IGNORE:
                 self._read(cells, mapping[index], header, value)
-        return self._checked(cells)
+        return None if cells.refused else self._checked(cells)
+
+    @staticmethod
+    def _who(values: list[str], mapping: list[str | None]) -> tuple[str, str]:
+        """The person the row is about, as the file wrote them: for its problems and duplicates."""
+        cell = {target: values[i].strip() for i, target in enumerate(mapping) if target and i < len(values)}
+        name = " ".join(part for part in (cell.get("first_name"), cell.get("last_name")) if part)
+        return clean_name(name or cell.get("full_name", "")), cell.get("email", "")
 
     def _read(self, cells: _Cells, target: str | None, header: str, value: str) -> None:
         if target is None:
@@ -117,7 +132,7 @@ class RowParser:
                 self.problem("warning", number, "time zone", lead["time_zone"], "Unknown time zone; ignored.")
                 del lead["time_zone"]
         vehicle = self._vehicle(number, cells.vehicle) if cells.vehicle else None
-        return ParsedRow(number, lead, cells.tags, cells.consent, vehicle)
+        return ParsedRow(number, lead, cells.tags, cells.consent, vehicle, who=self.context.who)
 
     # --- one cell ----------------------------------------------------------------------
 
@@ -147,11 +162,23 @@ class RowParser:
         cells.lead["source"] = source or Source.OTHER
 
     def _created_at(self, cells, target, header, value):
-        day = parse_date(value)
-        if day is None:
-            self.problem("warning", cells.number, header, value, "Unreadable date; today's date was used.")
-        else:
-            cells.lead["created_at"] = datetime.combine(day, time(12), self.context.tz)
+        """When the person arrived, in the business's time unless the file says otherwise: history, never slow
+        speed to lead (leads.importing.history). Unreadable, or in the future: the row is an error."""
+        context = self.context
+        moment = parse_moment(value, day_first=context.day_first)
+        if moment is None:
+            example = "23/04/2026" if context.day_first else "04/23/2026"
+            reason = f"Not a date (write it as {example} or 2026-04-23); the row was not imported."
+            self.problem("error", cells.number, header, value, reason)
+            cells.refused = True
+            return
+        zone = context.tz if moment.offset is None else timezone(moment.offset)
+        created = datetime.combine(moment.day, moment.clock or time(12), zone)
+        if moment.day > context.today or (moment.clock is not None and created > context.now):
+            self.problem("error", cells.number, header, value, "This date is in the future; the row was not imported.")
+            cells.refused = True
+            return
+        cells.lead.update(history.dated(min(created, context.now)))  # a time later today is now
 
     def _stage(self, cells, target, header, value):
         stage = parse_stage(value)
@@ -170,7 +197,7 @@ class RowParser:
         cells.lead["owner_id"] = owner
 
     def _consent(self, cells, target, header, value):
-        cells.consent = parse_consent(value)
+        cells.consent = parse_consent(value, day_first=self.context.day_first)
         if cells.consent is None:
             self.problem("warning", cells.number, header, value, "Unreadable consent value; no consent recorded.")
 
@@ -222,7 +249,7 @@ class RowParser:
                 vehicle["mileage"], vehicle["mileage_read_at"] = mileage, self.context.now.date()
         if "last_service" in raw:
             header, value = raw["last_service"]
-            day = parse_date(value)
+            day = parse_date(value, day_first=self.context.day_first)
             if day is None:
                 self.problem("warning", number, header, value, "Unreadable date; left empty.")
             vehicle["last_service_date"] = day

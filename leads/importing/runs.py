@@ -4,6 +4,7 @@ lost), run from its stored file with its progress and outcome saved (``run_impor
 (leads.signals) is sent after a real run."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -13,11 +14,12 @@ from django.utils import timezone
 from core import public_ids
 from core.wakeup import wake
 from tenants import audit
-from tenants.models import Branch
+from tenants.models import Branch, Tenant
 from tenants.scoping import current_tenant_id
 
 from ..models import ImportStatus, LeadImport, Source
 from ..signals import import_finished
+from . import attestation
 from .context import ImportOptions, ImportReport
 from .importer import import_csv, new_error_report
 
@@ -71,17 +73,21 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
     lead_import.status = ImportStatus.FAILED if report.failure and report.rows == 0 else ImportStatus.DONE
     lead_import.failure = report.failure
     lead_import.finished_at = timezone.now()
-    lead_import.errors = report.first_errors
     lead_import.rows_read, lead_import.created_count = report.rows, report.created
     lead_import.updated_count, lead_import.duplicate_count = report.updated, report.duplicates
     lead_import.error_count, lead_import.warning_count = report.errors, report.warnings
+    # The first problems, then the first duplicate rows (``level`` "duplicate", with the lead each matched).
+    lead_import.errors = report.first_errors + report.duplicate_rows
     lead_import.options = {
         **lead_import.options,
         "encoding": report.encoding,
         "delimiter": report.delimiter,
         "columns": report.columns,
+        "callable": report.callable,
+        "no_consent": report.no_consent,
+        "on_dnc": report.on_dnc,
     }
-    if report.errors or report.warnings:
+    if report.errors or report.warnings or report.duplicates:
         errors.flush()
         errors.buffer.seek(0)
         name = f"errors-{public_ids.of(lead_import)}.csv"
@@ -101,8 +107,12 @@ def run_import(lead_import, *, binary_file=None, on_progress=None):
             "updated": report.updated,
             "duplicates": report.duplicates,
             "errors": report.errors,
+            "callable": report.callable,
         },
     )
+    attested = attestation.of(options_of(lead_import))
+    if attested is not None and not lead_import.dry_run:
+        attestation.record(lead_import, attested, report.consents)
     return lead_import
 
 
@@ -188,12 +198,17 @@ def _drop_unconfirmed(imports, now) -> None:
 
 
 def check_options(options: dict) -> None:
-    """Refuse options that name another tenant's branch or an unknown field (ValidationError)."""
+    """Refuse options that name another tenant's branch or an unknown field, or attest consent without its
+    whole evidence (ValidationError, by option)."""
     from core.shapes import problems
 
     from ..schemas import CONSENT_PURPOSES, IMPORT_MAPPING
 
     errors = {}
+    tenant = Tenant.objects.get(pk=current_tenant_id())
+    today = timezone.localdate(timezone=ZoneInfo(tenant.time_zone))
+    for name, message in attestation.problems(options, today).items():
+        errors.setdefault(name, []).append(message)
     branch_id = options.get("branch_id")
     if branch_id is not None and (not isinstance(branch_id, int) or not Branch.objects.filter(pk=branch_id).exists()):
         errors["branch"] = ["No such branch."]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, models, transaction
 
 from .. import scoring
 from ..models import Consent, ConsentKind, ConsentSource, DuplicatePolicy, Lead, LeadTag, Source, Vehicle
+from ..search import search_text
 from ..services import tags_named
 from ..vehicles import next_service_due
 from .context import ImportContext
@@ -86,6 +87,8 @@ class LeadWriter:
         if self.options.source:
             values["source"] = self.options.source
         values["interest"] = values["interest"][:120]
+        # COPY bypasses Lead.save and the manager's bulk writes, which fill it elsewhere.
+        values["search_text"] = search_text(values["first_name"], values["last_name"], values["email"])
         return LeadRecord(**values)
 
     def create(self, rows: list[ParsedRow]) -> int:
@@ -97,14 +100,18 @@ class LeadWriter:
             with transaction.atomic():
                 self._insert(leads)
         except IntegrityError:
-            # Someone created one of these numbers meanwhile: take it as a duplicate and go on.
-            taken = set(Lead.objects.filter(phone__any=[lead.phone for lead in leads]).values_list("phone", flat=True))
+            # Someone created one of these numbers meanwhile: take it as a duplicate of that lead and go on.
+            taken = {lead.phone: lead for lead in Lead.objects.filter(phone__any=[lead.phone for lead in leads])}
             kept = [(lead, row) for lead, row in zip(leads, rows, strict=True) if lead.phone not in taken]
-            self.context.report.duplicates += len(rows) - len(kept)
+            for row in rows:
+                if row.lead["phone"] in taken:
+                    self.context.duplicate(row, taken[row.lead["phone"]])
             leads, rows = [lead for lead, _ in kept], [row for _, row in kept]
             for lead in leads:
                 lead.id = None
             self._insert(leads)
+        for lead, row in zip(leads, rows, strict=True):
+            row.lead_id = lead.pk  # the report links the row's repeats to it
         self._attach(leads, rows)
         return len(leads)
 
@@ -129,29 +136,46 @@ class LeadWriter:
             )
         if links:
             LeadTag.objects.bulk_create(links, ignore_conflicts=True, batch_size=5000)
-        self._add_consents([(lead, row) for lead, row in zip(leads, rows, strict=True) if row.consent])
+        attested = self.context.attestation is not None
+        self._add_consents([(lead, row) for lead, row in zip(leads, rows, strict=True) if row.consent or attested])
         self._add_vehicles([(lead, row) for lead, row in zip(leads, rows, strict=True) if row.vehicle])
 
     def _add_consents(self, pairs) -> None:
+        """The consent of each row whose consent column says yes, or of every row but those saying no when the
+        file's consent is attested (leads.importing.attestation: that evidence, recorded by the importer)."""
         context, consents = self.context, []
+        attested, source_import = context.attestation, context.source_import
+        file_name = source_import.original_name if source_import else ""
+        attested_leads: set[int] = set()  # one attested consent per lead, however many rows repeat the person
         for lead, row in pairs:
-            agreed, day = row.consent
-            if agreed:
-                consents.append(
-                    Consent(
-                        tenant_id=context.tenant.pk,
-                        lead_id=lead.pk,
-                        kind=ConsentKind.EXPRESS_WRITTEN,
-                        purposes=self.options.consent_purposes,
-                        phone=lead.phone,
-                        captured_at=datetime.combine(day, time(12), context.tz) if day else context.now,
-                        source=ConsentSource.IMPORT,
-                        source_detail=context.source_import.original_name if context.source_import else "",
-                        disclosure_version=self.options.consent_disclosure_version,
-                    )
+            agreed, day = row.consent or (True, None)
+            if not agreed or lead.pk in attested_leads:
+                continue
+            if attested is not None:
+                attested_leads.add(lead.pk)
+                consent = Consent(
+                    kind=attested.kind,
+                    purposes=list(attested.purposes),
+                    captured_at=attested.captured_at(context.tz, day),
+                    source=attested.source,
+                    source_detail=attested.source_detail(file_name),
+                    disclosure_version=attested.disclosure_version,
+                    recorded_by_id=source_import.created_by_id if source_import else None,
                 )
+            else:
+                consent = Consent(
+                    kind=ConsentKind.EXPRESS_WRITTEN,
+                    purposes=self.options.consent_purposes,
+                    captured_at=datetime.combine(day, time(12), context.tz) if day else context.now,
+                    source=ConsentSource.IMPORT,
+                    source_detail=file_name,
+                    disclosure_version=self.options.consent_disclosure_version,
+                )
+            consent.tenant_id, consent.lead_id, consent.phone = context.tenant.pk, lead.pk, lead.phone
+            consents.append(consent)
         if consents:
             Consent.objects.bulk_create(consents, batch_size=2000)
+        context.report.consents += len(consents)
 
     def _add_vehicles(self, pairs) -> None:
         if not pairs:
@@ -189,7 +213,7 @@ class LeadWriter:
                 found = self._apply(lead, row)
                 fields |= found
                 changed = changed or bool(found)
-                if row.tags or row.consent or row.vehicle or self.context.import_tags:
+                if row.tags or row.consent or row.vehicle or self.context.import_tags or self.context.attestation:
                     pairs_for_extras.append((lead, row))
             if changed:
                 lead.updated_at = self.context.now
@@ -204,7 +228,7 @@ class LeadWriter:
     def _apply(self, lead: Lead, row: ParsedRow) -> set[str]:
         """One row's values onto the lead it matched, under the policy; the fields it changed."""
         policy = self.options.on_duplicate
-        values = {k: v for k, v in row.lead.items() if k not in ("phone", "created_at")}
+        values = {k: v for k, v in row.lead.items() if k not in ("phone", "created_at", "imported_history")}
         if self.options.source and policy == DuplicatePolicy.UPDATE:
             values["source"] = self.options.source
         if lead.phone != row.lead["phone"]:

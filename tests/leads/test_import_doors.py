@@ -93,6 +93,8 @@ def test_api_upload_answers_202_and_the_status_shows_counts_and_errors(
         "value": "12345",
         "reason": "“12345” is not a valid phone number.",
         "level": "error",
+        "name": "Emma O'Brien",
+        "email": "Emma.OBrien107@Example.COM",
     }
     report = client.get(f"/api/v1/leads/imports/{import_id}/error-report/")
     assert report.status_code == 200

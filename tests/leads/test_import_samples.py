@@ -145,9 +145,19 @@ def test_error_report_lists_row_column_value_and_reason(gym):
     errors.flush()
     errors.buffer.seek(0)
     rows = list(csv.reader(io.TextIOWrapper(errors.buffer, encoding="utf-8")))
-    assert rows[0] == ["row", "column", "value", "reason", "level"]
-    assert rows[1][:3] == ["109", "Phone", "12345"]
-    assert len(rows) == 1 + GYM["invalid_phone"]
+    assert rows[0] == ["row", "column", "value", "reason", "level", "name", "email", "matched lead"]
+    assert rows[1] == [
+        "109",
+        "Phone",
+        "12345",
+        "“12345” is not a valid phone number.",
+        "error",
+        "Emma O'Brien",
+        "Emma.OBrien107@Example.COM",
+        "",
+    ]
+    # Every bad phone, then every duplicate row (tests/leads/test_import_history.py lists whom they matched).
+    assert [row[4] for row in rows[1:]] == ["error"] * GYM["invalid_phone"] + ["duplicate"] * GYM["duplicate"]
 
 
 def test_erased_people_are_not_imported_again(gym):

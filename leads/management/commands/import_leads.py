@@ -1,14 +1,18 @@
 """manage.py import_leads FILE --tenant SLUG [--dry-run] [--on-duplicate skip|update|merge] [--tag NAME]
-[--branch NAME]: the command door into leads.importing."""
+[--branch NAME] [--consent-attested --consent-source form|paper|call --consent-given-on DATE
+--consent-disclosure-version V --consent-purpose P …]: the command door into leads.importing."""
 
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from leads import importing
+from leads.importing import attestation
 from leads.models import DuplicatePolicy, LeadImport
+from leads.purposes import Purpose
 from tenants.models import Branch, Tenant
 from tenants.scoping import tenant_scope
 
@@ -25,15 +29,39 @@ class Command(BaseCommand):
         parser.add_argument("--branch", help="Branch name for every imported lead.")
         parser.add_argument("--source", help="Source for every imported lead (e.g. walk_in).")
         parser.add_argument("--errors", type=Path, help="Also write the error report CSV here.")
+        consent = parser.add_argument_group(
+            "consent", "A consent column's purposes and disclosure, or consent attested for the whole file."
+        )
+        consent.add_argument(
+            "--consent-attested",
+            action="store_true",
+            help="Attest that every person in the file gave consent: each lead gets a consent record with the "
+            "evidence below (all required). Audited.",
+        )
+        consent.add_argument("--consent-source", choices=[k for k, _ in attestation.HOW], help="How they gave it.")
+        consent.add_argument("--consent-source-detail", default="", help="Which form or sheet.")
+        consent.add_argument("--consent-given-on", default="", help="The day they gave it (YYYY-MM-DD).")
+        consent.add_argument("--consent-disclosure-version", default="", help="The version of the text they agreed to.")
+        consent.add_argument(
+            "--consent-purpose", action="append", default=[], choices=Purpose.values, help="A purpose (repeatable)."
+        )
 
     def handle(self, *args, file, tenant, dry_run, on_duplicate, tag, branch, source, errors, **options):
+        consent = {
+            "consent_attested": options["consent_attested"],
+            "consent_source": options["consent_source"] or "",
+            "consent_source_detail": options["consent_source_detail"],
+            "consent_given_on": options["consent_given_on"],
+            "consent_disclosure_version": options["consent_disclosure_version"],
+            "consent_purposes": options["consent_purpose"],
+        }
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         tenant_obj = Tenant.objects.filter(slug=tenant).first()
         if tenant_obj is None:
             raise CommandError(f"No tenant with slug “{tenant}”.")
         with tenant_scope(tenant_obj.pk):
-            options = {"tags": tag}
+            options = {"tags": tag, **{key: value for key, value in consent.items() if value}}
             if source:
                 options["source"] = source
             if branch:
@@ -44,8 +72,9 @@ class Command(BaseCommand):
                 options["branch_id"] = branch_obj.pk
             try:
                 importing.check_options(options)
-            except Exception as exc:
-                raise CommandError(str(exc)) from exc
+            except ValidationError as exc:
+                problems = "; ".join(f"{name}: {' '.join(found)}" for name, found in exc.message_dict.items())
+                raise CommandError(problems) from exc
             lead_import = LeadImport.objects.create(
                 original_name=file.name,
                 dry_run=dry_run,
@@ -81,11 +110,21 @@ class Command(BaseCommand):
             f"{lead_import.updated_count} updated, {lead_import.duplicate_count} already known, "
             f"{lead_import.error_count} errors, {lead_import.warning_count} warnings."
         )
+        options = lead_import.options
+        self.stdout.write(
+            f"Callable afterwards: {options.get('callable', 0)}; without consent: {options.get('no_consent', 0)}; "
+            f"on the do-not-call list: {options.get('on_dnc', 0)}."
+        )
         if lead_import.failure:
             self.stdout.write(self.style.WARNING(lead_import.failure))
-        for entry in lead_import.errors[:20]:
-            self.stdout.write(f"  row {entry['row']}, {entry['column']}: {entry['reason']}")
-        if lead_import.error_count + lead_import.warning_count > 20:
+        problems = [e for e in lead_import.errors if e.get("level") != "duplicate"]
+        duplicates = [e for e in lead_import.errors if e.get("level") == "duplicate"]
+        for entry in problems[:20]:
+            who = ", ".join(part for part in (entry.get("name"), entry.get("email")) if part)
+            self.stdout.write(f"  row {entry['row']}, {entry['column']}: {entry['reason']}{f' ({who})' if who else ''}")
+        for entry in duplicates[:20]:
+            self.stdout.write(f"  row {entry['row']} ({entry['value']}): {entry['reason']}")
+        if lead_import.error_count + lead_import.warning_count > 20 or lead_import.duplicate_count > 20:
             self.stdout.write("  … and more: see the error report.")
         if errors_path and lead_import.error_report:
             errors_path.write_bytes(lead_import.error_report.open("rb").read())

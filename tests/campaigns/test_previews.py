@@ -1,0 +1,92 @@
+"""Issue 19, finding 12: an audience preview shows who is skipped and why (in words, on the admin's page; a
+code and its words in the API), and a recall lists the VINs that matched no vehicle."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from core.public_ids import of as pid
+from tenants.roles import Role
+from tests.conftest import api_client, member
+from tests.factories import (
+    CampaignFactory,
+    ConsentFactory,
+    DoNotCallFactory,
+    LeadFactory,
+    ScriptFactory,
+    VehicleFactory,
+)
+
+from .conftest import make_agent, make_leads
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(tenant_a, branch):
+    """Three people the campaign may call, one on the do-not-call list, one without consent."""
+    callable_, dnc = make_leads(tenant_a, branch, 2)
+    DoNotCallFactory(tenant=tenant_a, phone=dnc.phone)
+    (no_consent,) = make_leads(tenant_a, branch, 1, prefix="+1917555", consent=False)
+    return callable_, dnc, no_consent
+
+
+def test_the_admin_preview_names_each_skipped_lead_and_why(client, tenant_a, campaign, people):
+    _, dnc, no_consent = people
+    client.force_login(member(tenant_a, Role.MANAGER, "maria"))
+    page = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+    skipped = {(row["name"], row["reason_label"]) for row in page.context["preview"]["skipped_leads"]}
+    assert skipped == {
+        (dnc.full_name, "On the do-not-call list"),
+        (no_consent.full_name, "No consent for this purpose"),
+    }
+    html = page.content.decode()
+    assert "Who is skipped, and why" in html
+    assert reverse("admin:leads_lead_change", args=[dnc.pk]) in html
+    assert "On the do-not-call list" in html and "No consent for this purpose" in html
+    assert "dnc" not in page.context["preview"]["skipped_leads"][0]["reason_label"]  # words, not codes
+
+
+def test_the_api_preview_lists_the_skipped_leads_with_code_and_words(tenant_a, campaign, people):
+    callable_, dnc, no_consent = people
+    client = api_client(member(tenant_a, Role.MANAGER, "maria"), tenant_a)
+    preview = client.get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
+    assert (preview["count"], preview["would_call"], preview["skipped"]) == (3, 1, 2)
+    rows = {row["id"]: (row["reason"], row["reason_label"]) for row in preview["skipped_leads"]}
+    assert rows == {
+        pid(dnc): ("dnc", "On the do-not-call list"),
+        pid(no_consent): ("no_consent", "No consent for this purpose"),
+    }
+    assert pid(callable_) not in rows
+    assert preview["unmatched_vins"] == []
+
+
+@pytest.fixture
+def recall(tenant_b):
+    """A dealership's recall of three VINs, one of them a car none of its customers has on file."""
+    owner = LeadFactory(tenant=tenant_b, first_name="Olga")
+    ConsentFactory(tenant=tenant_b, lead=owner, kind="express")
+    VehicleFactory(tenant=tenant_b, lead=owner, vin="1HGCM82633A004352")
+    VehicleFactory(tenant=tenant_b, vin="1HGCM82633A004353")
+    script = ScriptFactory(tenant=tenant_b, purpose="recall")
+    vins = ["1HGCM82633A004352", "1HGCM82633A004353", "5YJSA1E26HF000337"]
+    return CampaignFactory(
+        tenant=tenant_b, agent=make_agent(tenant_b), script=script, audience={"kind": "recall", "vins": vins}
+    )
+
+
+def test_a_recall_preview_lists_the_vins_that_matched_no_vehicle(tenant_b, recall):
+    client = api_client(member(tenant_b, Role.MANAGER, "mike"), tenant_b)
+    preview = client.get(f"/api/v1/campaigns/{pid(recall)}/preview-audience/").json()
+    assert preview["count"] == 2
+    assert preview["unmatched_vins"] == ["5YJSA1E26HF000337"]
+
+
+@pytest.mark.parametrize("status", ["draft", "running"])
+def test_the_recall_page_lists_the_unmatched_vins(client, tenant_b, recall, status):
+    type(recall).all_tenants.filter(pk=recall.pk).update(status=status)
+    client.force_login(member(tenant_b, Role.MANAGER, "mike"))
+    page = client.get(reverse("admin:campaigns_campaign_change", args=[recall.pk])).content.decode()
+    assert "VINs of the recall that matched no vehicle (1)" in page
+    assert re.search(r'data-testid="unmatched-vins">([^<]*)<', page)[1] == "5YJSA1E26HF000337"
