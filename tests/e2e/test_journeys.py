@@ -24,6 +24,7 @@ from leads.models import Consent, Lead
 from tenants.models import Membership
 from tenants.roles import Role
 from tests.clock import moment, monday_of_next_week
+from tests.e2e.conftest import CAMPAIGN_PROGRESS_ON_POSTGRES
 from tests.factories import (
     AvailabilityRuleFactory,
     BranchFactory,
@@ -187,6 +188,7 @@ def sign_up_sheet() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+@CAMPAIGN_PROGRESS_ON_POSTGRES
 def test_a_gym_manager_imports_adds_a_walk_in_runs_a_campaign_and_books_a_tour(journeys, settings):
     settings.VOICE_SIMULATOR_PACE = 0.5  # calls answered after 1 s and over after 4 s: there is time to watch
     gym = TenantFactory(slug="iron-temple", name="Iron Temple Gym", vertical="gym")
@@ -315,6 +317,7 @@ def recall_list() -> bytes:
     return ("VIN,Model,Campaign\n" + "\n".join(rows) + "\n").encode()
 
 
+@CAMPAIGN_PROGRESS_ON_POSTGRES
 def test_a_dealership_manager_runs_a_recall_and_books_the_service_lane(journeys):
     motors = TenantFactory(slug="northside-motors", name="Northside Motors", vertical="dealership")
     service = BranchFactory(tenant=motors, name="Service center", time_zone=DENVER)

@@ -15,6 +15,7 @@ from core.public_ids import of as pid
 from leads.models import LeadImport
 from tenants.scoping import tenant_scope
 from tests.clock import moment, monday_of_next_week
+from tests.e2e.conftest import CAMPAIGN_PROGRESS_ON_POSTGRES
 from tests.factories import (
     CallFactory,
     CampaignFactory,
@@ -79,6 +80,7 @@ def test_the_call_page_shows_the_finished_call_without_a_reload(login, live_serv
         assert still_the_same_page(page)
 
 
+@CAMPAIGN_PROGRESS_ON_POSTGRES
 def test_the_campaign_page_shows_its_progress_without_a_reload(login, live_server, owner_a, tenant_a):
     for index in range(3):
         ConsentFactory(tenant=tenant_a, lead=LeadFactory(tenant=tenant_a, phone=f"+1212555020{index}", stage="new"))
