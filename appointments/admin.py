@@ -23,7 +23,7 @@ from unfold.widgets import (
 
 from core import public_ids
 from leads.models import Lead, Vehicle
-from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantTabularInline
+from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, TenantTabularInline, is_dealership
 from tenants.admin_confirm import confirm_then_act
 from tenants.models import Branch
 from tenants.public_id_forms import PublicIdAutocompleteSelect, PublicIdChoiceField
@@ -289,8 +289,7 @@ class AppointmentAdmin(TenantModelAdmin):
     def book_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        dealership = getattr(getattr(request, "tenant", None), "vertical", "") == "dealership"
-        options = {"admin_site": self.admin_site, "dealership": dealership}
+        options = {"admin_site": self.admin_site, "dealership": is_dealership(request)}
         if request.method == "POST":
             form = BookingForm(request.POST, **options)
             if form.is_valid():

@@ -1,12 +1,10 @@
 """The calls room in the admin: the call list, the call page (conversation, recording, events, QA),
 "Call now" for a lead, and the calling policy."""
 
-import uuid
 from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -69,9 +67,6 @@ class ResolveForm(forms.Form):
     note = forms.CharField(widget=UnfoldAdminTextareaWidget, required=False, help_text="What was done.")
 
 
-ONCE_SECONDS = 24 * 3600
-
-
 def _refusal(decision) -> str:
     """The gate's answer in words: "Not called: dnc. The number is on the do-not-call list. Next allowed …"."""
     text = f"Not called: {decision.code}. {decision.detail}"
@@ -83,8 +78,6 @@ def _refusal(decision) -> str:
 class CallNowForm(forms.Form):
     agent = PublicIdChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
     script = PublicIdChoiceField(queryset=None, widget=UnfoldAdminSelectWidget)
-    # One token per form shown: the same form sent twice (a double click, Back and send) calls once.
-    once = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +88,6 @@ class CallNowForm(forms.Form):
         self.fields["agent"].initial = agents.values_list("pk", flat=True).first()
         usual = scripts.filter(purpose__in=["lead_followup", "service_reminder"]).values_list("pk", flat=True)
         self.fields["script"].initial = usual.first() or scripts.values_list("pk", flat=True).first()
-        self.fields["once"].initial = uuid.uuid4().hex
 
 
 @admin.register(Call)
@@ -230,23 +222,15 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
     def call_now_view(self, request, lead_id):
         """ "Call now" for a lead: pick agent and script; the answer is the compliance gate's. A sent form
         is answered with a redirect (reloading never calls again), and its token makes sending the same
-        form twice one call."""
+        form twice one call (core.once)."""
         if not may(request.user, "call_now"):
             raise PermissionDenied
         lead = get_object_or_404(Lead.objects.all(), pk=lead_id)
         form = CallNowForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            key = f"call-now:{request.user.pk}:{form.cleaned_data['once']}"
-            if not cache.add(key, "", ONCE_SECONDS):
-                earlier = cache.get(key)
-                messages.info(request, "That call was already asked for.")
-                if earlier:
-                    return redirect("admin:calls_call_change", earlier)
-                return redirect("admin:leads_lead_change", lead.pk)
             call, decision = services.request_call(
                 lead, form.cleaned_data["agent"], form.cleaned_data["script"], requested_by=request.user
             )
-            cache.set(key, call.pk, ONCE_SECONDS)
             if decision.allowed:
                 messages.success(request, "Calling now: the transcript and outcome appear here within seconds.")
                 return redirect("admin:calls_call_change", call.pk)

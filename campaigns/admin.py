@@ -25,9 +25,10 @@ from unfold.widgets import (
 from appointments import by_campaign
 from calls.models import Call
 from leads import importing
+from leads import services as lead_services
 from leads.models import Source, Tag
 from leads.pipeline import Stage
-from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin
+from tenants.admin_base import ReadOnlyAdminMixin, TenantModelAdmin, is_dealership
 from tenants.admin_confirm import confirm_then_act
 from tenants.public_id_forms import PublicIdMultipleChoiceField
 
@@ -77,6 +78,9 @@ def buttons_for(status: str) -> set[str]:
 ACTIONS_BY_STATUS = {status: buttons_for(status) for status in CampaignStatus.values}
 # The kinds staff build here (a list of lead ids comes from the API or an upload).
 AUDIENCE_KINDS = [(kind, label) for kind, label in AudienceKind.choices if kind != AudienceKind.LEADS]
+# Who only a dealership calls, and the fields only they fill in: a gym's form leaves them out.
+DEALERSHIP_KINDS = {AudienceKind.SERVICE_DUE, AudienceKind.RECALL}
+RECALL_FIELDS = ("vins", "recall_file")
 # The kinds that take a number, and which key of the audience it is.
 NUMBER_KEYS = {
     AudienceKind.SPEED_TO_LEAD: "within_minutes",
@@ -156,9 +160,17 @@ class CampaignForm(forms.ModelForm):
             "max_per_day",
         ]
 
+    dealership = True  # set by CampaignAdmin.get_form from the tenant's vertical
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tags"].queryset = Tag.objects.order_by("name")
+        self.fields["stages"].choices = list(lead_services.stage_labels().items())  # as the business says them
+        self.fields["audience_kind"].choices = [
+            (kind, label.removesuffix(" (dealerships)"))
+            for kind, label in AUDIENCE_KINDS
+            if self.dealership or kind not in DEALERSHIP_KINDS
+        ]
         audience = self.instance.audience or {}
         kind = audience.get("kind", AudienceKind.FILTER)
         self.initial.update(
@@ -257,6 +269,20 @@ class CampaignAdmin(TenantModelAdmin):
             },
         ),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.dealership = is_dealership(request)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_dealership(request):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in RECALL_FIELDS]})
+            for name, options in fieldsets
+        ]
 
     def get_queryset(self, request):
         # Counted with a subquery per row (a page of campaigns), not a join over every target and call.

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.TenantScopeMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A staff form sent twice does what it asks once (core.once).
+    "core.once.SentOnceMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -421,6 +423,7 @@ UNFOLD = {
     "SITE_HEADER": "Voice CRM",
     "SITE_SYMBOL": "support_agent",
     "STYLES": [lambda request: static("voice/css/phone.css")],  # the phone layout
+    "SCRIPTS": [lambda request: static("voice/js/once.js")],  # every form sent once, its buttons busy meanwhile
     "SITE_FAVICONS": [
         {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("voice/favicon.svg")},
     ],

@@ -26,6 +26,7 @@ from tenants.admin_base import (
     TenantStackedInline,
     TenantTabularInline,
     bulk_action_with_form,
+    is_dealership,
 )
 from tenants.admin_pagination import CountedPaginator
 from tenants.public_id_forms import PublicIdChoiceField
@@ -40,12 +41,6 @@ from .models import Consent, DoNotCall, Lead, LeadImport, LeadTag, Note, Pipelin
 from .pipeline import Stage
 from .purposes import Purpose
 from .search import SEARCH_HELP, search_leads, search_region
-
-
-def is_dealership(request) -> bool:
-    tenant = getattr(request, "tenant", None)
-    return tenant is not None and tenant.vertical == "dealership"
-
 
 # --- filters -----------------------------------------------------------------------
 

@@ -84,7 +84,7 @@ class MemberChangeForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            if "role" in self.changed_data:
+            if "role" in self.changed_data and "role" in cleaned:  # else the field says what is wrong
                 services.check_role_change(self.instance, cleaned["role"], actor=self.actor)
             if "is_active" in self.changed_data:
                 services.check_active_change(self.instance, cleaned["is_active"], actor=self.actor)

@@ -104,6 +104,12 @@ def _popup_by_public_id(response, model):
     return response
 
 
+def is_dealership(request) -> bool:
+    """Whether the tenant in scope sells and services cars: dealership-only pages and fields are shown."""
+    tenant = getattr(request, "tenant", None)
+    return tenant is not None and tenant.vertical == "dealership"
+
+
 class TenantScopedFormfieldsMixin:
     """Related fields offer the tenant's rows only, by public id: the page never holds a key, so the
     "view", "change" and "delete" links it builds from the selected option open the row's own page. Shaped

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from core import public_ids
 from core.shapes import ShapeValidator
 
+from . import constraint_errors
 from .managers import TenantManager
 from .roles import Role
 from .scoping import TenantScopeError, current_tenant_id, get_current_tenant_id
@@ -102,6 +103,15 @@ class TenantOwnedModel(models.Model):
                 f"Cannot save a {type(self).__name__} of tenant {self.tenant_id} in the scope of tenant {scope}."
             )
         super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        """The tenant's unique rules are checked with the form (the tenant is not one of its fields, so
+        Django would skip every rule that names it) and refused in words (tenants.constraint_errors)."""
+        if self.tenant_id is None:
+            self.tenant_id = get_current_tenant_id()
+        if self.tenant_id is not None and exclude:
+            exclude = set(exclude) - {"tenant"}
+        constraint_errors.validate(self, exclude)
 
     @property
     def public_id(self) -> str:

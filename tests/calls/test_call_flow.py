@@ -350,7 +350,7 @@ def test_admin_call_now_shows_the_gates_answer(client, owner_a, tenant_a, lead, 
     DoNotCallFactory(tenant=tenant_a, phone=lead.phone)
     client.force_login(owner_a)
     url = reverse("admin:calls_call_now", args=[lead.pk])
-    answer = client.post(url, {"agent": pid(agent), "script": pid(script), "once": "t1"})
+    answer = client.post(url, {"agent": pid(agent), "script": pid(script), "_once": "token-t1"})
     assert answer.status_code == 302 and answer["Location"] == url  # a reload shows the page, never calls again
     assert "Not called: dnc" in client.get(url).content.decode()
 
@@ -360,7 +360,7 @@ def test_admin_call_now_redirects_to_the_call_and_the_same_form_twice_calls_once
 ):
     client.force_login(owner_a)
     url = reverse("admin:calls_call_now", args=[lead.pk])
-    form = {"agent": pid(agent), "script": pid(script), "once": "same-form"}
+    form = {"agent": pid(agent), "script": pid(script), "_once": "same-form"}
     first = client.post(url, form)
     call = Call.all_tenants.get(lead=lead)
     assert first.status_code == 302 and first["Location"] == reverse("admin:calls_call_change", args=[call.pk])
@@ -368,7 +368,7 @@ def test_admin_call_now_redirects_to_the_call_and_the_same_form_twice_calls_once
     assert again["Location"] == first["Location"] and Call.all_tenants.filter(lead=lead).count() == 1
     assert "Calling now" in client.get(first["Location"]).content.decode()
     shown = client.get(url).content.decode()
-    assert 'name="once"' in shown and 'value="same-form"' not in shown  # a fresh form, a fresh token
+    assert 'name="_once"' in shown and 'value="same-form"' not in shown  # a fresh form, a fresh token
 
 
 def test_admin_call_page_shows_the_conversation(client, owner_a, tenant_a, lead, agent):

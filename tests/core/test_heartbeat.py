@@ -1,5 +1,6 @@
 """Workers are visible: heartbeat rows, /readyz/workers, and the campaign page when no worker is seen."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -47,6 +48,9 @@ def test_the_heartbeat_thread_writes_until_stopped():
     while not WorkerHeartbeat.objects.filter(hostname="celery@thread").exists() and timezone.now() < deadline:
         stop.wait(0.05)
     stop.set()
+    for thread in threading.enumerate():  # its last write done (SQLite locks the table while it writes)
+        if thread.name == "worker-heartbeat":
+            thread.join(timeout=10)
     row = WorkerHeartbeat.objects.get(hostname="celery@thread")
     assert row.queues == ["background"]
     heartbeat.forget("celery@thread")
