@@ -4,6 +4,7 @@ delivery at the right moment (core.wakeup); if the broker loses it, beat's sweep
 """
 
 import json
+import logging
 import time
 from datetime import datetime, timedelta
 
@@ -23,6 +24,8 @@ ANSWER_AFTER = 2.0  # seconds from the dial until the simulated person picks up
 LONGEST_WAIT = 6.0  # a simulated conversation lasts its planned length, at most this long in real time
 DELIVER_LIMIT = 100
 LEASE = timedelta(seconds=60)  # a claimed event not delivered by then is claimed again
+
+logger = logging.getLogger(__name__)
 
 
 def schedule(account: ProviderAccount, request: CallRequest, provider_call_id: str) -> None:
@@ -93,6 +96,8 @@ def deliver(account: ProviderAccount, event: str, call: dict) -> int:
 
     body = json.dumps({"event": event, "call": call}, separators=(",", ":")).encode()
     result = receive(account.provider, account.webhook_uuid, body, {"X-Retell-Signature": sign(body, account.api_key)})
+    if result.status != 200:  # a real provider would retry; the simulator's event is lost, so say so
+        logger.warning("Simulated %s for %s refused (%s): %s", event, call.get("call_id"), result.status, result.body)
     return result.status
 
 

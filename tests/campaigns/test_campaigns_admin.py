@@ -193,6 +193,8 @@ def test_a_recall_list_file_becomes_the_audience(staff, tenant_a, agent):
 
     from tests.factories import LeadFactory, ScriptFactory, VehicleFactory
 
+    tenant_a.vertical = "dealership"  # recalls are a dealership's
+    tenant_a.save(update_fields=["vertical"])
     owner = LeadFactory(tenant=tenant_a, phone="+12125550001")
     VehicleFactory(tenant=tenant_a, lead=owner, vin="1HGCM82633A004352")
     LeadFactory(tenant=tenant_a, phone="+12125550002")

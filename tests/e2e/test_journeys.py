@@ -8,7 +8,6 @@ the branch's zone, pages that keep themselves current. ``SCREENSHOT_DIR`` keeps 
 """
 
 import os
-import time
 from datetime import time as clock_time
 from datetime import timedelta
 
@@ -24,7 +23,7 @@ from leads.models import Consent, Lead
 from tenants.models import Membership
 from tenants.roles import Role
 from tests.clock import moment, monday_of_next_week
-from tests.e2e.conftest import CAMPAIGN_PROGRESS_ON_POSTGRES
+from tests.e2e.conftest import stand_in_for_the_worker
 from tests.factories import (
     AvailabilityRuleFactory,
     BranchFactory,
@@ -40,8 +39,6 @@ from tests.factories import (
     VoiceAgentFactory,
 )
 from tests.plain_words import codes_shown, product_codes
-from voice import tasks as voice_tasks
-from voice.models import SimulatedEvent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -167,16 +164,6 @@ def opening_hours(tenant, branch, kinds):
         )
 
 
-def deliver_simulated_calls(tenant, seconds=15):
-    """Stand in for the worker's delayed wake-up (tests run tasks inline, without their countdown): deliver
-    the simulator's events as they fall due, until none is owed."""
-    deadline = time.monotonic() + seconds
-    while SimulatedEvent.objects.unscoped().filter(tenant=tenant).exists():
-        assert time.monotonic() < deadline, "the simulator's events were never all due"
-        time.sleep(0.5)
-        voice_tasks.sweep_simulated_events.delay()
-
-
 # --- 1. the gym manager ---------------------------------------------------------------------------------------
 
 
@@ -188,7 +175,6 @@ def sign_up_sheet() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@CAMPAIGN_PROGRESS_ON_POSTGRES
 def test_a_gym_manager_imports_adds_a_walk_in_runs_a_campaign_and_books_a_tour(journeys, settings):
     settings.VOICE_SIMULATOR_PACE = 0.5  # calls answered after 1 s and over after 4 s: there is time to watch
     gym = TenantFactory(slug="iron-temple", name="Iron Temple Gym", vertical="gym")
@@ -265,7 +251,7 @@ def test_a_gym_manager_imports_adds_a_walk_in_runs_a_campaign_and_books_a_tour(j
         assert "Progress 0% of 4" in started and "Calls · in progress 4 · 4" in started  # dialled, none over yet
         j.page.evaluate("window.notReloaded = true")  # still there at the end: the page was never reloaded
 
-        deliver_simulated_calls(gym)
+        stand_in_for_the_worker(gym)
 
         expect(live).to_contain_text("100% of 4", timeout=SOON)
         expect(live).to_contain_text("Not interested")
@@ -317,7 +303,6 @@ def recall_list() -> bytes:
     return ("VIN,Model,Campaign\n" + "\n".join(rows) + "\n").encode()
 
 
-@CAMPAIGN_PROGRESS_ON_POSTGRES
 def test_a_dealership_manager_runs_a_recall_and_books_the_service_lane(journeys):
     motors = TenantFactory(slug="northside-motors", name="Northside Motors", vertical="dealership")
     service = BranchFactory(tenant=motors, name="Service center", time_zone=DENVER)
@@ -361,6 +346,7 @@ def test_a_dealership_manager_runs_a_recall_and_books_the_service_lane(journeys)
         j.step("recall-running")
         assert "Running: 2 targets; skipped: none." in j.text()
         live = j.page.get_by_test_id("campaign-live")
+        stand_in_for_the_worker(motors)
         expect(live).to_contain_text("100% of 2")  # the simulator plays each call at once in tests
         expect(live).to_contain_text("Not interested")
 
