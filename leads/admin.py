@@ -315,8 +315,9 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
     ]
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
-            return [(None, {"fields": [*self.fieldsets[0][1]["fields"], "calling_status"]}), *self.fieldsets[1:]]
+            return [(None, {"fields": [*fieldsets[0][1]["fields"], "calling_status"]}), *fieldsets[1:]]
         consent = (
             "Consent to be called",
             {
@@ -325,7 +326,7 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
                 "called (you can add it later on the lead's page, under Consents).",
             },
         )
-        return [self.fieldsets[0], consent, *self.fieldsets[1:]]
+        return [fieldsets[0], consent, *fieldsets[1:]]
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "calling_status"]

@@ -7,6 +7,7 @@ filters, inlines and actions. Another tenant's row is a 404, never a page.
 """
 
 import json
+from functools import partial
 
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -15,6 +16,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from unfold.admin import ModelAdmin, StackedInline, TabularInline, checkbox
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import display
@@ -115,6 +117,36 @@ class TenantScopedFormfieldsMixin:
     "view", "change" and "delete" links it builds from the selected option open the row's own page. Shaped
     JSON fields get their structured editors."""
 
+    def _shown_in_words(self, request, obj) -> dict[str, str]:
+        """For a member who may only look, each shaped JSON field is shown in words, as its editor shows it
+        (``<name>__read_only``, answered by ``__getattr__``), not as the JSON Django would print."""
+        if obj is None or self.has_change_permission(request, obj):
+            return {}
+        shaped = [f.name for f in self.model._meta.fields if json_editors.editor_for(f) is not None]
+        return {name: f"{name}{json_editors.READ_ONLY}" for name in shaped}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        shown = self._shown_in_words(request, obj)
+        if not shown:
+            return fieldsets
+        # dict.fromkeys: once each (without fieldsets of its own, Django lists the read-only names too)
+        return [
+            (name, {**options, "fields": list(dict.fromkeys(shown.get(f, f) for f in options["fields"]))})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self._shown_in_words(request, obj).values()]
+
+    def __getattr__(self, name):
+        if name.endswith(json_editors.READ_ONLY):
+            db_field = self.model._meta.get_field(name.removesuffix(json_editors.READ_ONLY))
+            shown = partial(json_editors.read_only_html, db_field)
+            shown.short_description = capfirst(db_field.verbose_name)
+            return shown
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # A shaped JSON field is edited as a person would (tenants.json_editors), unless the form brings its own.
         return super().formfield_for_dbfield(db_field, request, **json_editors.formfield_kwargs(db_field, kwargs))
@@ -205,7 +237,7 @@ class TenantModelAdmin(TenantScopedFormfieldsMixin, ModelAdmin):
         operation = name.removeprefix("has_").removesuffix("_permission")
         if name.startswith("has_") and name.endswith("_permission") and operation in OPERATIONS:
             return lambda request, obj=None: may(request.user, operation)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return super().__getattr__(name)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Another tenant's row, or none: the same 404 either way.

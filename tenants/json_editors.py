@@ -30,7 +30,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from unfold import widgets as unfold
 
 from core.shapes import ShapeValidator, resolve
@@ -78,12 +80,27 @@ _UNSHOWABLE = object()  # a value an editor cannot show: the page shows its JSON
 
 
 class EditorField(forms.JSONField):
-    """The model's JSON form field, refusing what an editor could not read (``Refused``)."""
+    """The model's JSON form field, refusing what an editor could not read (``Refused``), and checking the
+    shape here so its errors are said as the editor shows the value ("Monday, hours 1: …", not "mon.0: …");
+    the model's own check then has nothing left to say."""
+
+    def __init__(self, *, shape_validator=None, **kwargs):
+        super().__init__(**kwargs)
+        self.shape_validator = shape_validator
 
     def to_python(self, value):
         if isinstance(value, Refused):
             raise ValidationError(value.message, code="invalid")
         return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if self.shape_validator is None or value in self.empty_values:
+            return
+        try:
+            self.shape_validator(value)
+        except ValidationError as error:
+            raise ValidationError([self.widget.spoken(message) for message in error.messages]) from None
 
 
 def _many(data, key) -> list[str]:
@@ -149,6 +166,20 @@ class Editor(forms.Widget):
 
     def parts_context(self, value) -> dict:
         raise NotImplementedError
+
+    item_word = "item"  # what the n-th of a list is called in an error ("Monday, hours 2: …")
+
+    def path_labels(self) -> dict[str, str]:
+        return getattr(self, "labels", {})
+
+    def spoken(self, message: str) -> str:
+        """A shape's error with its path in words: "mon.0: …" is "Monday, hours 1: …"."""
+        path, colon, rest = message.partition(": ")
+        if not colon or " " in path:
+            return message
+        labels = self.path_labels()
+        words = [f"{self.item_word} {int(p) + 1}" if p.isdigit() else labels.get(p, p) for p in path.split(".")]
+        return f"{capfirst(', '.join(words))}: {rest}"
 
     # --- a post -----------------------------------------------------------------------------------
 
@@ -292,9 +323,10 @@ class ListRows(Editor):
     class Media:
         js = [SCRIPT]
 
-    def __init__(self, shape, *, input_type="text", placeholder="", add_label="Add one", **kwargs):
+    def __init__(self, shape, *, input_type="text", placeholder="", add_label="Add one", item_word="item", **kwargs):
         super().__init__(shape, **kwargs)
         self.input_type, self.placeholder, self.add_label = input_type, placeholder, add_label
+        self.item_word = item_word
 
     def showable(self, value):
         fits = _ISO_DATE.fullmatch if self.input_type == "date" else bool
@@ -458,6 +490,7 @@ class MinutesPerKey(Editor):
 
     template_name = "admin/json_editors/minutes.html"
     empty = {}
+    item_word = "entry"
 
     def __init__(self, shape, *, labels, defaults="", **kwargs):
         super().__init__(shape, **kwargs)
@@ -509,6 +542,14 @@ class WeeklyHours(Editor):
 
     template_name = "admin/json_editors/weekly_hours.html"
     empty = {}
+    item_word = "hours"
+
+    def path_labels(self):
+        return WEEKDAY_NAMES
+
+    def spoken(self, message):
+        # A range with one time missing: what the shape says of its JSON, said of the two inputs.
+        return super().spoken(message).replace('Use an ["HH:MM", "HH:MM"] pair.', "Give a start and an end time.")
 
     class Media:
         js = [SCRIPT]
@@ -617,13 +658,14 @@ EDITORS = {
         "do (state law).",
     ),
     "calls.schemas.CLOSED_DAYS": partial(
-        ListRows, input_type="date", add_label="Add a day", help_text="Days no calls are made."
+        ListRows, input_type="date", add_label="Add a day", item_word="day", help_text="Days no calls are made."
     ),
     "voice.schemas.CALLER_NUMBERS": partial(
         ListRows,
         input_type="tel",
         placeholder="+13055550100",
         add_label="Add a number",
+        item_word="number",
         help_text="The numbers calls go out from, in international form (+13055550100).",
     ),
     "calls.schemas.ESCALATION_WORDS": partial(
@@ -666,6 +708,16 @@ def editor_for(db_field) -> Editor | None:
     return EDITORS[name](resolve(name)) if name in EDITORS else None
 
 
+READ_ONLY = "__read_only"  # a field shown, not edited: ``<name>__read_only`` (admin_base.read_only_in_words)
+
+
+def read_only_html(db_field, obj) -> str:
+    """A shaped JSON field's value as its editor shows it, every input disabled: what a member who may only
+    look sees, in the same words as an editor (never JSON)."""
+    html = editor_for(db_field).render(db_field.name, getattr(obj, db_field.attname))
+    return format_html('<fieldset disabled class="contents" data-read-only>{}</fieldset>', html)
+
+
 def formfield_kwargs(db_field, kwargs: dict) -> dict:
     """The arguments of a model field's admin form field, with its editor if it is a shaped JSON field that has
     one, unless the form brings its own widget or field class."""
@@ -674,4 +726,11 @@ def formfield_kwargs(db_field, kwargs: dict) -> dict:
     editor = editor_for(db_field)
     if editor is None:
         return kwargs
-    return {"form_class": EditorField, "help_text": editor.help_text or db_field.help_text, **kwargs, "widget": editor}
+    shape = next(v for v in db_field.validators if isinstance(v, ShapeValidator))
+    return {
+        "form_class": EditorField,
+        "help_text": editor.help_text or db_field.help_text,
+        "shape_validator": shape,
+        **kwargs,
+        "widget": editor,
+    }

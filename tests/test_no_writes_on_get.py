@@ -4,7 +4,8 @@ each model in place, and may not write a row. A link on another site can then ne
 member (docs/operations.md#security).
 
 The same walk checks that no page and no answer names a row by its integer key: admin links and filters,
-and every id in the API's JSON, are public ids (core.public_ids), so nobody can count rows or guess ids.
+and every id in the API's JSON, are public ids (core.public_ids), so nobody can count rows or guess ids; and
+that no admin page shows staff a code (``no_consent``) where words belong (tests.plain_words).
 
 Writes of derived rows do not count (tests.walk.DERIVED).
 """
@@ -17,10 +18,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import api_client
+from tests.plain_words import codes_shown, product_codes
 from tests.walk import ADMIN_PAGES, API_ROUTES, api_model_of, fill, model_of, world, writes
 
 pytestmark = pytest.mark.django_db
 __all__ = ["world"]  # the walk's fixture
+CODES = product_codes()
 
 
 def test_the_walk_finds_pages_and_routes():
@@ -74,6 +77,7 @@ def test_an_admin_get_writes_nothing_and_names_no_row_by_key(route, world, clien
     if response.get("Content-Type", "").startswith("text/html"):
         shown = KEY_IN_ADMIN_URL.findall(response.content.decode())
         assert shown == [], f"GET {path} links rows by key"
+        assert codes_shown(response.content.decode(), CODES) == [], f"GET {path} shows codes, not words"
     assert not KEY_IN_ADMIN_URL.search(response.get("Location", "")), path
 
 

@@ -192,9 +192,9 @@ def test_calling_windows_edited_on_the_page_store_the_shapes_json(owner, campaig
 @pytest.mark.parametrize(
     "start,end,message",
     [
-        ("18:00", "10:00", "mon.0: Opening time 18:00 must be before closing time 10:00."),
-        ("07:00", "10:00", "mon.0: 07:00–10:00 is outside the legal calling hours (08:00–21:00)."),
-        ("10:00", "", 'mon.0: Use an ["HH:MM", "HH:MM"] pair.'),
+        ("18:00", "10:00", "Monday, hours 1: Opening time 18:00 must be before closing time 10:00."),
+        ("07:00", "10:00", "Monday, hours 1: 07:00–10:00 is outside the legal calling hours (08:00–21:00)."),
+        ("10:00", "", "Monday, hours 1: Give a start and an end time."),
     ],
 )
 def test_a_bad_range_is_an_error_at_the_field(owner, campaign, start, end, message):
@@ -252,9 +252,9 @@ def test_retries_typed_as_a_comma_list_store_whole_minutes(owner, campaign):
 @pytest.mark.parametrize(
     "typed,message",
     [
-        ("soon", "no_answer.0: Enter a whole number."),
-        ("30, 1.5", "no_answer.1: Enter a whole number."),
-        ("0", "no_answer.0: Use 1 or more."),
+        ("soon", "No answer, entry 1: Enter a whole number."),
+        ("30, 1.5", "No answer, entry 2: Enter a whole number."),
+        ("0", "No answer, entry 1: Use 1 or more."),
     ],
 )
 def test_minutes_that_are_not_whole_minutes_are_an_error_at_the_field(owner, campaign, typed, message):
@@ -329,7 +329,7 @@ def test_closed_days_and_escalation_words(owner, policy):
 
 def test_a_closed_day_that_is_no_date_is_an_error_at_the_field(owner, policy):
     response = send(owner, change_url(policy), "callingpolicy_form", change={"closed_days__1__item": "soon"})
-    assert "1: Enter a date as YYYY-MM-DD." in errors_of(response, "closed_days")
+    assert "Day 2: Enter a date as YYYY-MM-DD." in errors_of(response, "closed_days")
 
 
 def test_an_unknown_choice_is_an_error_at_the_field(owner, campaign, tenant_a):
