@@ -226,7 +226,6 @@ class AppointmentAdmin(TenantModelAdmin):
     list_select_related = ["lead", "branch", "staff"]
     search_fields = ["=lead__phone", "lead__last_name", "lead__first_name"]
     ordering = ["start", "id"]
-    list_per_page = 50
     inlines = [MoveInline, ReminderInline]
     readonly_fields = [
         "lead",

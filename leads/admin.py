@@ -298,7 +298,6 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
     actions_detail = ["call_now"]
     paginator = CountedPaginator  # counts at most 10,001 rows: "2,314 leads", or "More than 10,000"
     show_full_result_count = False
-    list_per_page = 50
 
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "phone", "email", "dnc_status"]}),

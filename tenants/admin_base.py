@@ -182,6 +182,7 @@ class TenantModelAdmin(TenantScopedFormfieldsMixin, ModelAdmin):
 
     show_full_result_count = False
     list_filter_submit = True
+    list_per_page = 50  # a screen or two of rows; a page of 100 took twice as long to draw (bench/pages.py)
 
     @display(description=ModelAdmin.action_checkbox.short_description)
     def action_checkbox(self, obj):
