@@ -3,6 +3,7 @@
 import re
 
 from django.urls import URLPattern, URLResolver, path
+from django.utils.cache import patch_cache_control
 from unfold.sites import UnfoldAdminSite
 
 from core import public_ids
@@ -51,6 +52,9 @@ def _in_day_order(apps: list[dict]) -> list[dict]:
     )
 
 
+JSI18N_MAX_AGE = 24 * 3600
+
+
 class CrmAdminSite(UnfoldAdminSite):
     site_header = "Voice CRM"
     site_title = "Voice CRM"
@@ -71,6 +75,13 @@ class CrmAdminSite(UnfoldAdminSite):
         response = super().login(request, extra_context)
         if response.status_code == 200 and not request.user.is_authenticated:
             LoginNameThrottle.count_failure(request)
+        return response
+
+    def i18n_javascript(self, request, extra_context=None):
+        """The admin's translations for its scripts, asked for by every list and form page before it can show
+        anything: the same for every member until the next release, so browsers keep it for a day."""
+        response = super().i18n_javascript(request, extra_context)
+        patch_cache_control(response, private=True, max_age=JSI18N_MAX_AGE)
         return response
 
     def get_app_list(self, request, app_label=None):
