@@ -536,6 +536,9 @@ def _clock(text: str) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}" if match else text
 
 
+PAIR = 'Use an ["HH:MM", "HH:MM"] pair.'  # core.shapes.TimeSpan's message for a range that is no pair
+
+
 class WeeklyHours(Editor):
     """Weekday → time ranges (calling windows, opening hours): Monday to Sunday, each with its from–to ranges;
     a day with none is closed. Ranges are added and removed; an empty one is left out."""
@@ -548,8 +551,8 @@ class WeeklyHours(Editor):
         return WEEKDAY_NAMES
 
     def spoken(self, message):
-        # A range with one time missing: what the shape says of its JSON, said of the two inputs.
-        return super().spoken(message).replace('Use an ["HH:MM", "HH:MM"] pair.', "Give a start and an end time.")
+        # A range with one time missing or not a time: what the shape says of its JSON, said of the two inputs.
+        return super().spoken(message).replace(PAIR, "Give a start and an end time (HH:MM).")
 
     class Media:
         js = [SCRIPT]

@@ -1,6 +1,7 @@
 """A structured JSON field is declared once, as a shape in its app's schemas.py: a bad value gets the same
-message, at the same path, from the model's full_clean, the admin's form and the API (a 400 whose field map
-names the path), and the OpenAPI document describes the shape."""
+message, at the same path, from the model's full_clean and the API (a 400 whose field map names the path); the
+admin's editor says the same with the path in words ("Monday, hours 1: …"); the OpenAPI document describes the
+shape."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,20 +25,23 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUTSIDE_THE_LAW = "07:00–12:00 is outside the legal calling hours (08:00–21:00)."
+OUTSIDE_THE_LAW = OUTSIDE = "07:00–12:00 is outside the legal calling hours (08:00–21:00)."
 
-# (field, bad value, path inside the value, message)
+NOT_A_CODE = "“ringing” is not one of: no_answer, busy, voicemail, failed."
+BACKWARDS = "Opening time 19:00 must be before closing time 09:00."
+# (field, bad value, path inside the value, message, what the admin's editor says)
 CAMPAIGN_CASES = [
-    ("retry_minutes", {"busy": [0]}, "busy.0", "Use 1 or more."),
-    ("retry_minutes", {"ringing": [5]}, "ringing", "“ringing” is not one of: no_answer, busy, voicemail, failed."),
-    ("calling_windows", {"sat": [["07:00", "12:00"]]}, "sat.0", OUTSIDE_THE_LAW),
+    ("retry_minutes", {"busy": [0]}, "busy.0", "Use 1 or more.", "Busy, entry 1: Use 1 or more."),
+    ("retry_minutes", {"ringing": [5]}, "ringing", NOT_A_CODE, f"Ringing: {NOT_A_CODE}"),
+    ("calling_windows", {"sat": [["07:00", "12:00"]]}, "sat.0", OUTSIDE_THE_LAW, f"Saturday, hours 1: {OUTSIDE}"),
+    ("calling_windows", {"mon": [["19:00", "09:00"]]}, "mon.0", BACKWARDS, f"Monday, hours 1: {BACKWARDS}"),
     (
         "calling_windows",
-        {"mon": [["19:00", "09:00"]]},
+        {"mon": [["9am", "5pm"]]},
         "mon.0",
-        "Opening time 19:00 must be before closing time 09:00.",
+        'Use an ["HH:MM", "HH:MM"] pair.',
+        "Monday, hours 1: Give a start and an end time (HH:MM).",
     ),
-    ("calling_windows", {"mon": [["9am", "5pm"]]}, "mon.0", 'Use an ["HH:MM", "HH:MM"] pair.'),
 ]
 
 
@@ -62,9 +66,11 @@ def campaign_form(campaign, **changes):
     return data | changes
 
 
-@pytest.mark.parametrize("field,bad,path,message", CAMPAIGN_CASES, ids=[f"{c[0]}-{c[2]}" for c in CAMPAIGN_CASES])
+@pytest.mark.parametrize(
+    "field,bad,path,message,in_words", CAMPAIGN_CASES, ids=[f"{c[0]}-{c[2]}" for c in CAMPAIGN_CASES]
+)
 def test_a_bad_campaign_setting_gets_the_same_error_at_every_door(
-    client, owner, owner_a, tenant_a, field, bad, path, message
+    client, owner, owner_a, tenant_a, field, bad, path, message, in_words
 ):
     import json
 
@@ -79,7 +85,7 @@ def test_a_bad_campaign_setting_gets_the_same_error_at_every_door(
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
     page = client.post(url, campaign_form(campaign, **{field: json.dumps(bad)}))
     assert page.status_code == 200
-    assert page.context["adminform"].form.errors[field] == [expected]
+    assert page.context["adminform"].form.errors[field] == [in_words]
 
     response = owner.patch(f"/api/v1/campaigns/{pid(campaign)}/", {field: bad}, format="json")
     assert response.status_code == 400, response.content
@@ -98,7 +104,8 @@ def test_bad_business_hours_get_the_same_error_at_every_door(client, owner, owne
     url = reverse("admin:tenants_branch_change", args=[branch.pk])
     form = {"name": "North", "country": "US", "time_zone": "UTC", "business_hours": '{"mon": "all day"}'}
     page = client.post(url, form)
-    assert page.status_code == 200 and page.context["adminform"].form.errors["business_hours"] == [expected]
+    errors = page.context["adminform"].form.errors["business_hours"]
+    assert page.status_code == 200 and errors == ["Monday: Enter a list."]
 
     response = owner.patch(f"/api/v1/branches/{pid(branch)}/", {"business_hours": bad}, format="json")
     assert response.status_code == 400

@@ -53,7 +53,7 @@ def test_the_admin_refuses_the_same_bad_settings(client, tenant_a):
     response = client.post(url, {"stage_labels": '{"new": 5}', "scoring_rules": '"all"'})
     assert response.status_code == 200  # the form again, with its errors
     errors = response.context["adminform"].form.errors
-    assert "new: Enter text." in errors["stage_labels"][0]
+    assert "New: Enter text." in errors["stage_labels"][0]
     assert "Enter an object." in errors["scoring_rules"][0]
     settings.refresh_from_db()
     assert settings.stage_labels == {} and settings.scoring_rules == {}

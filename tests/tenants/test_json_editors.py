@@ -194,7 +194,7 @@ def test_calling_windows_edited_on_the_page_store_the_shapes_json(owner, campaig
     [
         ("18:00", "10:00", "Monday, hours 1: Opening time 18:00 must be before closing time 10:00."),
         ("07:00", "10:00", "Monday, hours 1: 07:00–10:00 is outside the legal calling hours (08:00–21:00)."),
-        ("10:00", "", "Monday, hours 1: Give a start and an end time."),
+        ("10:00", "", "Monday, hours 1: Give a start and an end time (HH:MM)."),
     ],
 )
 def test_a_bad_range_is_an_error_at_the_field(owner, campaign, start, end, message):
