@@ -8,10 +8,9 @@ from django.urls import reverse
 
 from calls.models import Call
 from calls.search import search_calls
-from core.public_ids import of as pid
 from tenants.scoping import tenant_scope
-from tests.conftest import api_client
 from tests.factories import CallFactory, LeadFactory
+from tests.search_doors import DOORS, finder
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:calls_call_changelist"
@@ -37,24 +36,7 @@ def calls(tenant_a, tenant_b):
 @pytest.fixture
 def find(client, owner_a, tenant_a):
     """``find(door, term)``: the calls tenant A's owner finds with ``term`` on the admin list or the API."""
-    client.force_login(owner_a)
-    api = api_client(owner_a, tenant_a)
-
-    def found(door, term):
-        if door == "admin":
-            response = client.get(reverse(CHANGELIST), {"q": term})
-            assert response.status_code == 200, response.content[:300]
-            return {call.pk for call in response.context["cl"].result_list}
-        response = api.get("/api/v1/calls/", {"search": term})
-        assert response.status_code == 200, response.content
-        with tenant_scope(tenant_a.pk):
-            by_id = {pid(call): call.pk for call in Call.objects.all()}
-        return {by_id[row["id"]] for row in response.json()["results"]}
-
-    return found
-
-
-DOORS = pytest.mark.parametrize("door", ["admin", "api"])
+    return finder(client, owner_a, tenant_a, changelist=CHANGELIST, api_path="/api/v1/calls/", model=Call)
 
 
 def pks(calls, *names):

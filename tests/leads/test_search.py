@@ -20,6 +20,7 @@ from leads.search import search_leads
 from tenants.scoping import tenant_scope
 from tests.conftest import api_client
 from tests.factories import LeadFactory
+from tests.search_doors import DOORS, finder
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:leads_lead_changelist"
@@ -50,24 +51,7 @@ def people(tenant_a, tenant_b):
 @pytest.fixture
 def find(client, owner_a, tenant_a):
     """``find(door, term)``: the leads tenant A's owner finds with ``term`` on the admin list or the API."""
-    client.force_login(owner_a)
-    api = api_client(owner_a, tenant_a)
-
-    def found(door, term):
-        if door == "admin":
-            response = client.get(reverse(CHANGELIST), {"q": term})
-            assert response.status_code == 200, response.content[:300]
-            return {lead.pk for lead in response.context["cl"].result_list}
-        response = api.get("/api/v1/leads/", {"search": term})
-        assert response.status_code == 200, response.content
-        with tenant_scope(tenant_a.pk):
-            by_id = {pid(lead): lead.pk for lead in Lead.objects.all()}
-        return {by_id[row["id"]] for row in response.json()["results"]}
-
-    return found
-
-
-DOORS = pytest.mark.parametrize("door", ["admin", "api"])
+    return finder(client, owner_a, tenant_a, changelist=CHANGELIST, api_path="/api/v1/leads/", model=Lead)
 
 
 def pks(people, *names):
