@@ -86,3 +86,21 @@ def test_a_form_without_a_token_still_works(owner_a, tenant_a, client):
 def test_every_admin_page_loads_the_script_that_adds_tokens(owner_a, client):
     client.force_login(owner_a)
     assert "/static/voice/js/once.js" in client.get("/admin/leads/lead/").content.decode()
+
+
+def test_the_same_form_while_the_first_is_still_running_goes_back_to_its_page(owner_a, tenant_a, client):
+    from django.core.cache import cache
+
+    from core.once import RUNNING
+
+    client.force_login(owner_a)
+    cache.set(f"once:{owner_a.pk}:token-still-running", RUNNING, 60)  # the first of the two is still at work
+    again = client.post(
+        "/admin/leads/tag/add/",
+        {"name": "vip", "colour": "#6366f1", FIELD: "token-still-running"},
+        HTTP_REFERER="http://testserver/admin/leads/tag/add/",
+    )
+    assert again.status_code == 302 and again["Location"] == "http://testserver/admin/leads/tag/add/"
+    assert "already being sent" in " ".join(str(m) for m in get_messages(again.wsgi_request))
+    with tenant_scope(tenant_a.pk):
+        assert not Tag.objects.exists()
