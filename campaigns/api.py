@@ -172,6 +172,10 @@ class AudiencePreviewSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     would_call = serializers.IntegerField()
     skipped = serializers.IntegerField()
+    estimated = serializers.BooleanField(
+        help_text="Above 2,000 leads, would_call, skipped and skipped_by_reason are estimated from an even spread."
+    )
+    checked = serializers.IntegerField(help_text="How many leads were put through the compliance gate.")
     skipped_by_reason = serializers.DictField(child=serializers.IntegerField())
     skipped_leads = SkippedLeadSerializer(
         many=True, help_text="The first leads skipped (up to 200), each with its reason."

@@ -90,3 +90,37 @@ def test_the_recall_page_lists_the_unmatched_vins(client, tenant_b, recall, stat
     page = client.get(reverse("admin:campaigns_campaign_change", args=[recall.pk])).content.decode()
     assert "VINs of the recall that matched no vehicle (1)" in page
     assert re.search(r'data-testid="unmatched-vins">([^<]*)<', page)[1] == "5YJSA1E26HF000337"
+
+
+def test_a_large_audience_is_estimated_from_an_even_spread(monkeypatch, client, tenant_a, campaign, branch):
+    """Issue 19: a preview of a million leads may not gate a million leads. Above PREVIEW_CHECKED, the count stays
+    exact and the rest is estimated from every k-th lead, and the page and the API say so."""
+    from campaigns import audiences
+
+    monkeypatch.setattr(audiences, "PREVIEW_CHECKED", 4)
+    leads = make_leads(tenant_a, branch, 12)  # every third one (by id) on the do-not-call list
+    for lead in leads[2::3]:
+        DoNotCallFactory(tenant=tenant_a, phone=lead.phone)
+    maria = member(tenant_a, Role.MANAGER, "maria")
+    api = api_client(maria, tenant_a)
+    preview = api.get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
+    assert (preview["count"], preview["estimated"], preview["checked"]) == (12, True, 4)
+    assert [row["id"] for row in preview["sample"]] == [pid(lead) for lead in leads[2::3]]  # the 3rd, 6th, 9th, 12th
+    assert (preview["skipped"], preview["would_call"], preview["skipped_by_reason"]["dnc"]) == (12, 0, 12)
+
+    DoNotCallFactory(tenant=tenant_a, phone=leads[0].phone)  # not in the spread: the estimate cannot see it
+    monkeypatch.setattr(audiences, "PREVIEW_CHECKED", 6)  # every second: the 2nd, 4th, …, 12th; 6th and 12th on DNC
+    preview = api.get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
+    assert (preview["checked"], preview["skipped"], preview["would_call"]) == (6, 4, 8)
+
+    client.force_login(maria)
+    page = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content.decode()
+    assert "12 leads: about 8 would be called; about 4 skipped" in " ".join(page.split())
+    assert "Estimated from 6 leads spread evenly over the audience" in page
+
+
+def test_an_audience_within_the_limit_is_checked_lead_by_lead(tenant_a, campaign, people):
+    preview = api_client(member(tenant_a, Role.MANAGER, "maria"), tenant_a).get(
+        f"/api/v1/campaigns/{pid(campaign)}/preview-audience/"
+    )
+    assert (preview.json()["estimated"], preview.json()["checked"]) == (False, 3)
