@@ -44,7 +44,8 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 
 bench-quick: $(VENV)/.dev
-	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
+	@for script in bench/[!_]*.py; do start=$$(date +%s); echo "== $$script"; $(BIN)/python $$script --quick || exit 1; \
+		echo "== $$script: $$(( $$(date +%s) - start )) s"; done
 
 clean:
 	rm -rf $(VENV) var staticfiles
