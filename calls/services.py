@@ -9,7 +9,9 @@ message only says "look now").
 claimed twice is dialled once; a provider's passing problem puts it back in the
 queue, due after a backoff. ``record_event`` stores what a provider said once
 (replays are no-ops) and ``_apply`` moves the call forward only; when it ends,
-its effects on the lead are owed (``effects_due_at``) until ``after_call`` ran.
+its effects on the lead are owed (``effects_due_at``) until ``after_call`` ran; when the
+provider's analysis of a conversation is still to come, they are owed once it came (at
+most ``ANALYSIS_WAIT`` later): each effect is applied once, so it must see the outcome.
 """
 
 import json
@@ -46,6 +48,9 @@ from .models import (
 )
 from .signals import call_dialed, call_ended
 
+# A conversation's analysis (Retell's call_analyzed) comes seconds to a minute after its end: its effects (the
+# booking of an agreed time, the lead's stage, the campaign's next step) wait for it this long at most.
+ANALYSIS_WAIT = timedelta(minutes=2)
 MAX_DIAL_ATTEMPTS = 6  # the first try and five after a provider's passing problem (429, 5xx)
 OPT_OUT_PHRASES = [
     "stop calling",
@@ -427,7 +432,10 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
     if event.error_message:
         call.error_message = event.error_message[:500]
     if call.status in FINAL_STATUSES:
-        call.due_at, call.effects_due_at = None, timezone.now()  # its effects are owed from now
+        # Its effects are owed from now; or, when the provider's analysis is still to come (what the person
+        # agreed to, the outcome), once it came, and at the latest after ANALYSIS_WAIT (they are applied once).
+        owed = timezone.now() + (ANALYSIS_WAIT if event.analysis_follows else timedelta(0))
+        call.due_at, call.effects_due_at = None, min(filter(None, [call.effects_due_at, owed]))
         call.ended_at = call.ended_at or timezone.now()
         # What the line did (the provider's word, else what an earlier event said), then what was said on it.
         base = event.outcome or (call.outcome if call.outcome in LINE_OUTCOMES else "answered" if call.outcome else "")

@@ -105,3 +105,50 @@ def test_prompt_variables_in_the_persons_zone(tenant_a, branch, tours, lead, scr
         variables = call_hooks.prompt_variables(west, script)
     assert variables["free_slots"].split(", ")[0] == f"{MON:%A %d %B} at 08:00"  # 11:00 New York
     assert variables["upcoming_appointment"] == f"tour at Downtown on {TUE:%A %d %B} at 07:00"
+
+
+def test_the_effects_of_a_conversation_wait_for_its_analysis_so_an_agreed_time_is_booked(
+    client, tenant_a, branch, tours, lead, clock
+):
+    """Issue 19 (seen in the demo: four calls of five said "I've booked you" and booked nothing). Retell sends a
+    conversation's end, then its analysis (what was agreed). A worker that applied the effects between the two
+    saw a plain "answered" call, claimed the booking effect and booked nothing; the analysis then found the
+    effect done. The effects now wait for the analysis (at most calls.services.ANALYSIS_WAIT)."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from calls.tasks import apply_call_effects
+    from django.utils.timezone import now as clock_now
+
+    from tests.calls.test_webhooks import post, retell_body
+
+    account = ProviderAccountFactory(tenant=tenant_a, provider="retell", api_key="retell-key-123")
+    call = CallFactory(
+        tenant=tenant_a, lead=lead, account=account, provider="retell", status="in_progress", outcome="",
+        purpose="lead_followup", to_number=lead.phone,
+    )  # fmt: skip
+    ended = retell_body("call_ended", call.pk, disconnection_reason="user_hangup", duration_ms=90000)
+    assert post(client, account, ended).status_code == 200
+    assert apply_call_effects(tenant_id=tenant_a.pk) == 0  # the worker comes between the two events: nothing yet
+    agreed = {"custom_analysis_data": {"appointment_time": TUESDAY_10.isoformat()}, "call_summary": "A tour."}
+    analyzed = retell_body("call_analyzed", call.pk, disconnection_reason="user_hangup", call_analysis=agreed)
+    assert post(client, account, analyzed).status_code == 200
+    assert apply_call_effects(tenant_id=tenant_a.pk) == 1
+    (appointment,) = Appointment.all_tenants.filter(lead=lead)
+    assert (appointment.call_id, appointment.start) == (call.pk, TUESDAY_10)
+    assert Lead.all_tenants.get(pk=lead.pk).stage == "booked"
+
+    silent = CallFactory(
+        tenant=tenant_a, lead=LeadFactory(tenant=tenant_a, branch=branch, phone="+12125550777"), account=account,
+        provider="retell", provider_call_id="call_2", status="in_progress", outcome="", purpose="lead_followup",
+    )  # fmt: skip
+    ended = retell_body("call_ended", silent.pk, "call_2", disconnection_reason="user_hangup", duration_ms=30000)
+    post(client, account, ended)  # and no analysis ever comes: the effects are applied after the wait
+    assert apply_call_effects(tenant_id=tenant_a.pk) == 0
+    owed = Call.all_tenants.get(pk=silent.pk).effects_due_at
+    assert owed == clock_now() + call_services.ANALYSIS_WAIT
+    with time_machine.travel(owed + timedelta(seconds=1)):
+        assert apply_call_effects(tenant_id=tenant_a.pk) == 1
+    assert Call.all_tenants.get(pk=silent.pk).effects_done[:1] == ["lead"]
+    assert Lead.all_tenants.get(pk=silent.lead_id).stage == "contacted"

@@ -19,7 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def end(client, account, call):
+    """A conversation ends, and its analysis comes (Retell sends them as two events): its effects are owed."""
     body = retell_body("call_ended", call.pk, disconnection_reason="user_hangup", duration_ms=30000)
+    post(client, account, body)
+    analysis = {"call_summary": "They will think about it."}
+    body = retell_body("call_analyzed", call.pk, disconnection_reason="user_hangup", call_analysis=analysis)
     return post(client, account, body)
 
 
@@ -27,9 +31,9 @@ def test_the_end_of_a_call_is_stored_with_its_effects_owed_even_if_no_worker_is_
     client, account, dialing_call, django_capture_on_commit_callbacks
 ):
     with mock.patch.object(work, "wake_effects") as wake, django_capture_on_commit_callbacks(execute=True):
-        response = end(client, account, dialing_call)  # the broker is gone: the wake-up goes nowhere
+        response = end(client, account, dialing_call)  # the broker is gone: the wake-ups go nowhere
     assert response.status_code == 200 and response.json()["new"] == 1
-    assert wake.call_count == 1
+    assert wake.call_count == 2
     call = Call.all_tenants.get(pk=dialing_call.pk)
     assert call.status == "ended" and call.effects_due_at is not None and call.effects_done == []
     assert Lead.all_tenants.get(pk=call.lead_id).stage == "new"
@@ -159,7 +163,10 @@ def test_an_overdue_call_the_provider_knows_ended_is_settled_with_what_it_says(
     assert [r["path"] for r in provider_server.requests] == ["/v2/get-call/call_abc"]  # the SDK's call.retrieve
     call = Call.all_tenants.get(pk=overdue_retell_call.pk)
     assert (call.status, call.outcome, call.duration_seconds, call.error_category) == ("ended", "answered", 61, "")
-    assert "lead" in call.effects_done
+    assert call.effects_done == []  # its analysis may still come: the effects wait for it, not for ever
+    with time_machine.travel(call.effects_due_at + timedelta(seconds=1)):
+        assert apply_call_effects(tenant_id=call.tenant_id) == 1
+    assert "lead" in Call.all_tenants.get(pk=call.pk).effects_done
 
 
 def test_an_overdue_call_the_provider_says_is_still_going_gets_more_time(overdue_retell_call, provider_server):

@@ -113,6 +113,9 @@ class NormalizedEvent:
     cost: Decimal | None = None
     error_message: str = ""
     raw: dict = field(default_factory=dict)
+    # The call's analysis (its outcome in words, what was agreed) comes in an event of its own, later (Retell's
+    # call_ended): the call's effects wait for it, at most calls.services.ANALYSIS_WAIT.
+    analysis_follows: bool = False
 
 
 class CannotAsk(Exception):

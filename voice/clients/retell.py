@@ -136,6 +136,8 @@ class RetellClient(VoiceClient):
                 collected_data=collected,
                 cost=as_decimal(cost / 100) if isinstance(cost, int | float) else None,  # Retell reports cents
                 raw=payload,
+                # A conversation's call_ended comes before its call_analyzed (what was agreed, the outcome).
+                analysis_follows=kind == EventKind.ENDED and outcome_for(reason) == "answered" and not analysis,
             )
         ]
 
