@@ -171,8 +171,11 @@ class BookingForm(forms.Form):
         self.fields["lead"].queryset = Lead.objects.all()
         self.fields["branch"].queryset = Branch.objects.order_by("name")
         self.fields["staff"].queryset = services.staff_members()
-        if dealership:
-            self.fields["vehicle"].queryset = Vehicle.objects.all()
+        if dealership:  # the chosen person's cars (a dealership holds thousands: never all of them)
+            lead = self._chosen("lead")
+            self.fields["vehicle"].queryset = Vehicle.objects.filter(lead=lead) if lead else Vehicle.objects.none()
+            if lead is None:
+                self.fields["vehicle"].help_text = "Cars are offered once the person is chosen: theirs only."
         else:
             del self.fields["vehicle"]
         self.slots = []
@@ -270,6 +273,12 @@ class AppointmentAdmin(TenantModelAdmin):
 
     def has_add_permission(self, request):
         return request.user.has_perm("appointments.add_appointment")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "vehicle" in form.base_fields:  # the customer's own cars, not the dealership's
+            form.base_fields["vehicle"].queryset = Vehicle.objects.filter(lead_id=obj.lead_id)
+        return form
 
     def add_view(self, request, form_url="", extra_context=None):
         query = request.GET.urlencode()

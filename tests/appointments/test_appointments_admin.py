@@ -2,6 +2,7 @@
 appointment in its day and hour; move, cancel, confirm, check-in and no-show from the appointment page, with
 only the buttons its status allows; today's first in the list; another tenant's rows are out of reach."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -206,3 +207,26 @@ def test_agents_book_but_cannot_change_opening_hours(client, tenant_a, branch, c
     rules = reverse("admin:appointments_availabilityrule_add")
     assert client.get(rules).status_code == 403
     assert not AvailabilityRule.all_tenants.exists()
+
+
+def test_a_dealership_books_and_edits_with_the_customers_own_cars_only(client, tenant_b, clock):
+    """Issue 19: the booking form offered every car of the dealership (thousands of them, other customers'
+    too); it offers the chosen person's cars, and none before a person is chosen. The appointment page too."""
+    from tests.factories import VehicleFactory
+
+    client.force_login(member(tenant_b, Role.MANAGER, "mike"))
+    lane = BranchFactory(tenant=tenant_b, name="Service lane", time_zone="America/New_York")
+    owner, other = LeadFactory(tenant=tenant_b, first_name="Olga"), LeadFactory(tenant=tenant_b, first_name="Otto")
+    hers = VehicleFactory(tenant=tenant_b, lead=owner, vin="1HGCM82633A004352")
+    VehicleFactory(tenant=tenant_b, lead=other, vin="1HGCM82633A004353")
+
+    def offered(page):  # the options of the rendered select
+        select = re.search(r'<select name="vehicle".*?</select>', page.text, re.S)[0]
+        return [value for value in re.findall(r'<option value="([^"]*)"', select) if value]
+
+    blank = client.get(url("book"), {"branch": pid(lane)})
+    assert offered(blank) == [] and "Cars are offered once the person is chosen: theirs only." in blank.text
+    assert offered(client.get(url("book"), {"lead": pid(owner), "branch": pid(lane)})) == [pid(hers)]
+
+    appointment = AppointmentFactory(tenant=tenant_b, lead=owner, branch=lane, start=at(TUE, 10), end=at(TUE, 11))
+    assert offered(client.get(url("change", appointment.pk))) == [pid(hers)]
