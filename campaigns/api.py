@@ -180,7 +180,7 @@ class AudiencePreviewSerializer(serializers.Serializer):
     skipped_leads = SkippedLeadSerializer(
         many=True, help_text="The first leads skipped (up to 200), each with its reason."
     )
-    sample = PreviewLeadSerializer(many=True)
+    sample = PreviewLeadSerializer(many=True, help_text="The first (up to ten) who would be called.")
     unmatched_vins = serializers.ListField(
         child=serializers.CharField(), help_text="A recall's VINs that match no vehicle (nobody to call about them)."
     )

@@ -223,10 +223,10 @@ def _spread(queryset, total: int):
 
 
 def preview(campaign, sample_size: int = 10) -> dict:
-    """How many leads the audience holds, a sample, how many would be skipped and why, and who: the first
-    skipped leads, each with its reason (a code, and the words staff read); a recall's unmatched VINs. Above
-    PREVIEW_CHECKED leads, who would be called and who skipped are estimated from an even spread
-    (``estimated``: true; ``checked``: how many were put through the gate)."""
+    """How many leads the audience holds, the first who would be called (``sample``), how many would be
+    skipped and why, and who: the first skipped leads, each with its reason (a code, and the words staff
+    read); a recall's unmatched VINs. Above PREVIEW_CHECKED leads, who would be called and who skipped are
+    estimated from an even spread (``estimated``: true; ``checked``: how many were put through the gate)."""
     from calls.compliance import Reason, check_many
     from leads.services import stage_labels
 
@@ -236,7 +236,7 @@ def preview(campaign, sample_size: int = 10) -> dict:
     spread, estimated = _spread(audience, total)
     checked = list(spread.select_related("branch"))  # at most PREVIEW_CHECKED leads
     reasons: Counter = Counter()
-    skipped_leads = []
+    skipped_leads, callable_ = [], []
     now = timezone.now()
     for start in range(0, len(checked), PREVIEW_BATCH):
         batch = checked[start : start + PREVIEW_BATCH]
@@ -246,6 +246,8 @@ def preview(campaign, sample_size: int = 10) -> dict:
         for lead in batch:
             decision = decisions[lead.pk]
             if decision.allowed or decision.deferred:
+                if len(callable_) < sample_size:
+                    callable_.append(lead)
                 continue
             reasons[decision.code] += 1
             if len(skipped_leads) < PREVIEW_SKIPPED_LISTED:
@@ -265,6 +267,6 @@ def preview(campaign, sample_size: int = 10) -> dict:
         }
         | dict(reasons),
         "skipped_leads": skipped_leads,
-        "sample": [_person(lead, stages) for lead in checked[:sample_size]],
+        "sample": [_person(lead, stages) for lead in callable_],
         "unmatched_vins": unmatched_vins(campaign.audience),
     }

@@ -1,5 +1,6 @@
-"""Demo campaigns for seed_demo: drafts a manager can preview and start, a follow-up into a second try,
-and, for the gym, a standing speed-to-lead campaign that calls new leads as they arrive (on the simulator)."""
+"""Demo campaigns for seed_demo: drafts a manager can preview and start, a running second try that a
+follow-up rule feeds, and, for the gym, a standing speed-to-lead campaign that calls new leads as they
+arrive (on the simulator)."""
 
 from campaigns.models import Campaign, FollowUpRule
 from campaigns.services import start
@@ -38,6 +39,7 @@ def seed(tenant, stdout) -> None:
         FollowUpRule.objects.create(
             source_campaign=first, target_campaign=second, outcomes=["voicemail", "callback_requested"]
         )
+        start(second)  # standing: it takes the voicemails and callbacks of the first as they come
         speed = Campaign.objects.create(
             name="Speed to lead: new leads within 5 minutes",
             agent=agent,

@@ -117,10 +117,9 @@ def test_the_effects_of_a_conversation_wait_for_its_analysis_so_an_agreed_time_i
     from datetime import timedelta
 
     import time_machine
-
-    from calls.tasks import apply_call_effects
     from django.utils.timezone import now as clock_now
 
+    from calls.tasks import apply_call_effects
     from tests.calls.test_webhooks import post, retell_body
 
     account = ProviderAccountFactory(tenant=tenant_a, provider="retell", api_key="retell-key-123")

@@ -216,7 +216,8 @@ def test_a_recall_list_file_becomes_the_audience(staff, tenant_a, agent):
     campaign = Campaign.all_tenants.get(name="Recall 26V-114")
     assert campaign.audience["vins"] == ["1HGCM82633A004352", "JH4KA8260MC000000"]
     page = staff.get(url("change", campaign.pk))
-    assert [row["id"] for row in page.context["preview"]["sample"]] == [pid(owner)]
+    preview = page.context["preview"]
+    assert [row["id"] for row in preview["sample"] + preview["skipped_leads"]] == [pid(owner)]
 
     nothing = staff.post(url("add"), {**form, "name": "Empty", "recall_file": SimpleUploadedFile("x.csv", b"a,b\n")})
     assert "No VIN" in str(nothing.context["adminform"].form.errors["recall_file"])

@@ -51,7 +51,7 @@ def test_create_then_preview_then_start_then_watch(clock, client, manager, tenan
     preview = client.get(f"/api/v1/campaigns/{campaign['id']}/preview-audience/").json()
     assert (preview["count"], preview["would_call"], preview["skipped"]) == (5, 3, 2)
     assert preview["skipped_by_reason"]["dnc"] == 1 and preview["skipped_by_reason"]["no_consent"] == 1
-    assert len(preview["sample"]) == 5
+    assert {row["phone"] for row in preview["sample"]} == {lead.phone for lead in leads[1:]}  # who would be called
 
     started = client.post(f"/api/v1/campaigns/{campaign['id']}/start/")
     assert started.status_code == 200 and started.json()["status"] == "running"
@@ -142,7 +142,7 @@ def test_a_draft_campaigns_upload_becomes_its_audience(
             format="multipart",
         )
     preview = client.get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
-    assert [row["phone"] for row in preview["sample"]] == ["+12125557001"]
+    assert [row["phone"] for row in preview["sample"] + preview["skipped_leads"]] == ["+12125557001"]
 
 
 def test_targets_filter_and_query_count(clock, client, tenant_a, campaign, branch, django_assert_max_num_queries):
@@ -227,4 +227,4 @@ def test_audience_by_tag_stage_and_score(client, tenant_a, agent, script, branch
     audience = {"kind": "filter", "tags": [pid(vip)], "stages": ["new"], "score_min": 50}
     created = client.post("/api/v1/campaigns/", body(agent, script, audience=audience), format="json").json()
     preview = client.get(f"/api/v1/campaigns/{created['id']}/preview-audience/").json()
-    assert [row["id"] for row in preview["sample"]] == [pid(keep)]
+    assert [row["id"] for row in preview["sample"] + preview["skipped_leads"]] == [pid(keep)]  # (no consent)

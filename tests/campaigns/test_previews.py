@@ -59,6 +59,7 @@ def test_the_api_preview_lists_the_skipped_leads_with_code_and_words(tenant_a, c
         pid(no_consent): ("no_consent", "No consent for this purpose"),
     }
     assert pid(callable_) not in rows
+    assert [row["id"] for row in preview["sample"]] == [pid(callable_)]  # who would be called, not who is skipped
     assert preview["unmatched_vins"] == []
 
 
@@ -105,13 +106,14 @@ def test_a_large_audience_is_estimated_from_an_even_spread(monkeypatch, client, 
     api = api_client(maria, tenant_a)
     preview = api.get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
     assert (preview["count"], preview["estimated"], preview["checked"]) == (12, True, 4)
-    assert [row["id"] for row in preview["sample"]] == [pid(lead) for lead in leads[2::3]]  # the 3rd, 6th, 9th, 12th
     assert (preview["skipped"], preview["would_call"], preview["skipped_by_reason"]["dnc"]) == (12, 0, 12)
+    assert preview["sample"] == []  # the 3rd, 6th, 9th and 12th were checked: all skipped, nobody to show
 
     DoNotCallFactory(tenant=tenant_a, phone=leads[0].phone)  # not in the spread: the estimate cannot see it
     monkeypatch.setattr(audiences, "PREVIEW_CHECKED", 6)  # every second: the 2nd, 4th, …, 12th; 6th and 12th on DNC
     preview = api.get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
     assert (preview["checked"], preview["skipped"], preview["would_call"]) == (6, 4, 8)
+    assert [row["id"] for row in preview["sample"]] == [pid(lead) for lead in (leads[1], leads[3], leads[7], leads[9])]
 
     client.force_login(maria)
     page = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content.decode()
