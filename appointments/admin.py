@@ -3,6 +3,7 @@ slots, moving to another free slot, quick confirm / check-in / no-show / cancel;
 reminders, settings and calendar feeds."""
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -31,6 +32,7 @@ from tenants.public_id_forms import PublicIdAutocompleteSelect, PublicIdChoiceFi
 from . import availability, calendar_grid, feed_access, services
 from .models import (
     ACTIVE_STATUSES,
+    KINDS_FOR_VERTICAL,
     STATUS_MOVES,
     Appointment,
     AppointmentMove,
@@ -165,27 +167,33 @@ class BookingForm(forms.Form):
     notes = forms.CharField(required=False, widget=UnfoldAdminTextareaWidget)
     day = forms.DateField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, admin_site=None, dealership=False, **kwargs):
+    def __init__(self, *args, admin_site=None, vertical="", **kwargs):
         super().__init__(*args, **kwargs)
+        dealership = vertical == "dealership"
         self.fields["lead"].widget = PublicIdAutocompleteSelect(Appointment._meta.get_field("lead"), admin_site)
         self.fields["lead"].queryset = Lead.objects.all()
         self.fields["branch"].queryset = Branch.objects.order_by("name")
         self.fields["staff"].queryset = services.staff_members()
+        kinds = KINDS_FOR_VERTICAL.get(vertical, list(Kind))  # a gym books no service lane
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
         if dealership:  # the chosen person's cars (a dealership holds thousands: never all of them)
             lead = self._chosen("lead")
             self.fields["vehicle"].queryset = Vehicle.objects.filter(lead=lead) if lead else Vehicle.objects.none()
             if lead is None:
-                self.fields["vehicle"].help_text = "Cars are offered once the person is chosen: theirs only."
+                self.fields["vehicle"].help_text = "Choose the person, then Show free times: their cars are offered."
         else:
             del self.fields["vehicle"]
         self.slots = []
-        branch, kind, staff = self._chosen("branch"), self._chosen("kind"), self._chosen("staff")
+        branch, staff, self.chosen_day = self._chosen("branch"), self._chosen("staff"), self._chosen("day")
+        kind = self._chosen("kind") or (branch and availability.first_kind_offered(branch, kinds))
+        if kind and not self._chosen("kind"):
+            self.initial["kind"] = kind  # what the branch offers first: its times are shown at once
         self.searched = bool(branch and kind)  # only then can "no free time" be said
         if self.searched:
-            first = max(availability.branch_today(branch), self._chosen("day") or date.min)
-            self.slots = availability.free_slots(
-                branch, kind, first, first + timedelta(days=BOOKING_DAYS), staff_id=staff.pk if staff else None
-            )
+            today = availability.branch_today(branch)
+            first = max(today, self.chosen_day or date.min)  # a day from the calendar: that day's times only
+            last = first if self.chosen_day and self.chosen_day >= today else first + timedelta(days=BOOKING_DAYS)
+            self.slots = availability.free_slots(branch, kind, first, last, staff_id=staff.pk if staff else None)
             self.fields["slot"].choices = slot_choices(self.slots, availability.branch_zone(branch))
             self.fields["slot"].required = True
 
@@ -274,6 +282,10 @@ class AppointmentAdmin(TenantModelAdmin):
     def has_add_permission(self, request):
         return request.user.has_perm("appointments.add_appointment")
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if is_dealership(request) else [f for f in fields if f != "vehicle"]  # a gym has no cars
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is not None and "vehicle" in form.base_fields:  # the customer's own cars, not the dealership's
@@ -297,8 +309,10 @@ class AppointmentAdmin(TenantModelAdmin):
     def book_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        options = {"admin_site": self.admin_site, "dealership": is_dealership(request)}
-        if request.method == "POST":
+        options = {"admin_site": self.admin_site, "vertical": getattr(request.tenant, "vertical", "")}
+        if request.method == "POST" and "show" in request.POST:  # "Show free times": nothing is booked yet
+            form = BookingForm(initial=request.POST.dict(), **options)
+        elif request.method == "POST":
             form = BookingForm(request.POST, **options)
             if form.is_valid():
                 data = form.cleaned_data
@@ -320,10 +334,13 @@ class AppointmentAdmin(TenantModelAdmin):
                     return redirect(reverse("admin:appointments_appointment_change", args=[appointment.pk]))
         else:
             form = BookingForm(initial=request.GET.dict(), **options)
+        chosen = request.POST if request.method == "POST" else request.GET
+        keep = ("lead", "branch", "kind", "staff")  # the choices, without the day (nor the CSRF token)
         context = {
             **self.admin_site.each_context(request),
             "title": "Book an appointment",
             "form": form,
+            "wider_query": urlencode({name: chosen[name] for name in keep if chosen.get(name)}),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/appointments/book.html", context)

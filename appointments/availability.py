@@ -64,6 +64,12 @@ def rules_for(branch, kind: str, staff_id: int | None = None) -> list[Availabili
     return rules
 
 
+def first_kind_offered(branch, kinds) -> str | None:
+    """The first of ``kinds`` the branch's opening hours offer (a rule with no kinds offers every kind)."""
+    offered = [rule.kinds for rule in AvailabilityRule.objects.filter(branch=branch, is_active=True).only("kinds")]
+    return next((kind for kind in kinds if any(not rule_kinds or kind in rule_kinds for rule_kinds in offered)), None)
+
+
 def closed_days(branch, first: date, last: date) -> set[date]:
     closures = Closure.objects.filter(branch=branch, start_date__lte=last).filter(
         Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)

@@ -15,7 +15,7 @@ from leads.services import resolved_time_zone
 from tenants.models import Branch
 
 from . import availability
-from .models import KINDS_FOR_PURPOSE, Appointment, AvailabilityRule, Kind, Source
+from .models import KINDS_FOR_PURPOSE, Appointment, Kind, Source
 from .services import AlreadyBooked, SlotTaken, book, settings_for_tenant, upcoming_for
 
 OFFERED_SLOTS = 6
@@ -28,11 +28,7 @@ def branch_for(lead) -> Branch | None:
 
 def kind_for(branch, purpose: str) -> str | None:
     """What a call of this purpose books at this branch: the first of its kinds the branch offers."""
-    offered = [r.kinds for r in AvailabilityRule.objects.filter(branch=branch, is_active=True).only("kinds")]
-    for kind in KINDS_FOR_PURPOSE.get(purpose, [Kind.OTHER]):
-        if any(not kinds or kind in kinds for kinds in offered):
-            return kind
-    return None
+    return availability.first_kind_offered(branch, KINDS_FOR_PURPOSE.get(purpose, [Kind.OTHER]))
 
 
 def offered_slots(lead, purpose: str) -> list:

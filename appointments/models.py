@@ -29,6 +29,13 @@ class Kind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# What each kind of business books: the kinds its booking form offers (first: the one it starts with).
+KINDS_FOR_VERTICAL = {
+    "gym": [Kind.TOUR, Kind.TRIAL_CLASS, Kind.CONSULTATION, Kind.OTHER],
+    "dealership": [Kind.SERVICE, Kind.TEST_DRIVE, Kind.CONSULTATION, Kind.OTHER],
+}
+
+
 # What a call of each script purpose books (the first the branch offers).
 KINDS_FOR_PURPOSE = {
     "lead_followup": [Kind.TOUR, Kind.TRIAL_CLASS, Kind.TEST_DRIVE, Kind.CONSULTATION],

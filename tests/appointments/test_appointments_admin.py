@@ -3,7 +3,7 @@ appointment in its day and hour; move, cancel, confirm, check-in and no-show fro
 only the buttons its status allows; today's first in the list; another tenant's rows are out of reach."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -37,8 +37,10 @@ def slot_values(response):
 
 
 def test_the_booking_form_says_no_free_time_only_after_looking(staff, branch, tours):
-    before = staff.get(url("book"), {"branch": pid(branch)}).content.decode()
+    before = staff.get(url("book")).content.decode()
     assert "No free time" not in before and "Choose a branch and a kind, then Show free times." in before
+    branch_only = staff.get(url("book"), {"branch": pid(branch)})  # the kind the branch offers first: tours
+    assert branch_only.context["form"].initial["kind"] == "tour" and slot_values(branch_only)[1:]
     closed = staff.get(url("book"), {"branch": pid(branch), "kind": "consultation"}).content.decode()
     assert "No free time in the next two weeks for that choice." in closed
 
@@ -225,8 +227,36 @@ def test_a_dealership_books_and_edits_with_the_customers_own_cars_only(client, t
         return [value for value in re.findall(r'<option value="([^"]*)"', select) if value]
 
     blank = client.get(url("book"), {"branch": pid(lane)})
-    assert offered(blank) == [] and "Cars are offered once the person is chosen: theirs only." in blank.text
+    assert offered(blank) == [] and "Choose the person, then Show free times: their cars are offered." in blank.text
     assert offered(client.get(url("book"), {"lead": pid(owner), "branch": pid(lane)})) == [pid(hers)]
 
     appointment = AppointmentFactory(tenant=tenant_b, lead=owner, branch=lane, start=at(TUE, 10), end=at(TUE, 11))
     assert offered(client.get(url("change", appointment.pk))) == [pid(hers)]
+
+
+def test_a_day_from_the_calendar_offers_that_days_times_and_show_free_times_books_nothing(
+    staff, tenant_a, branch, tours, lead
+):
+    """Issue 19 (the README walk): "+ book" on a day offered two weeks of times; the kinds offered a gym's
+    desk the service lane; "Show free times" was a GET that put the CSRF token in the address."""
+    page = staff.get(url("book"), {"branch": pid(branch), "day": TUE})
+    offered = slot_values(page)[1:]
+    assert offered and {datetime.fromisoformat(value).astimezone(branch_zone(branch)).date() for value in offered} == {
+        TUE
+    }
+    assert f"Times on {TUE:%A} {TUE.day} {TUE:%B}." in page.text and "Show the next two weeks" in page.text
+    assert [value for value, _ in page.context["form"].fields["kind"].choices] == [
+        "tour",
+        "trial_class",
+        "consultation",
+        "other",
+    ]
+
+    shown = staff.post(url("book"), {"show": "1", "lead": pid(lead), "branch": pid(branch), "kind": "tour"})
+    assert shown.status_code == 200 and not Appointment.all_tenants.exists()
+    assert len(slot_values(shown)) > len(offered)  # no day: the next two weeks
+    assert 'name="show"' in shown.text and 'formmethod="get"' not in shown.text
+    assert 'name="vehicle"' not in shown.text  # a gym has no cars: not here, nor on an appointment's page
+    appointment = AppointmentFactory(tenant=tenant_a, lead=lead, branch=branch, start=at(TUE, 10), end=at(TUE, 11))
+    page = staff.get(url("change", appointment.pk))
+    assert page.status_code == 200 and 'name="vehicle"' not in page.text and 'name="notes"' in page.text

@@ -354,9 +354,9 @@ def test_a_dealership_manager_runs_a_recall_and_books_the_service_lane(journeys)
         j.open(f"/admin/appointments/appointment/calendar/?branch={pid(service)}")
         j.step("calendar")
         j.click("[data-testid=week-calendar] a[title='Book on this day']:visible >> nth=0")
-        j.page.select_option("select[name=kind]", value="service")
-        j.click("button:text-is('Show free times')")
+        assert j.page.input_value("select[name=kind]") == "service"  # what the service lane offers first
         j.pick_lead("Dan Diaz")
+        j.click("button:text-is('Show free times')")  # his cars, and the day's free times
         j.page.select_option("select[name=vehicle]", label="2021 Honda Civic")
         j.page.select_option("select[name=slot]", label=f"{MON:%a %d %b} 15:00 (1 free)")
         j.step("book")
