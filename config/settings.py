@@ -386,6 +386,7 @@ STORAGES = {
 # come from STATIC_ROOT, read once at start, otherwise from the apps' folders as they change.
 WHITENOISE_USE_FINDERS = DEBUG and not STATIC_HASHED
 WHITENOISE_AUTOREFRESH = DEBUG and not STATIC_HASHED
+WHITENOISE_MIMETYPES = {".wav": "audio/wav"}  # the simulator's recording (WhiteNoise sends it as a download)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 

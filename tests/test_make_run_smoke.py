@@ -69,6 +69,7 @@ def test_make_run_path_on_sqlite(embedded_env):
         statuses = {path: _get(base + path) for path in ("/healthz", "/readyz", "/admin/login/", "/api/docs/")}
         assert statuses == {"/healthz": 200, "/readyz": 200, "/admin/login/": 200, "/api/docs/": 200}
         _static_files_are_kept_for_a_year(base)
+        _the_simulated_recording_is_audio(base)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -182,3 +183,12 @@ def test_make_run_addresses_recordings_and_webhooks_on_its_own_port(embedded_env
         check=True,
     )
     assert shown.stdout.strip() == "http://localhost:8765"
+
+
+def _the_simulated_recording_is_audio(base):
+    """The README walk: the call page's player showed 0:00, the recording was sent as a download."""
+    from voice.simulation import RECORDING_PATH
+
+    with urllib.request.urlopen(f"{base}{RECORDING_PATH}?call=sim_1", timeout=5) as response:
+        assert response.headers["Content-Type"] == "audio/wav"
+        assert response.read(4) == b"RIFF"
