@@ -26,7 +26,7 @@ def context(campaign) -> dict:
         "skipped": labelled(stats["skipped_by_reason"]),
         "target_rows": labelled(stats["targets_by_status"], dict(TargetStatus.choices)),
         "outcome_rows": labelled(stats["outcomes"], dict(Outcome.choices)),
-        "dialer": services.dialer_status(),
+        "dialer": services.dialer_status(since=campaign.resumed_at or campaign.started_at),
         "targets_url": f"{targets}?campaign__id__exact={public_ids.of(campaign)}",
         "campaign_finished": campaign.status in FINISHED,
     }

@@ -327,27 +327,34 @@ def stats(campaign: Campaign) -> dict:
 
 
 DIALER_TASK = "dispatch-due-campaign-targets"
-# django-celery-beat writes last_run_at when it syncs (every 3 minutes by default), so allow for that.
+# django-celery-beat writes last_run_at when it syncs (every 3 minutes by default), so allow for that. A beat
+# just started first sends each task one interval later: a campaign's first tick may take that and the grace.
 DIALER_STALE_AFTER = timedelta(minutes=5)
+FIRST_TICK_GRACE = timedelta(seconds=30)
 
 
 # The work a running campaign needs done by workers: its ticks, its dials, what its calls set off.
 DIALER_WORK = ["campaigns.tasks.dispatch_due", "calls.tasks.dial_due_calls", "calls.tasks.apply_call_effects"]
 
 
-def dialer_status(now=None) -> dict:
+def dialer_status(now=None, since=None) -> dict:
     """Is the beat process ticking the dialer, and is a worker taking its work? (Shown on campaign pages: a
     running campaign with no beat or no worker never calls anyone, and staff should see that rather than
-    wonder.)"""
+    wonder.) ``since``: when the campaign started; until its first tick is due, no tick is no alarm
+    (``first_tick_due``)."""
     from django_celery_beat.models import PeriodicTask
 
     now = now or timezone.now()
     task = PeriodicTask.objects.filter(name=DIALER_TASK).select_related("interval").first()
     last_run = task.last_run_at if task else None
+    every = task.interval.every if task and task.interval else None
+    ticking = bool(task and task.enabled and last_run and now - last_run <= DIALER_STALE_AFTER)
+    due_by = since + timedelta(seconds=every or 60) + FIRST_TICK_GRACE if since else None
     return {
-        "every_seconds": task.interval.every if task and task.interval else None,
+        "every_seconds": every,
         "last_run_at": last_run,
-        "ticking": bool(task and task.enabled and last_run and now - last_run <= DIALER_STALE_AFTER),
+        "ticking": ticking,
+        "first_tick_due": not ticking and due_by is not None and now < due_by and bool(task and task.enabled),
         "queues_without_worker": heartbeat.queues_without_worker(heartbeat.queues_of(DIALER_WORK), now),
     }
 

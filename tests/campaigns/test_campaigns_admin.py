@@ -4,6 +4,7 @@ watch progress; only the buttons the status allows; another tenant's campaign is
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -147,14 +148,16 @@ def test_the_campaign_page_says_whether_the_dialer_is_ticking(staff, tenant_a, c
     make_leads(tenant_a, branch, 1)
     with tenant_scope(tenant_a.pk):
         services.start(campaign)
-    assert "The dialer has not run yet" in staff.get(url("change", campaign.pk)).content.decode()
+    assert "The dialer has not run yet" in staff.get(url("change", campaign.pk)).content.decode()  # no beat at all
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period="seconds")
-    PeriodicTask.objects.create(
-        name="dispatch-due-campaign-targets",
-        task="campaigns.tasks.dispatch_due",
-        interval=every_minute,
-        last_run_at=timezone.now() - timedelta(seconds=50),
-    )
+    dialer = PeriodicTask.objects.create(
+        name="dispatch-due-campaign-targets", task="campaigns.tasks.dispatch_due", interval=every_minute
+    )  # beat is up, and has not ticked yet
+    just_started = staff.get(url("change", campaign.pk)).content.decode()  # its first tick is not due yet
+    assert "The dialer has not run" not in just_started and "its next tick is due within the minute" in just_started
+    with time_machine.travel(timezone.now() + timedelta(seconds=91)):  # the interval (60 s) and the grace: no tick
+        assert "The dialer has not run yet" in staff.get(url("change", campaign.pk)).content.decode()
+    PeriodicTask.objects.filter(pk=dialer.pk).update(last_run_at=timezone.now() - timedelta(seconds=50))
     assert "Dialer ticking every 60 s" in staff.get(url("change", campaign.pk)).content.decode()
 
 
