@@ -26,6 +26,7 @@ from .models import (
     Appointment,
     AppointmentMove,
     AppointmentSettings,
+    Channel,
     Reminder,
     ReminderStatus,
     Source,
@@ -292,13 +293,15 @@ def _move_lead(lead, stage: str, reason: str, actor) -> None:
 
 
 def schedule_reminders(appointment: Appointment, now: datetime | None = None) -> list[Reminder]:
-    """The tenant's reminders for this appointment (those whose time has passed are not made)."""
+    """The tenant's reminders for this appointment (those whose time has passed are not made, nor emails to a
+    person with no email address: the sender would only cancel them)."""
     now = now or timezone.now()
     settings = settings_for_tenant()
+    channels = [c for c in settings.channels() if c != Channel.EMAIL or appointment.lead.email]
     reminders = [
         Reminder(appointment=appointment, channel=channel, send_at=appointment.start - timedelta(minutes=minutes))
         for minutes in settings.offsets_for(appointment.kind)
-        for channel in settings.channels()
+        for channel in channels
         if appointment.start - timedelta(minutes=minutes) > now
     ]
     return Reminder.objects.bulk_create(reminders)

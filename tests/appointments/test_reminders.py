@@ -89,10 +89,11 @@ def test_a_reminder_whose_appointment_went_away_meanwhile_is_canceled_not_sent(t
 
 
 def test_no_sms_to_a_do_not_call_number_and_no_email_without_an_address(tenant_a, branch, tours, clock, mailoutbox):
-    lead = LeadFactory(tenant=tenant_a, phone="+12125550777", email="")
+    lead = LeadFactory(tenant=tenant_a, phone="+12125550777", email="ann@example.test")
     DoNotCallFactory(tenant=tenant_a, phone=lead.phone)
     with tenant_scope(tenant_a.pk):
         services.book(lead, branch, "tour", TUESDAY_10)
+    type(lead).all_tenants.filter(pk=lead.pk).update(email="")  # the address went away after the booking
     report = send(tenant_a, TUESDAY_10 - timedelta(minutes=30))
     assert report["canceled"] == 2 and notify.outbox == [] and mailoutbox == []
     errors = set(Reminder.all_tenants.values_list("channel", "error"))
@@ -261,3 +262,15 @@ def test_a_reminder_call_passes_the_gate_and_waits_for_calling_hours(tenant_a, b
     (call,) = Call.all_tenants.filter(lead=lead)
     assert reminder.status == "sent" and reminder.provider_message_id == f"call-{pid(call)}"
     assert call.purpose == "appointment_reminder"
+
+
+def test_a_person_without_an_email_address_gets_no_email_reminder(tenant_a, branch, tours, clock):
+    """The README walk: an email reminder was queued (and shown) for a walk-in who gave no email address."""
+    from appointments.models import Reminder
+    from tests.factories import LeadFactory
+
+    walk_in = LeadFactory(tenant=tenant_a, branch=branch, phone="+12125550199", email="")
+    with tenant_scope(tenant_a.pk):
+        appointment = services.book(walk_in, branch, "tour", TUESDAY_10)
+    channels = set(Reminder.all_tenants.filter(appointment=appointment).values_list("channel", flat=True))
+    assert channels == {"sms"}
