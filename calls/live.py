@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from core import live
 
+from . import collected
 from .models import FINAL_STATUSES, CallEvent
 
 TEMPLATE = "admin/calls/call_live.html"
@@ -30,6 +31,8 @@ def context(call) -> dict:
     """What the region shows: the same for the page and for a poll."""
     return {
         "call": call,
+        "collected": collected.in_words(call),
+        "cost": f"${call.cost:.2f}" if call.cost is not None else "—",  # providers bill in US dollars
         "events": CallEvent.objects.filter(call=call).only("event_type", "received_at"),
         "call_over": call.status in FINAL_STATUSES,
         "call_settled": settled(call),

@@ -415,7 +415,6 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
     if event.status and not was_final and STATUS_MOVES.allows(call.status, event.status):
         call.status = event.status
     call.started_at = call.started_at or event.started_at
-    call.ended_at = call.ended_at or event.ended_at
     if event.duration_seconds is not None:
         call.duration_seconds = event.duration_seconds
     if event.transcript:
@@ -432,6 +431,7 @@ def _apply(call: Call, event: NormalizedEvent) -> Call:
     if event.error_message:
         call.error_message = event.error_message[:500]
     if call.status in FINAL_STATUSES:
+        call.ended_at = call.ended_at or event.ended_at  # (a live call has no end, whatever an event says)
         # Its effects are owed from now; or, when the provider's analysis is still to come (what the person
         # agreed to, the outcome), once it came, and at the latest after ANALYSIS_WAIT (they are applied once).
         owed = timezone.now() + (ANALYSIS_WAIT if event.analysis_follows else timedelta(0))

@@ -114,3 +114,34 @@ def test_without_the_permission_to_see_calls_the_region_is_refused_like_the_page
 
 def test_the_region_is_read_only(staff, call):
     assert staff.post(live_url(call)).status_code == 405
+
+
+def test_what_was_collected_reads_in_words_on_the_persons_clock(staff, call):
+    """The README walk: "Collected" showed raw keys and UTC times (``appointment_time 2026-12-07T23:30:00+00:00``,
+    ``wrong_number True``), and the cost had no currency."""
+    from datetime import UTC, datetime
+
+    from leads.models import Lead
+
+    Lead.all_tenants.filter(pk=call.lead_id).update(time_zone="America/Chicago")
+    agreed = datetime(2030, 1, 8, 23, 30, tzinfo=UTC)  # 17:30 in Chicago
+    end(call, collected_data={"appointment_time": agreed.isoformat(), "wrong_number": False, "gym_goal": "strength"})
+    Call.all_tenants.filter(pk=call.pk).update(cost="0.1005")
+    text = " ".join(staff.get(live_url(call)).content.decode().split())
+    assert 'Agreed time</td><td class="p-1">Tue 08 Jan 2030, 17:30 (America/Chicago)' in text
+    assert 'Wrong number</td><td class="p-1">No' in text and 'Gym goal</td><td class="p-1">strength' in text
+    assert "appointment_time" not in text and "Cost: $0.10" in text
+
+
+def test_a_live_call_has_no_end_whatever_an_event_says(client, tenant_a):
+    """The README walk: a call in progress showed an "Ended at" in the future (its start event carried one)."""
+    from tests.calls.test_webhooks import post, retell_body
+    from tests.factories import ProviderAccountFactory
+
+    account = ProviderAccountFactory(tenant=tenant_a, provider="retell", api_key="retell-key-123")
+    live = CallFactory(tenant=tenant_a, account=account, provider="retell", status="dialing", outcome="")
+    later = int((timezone.now() + timedelta(minutes=2)).timestamp() * 1000)
+    started = retell_body("call_started", live.pk, call_status="ongoing", end_timestamp=later)
+    assert post(client, account, started).status_code == 200
+    assert Call.all_tenants.get(pk=live.pk).status == "in_progress"
+    assert Call.all_tenants.get(pk=live.pk).ended_at is None
