@@ -23,7 +23,7 @@ from unfold.widgets import (
 )
 
 from appointments import by_campaign
-from calls.models import Call
+from calls.models import Call, Outcome
 from leads import importing
 from leads import services as lead_services
 from leads.models import Source, Tag
@@ -408,21 +408,49 @@ class CampaignAdmin(TenantModelAdmin):
         return self._confirm(request, object_id, "Upload leads", perform, UploadForm)
 
 
+OUTCOME_LABELS = dict(Outcome.choices)
+
+
+class LastOutcomeFilter(admin.SimpleListFilter):
+    title = "last outcome"
+    parameter_name = "last_outcome"
+
+    def lookups(self, request, model_admin):
+        return list(Outcome.choices)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(last_outcome=self.value()) if self.value() else queryset
+
+
 @admin.register(CampaignTarget)
 class CampaignTargetAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
-    list_display = ["lead", "campaign", "status", "attempts", "next_attempt_at", "last_outcome", "skip_reason"]
-    list_filter = ["campaign", "status", "skip_reason", "last_outcome"]
+    list_display = ["lead", "campaign", "status", "attempts", "next_attempt_at", "last_outcome_label", "skip_reason"]
+    list_filter = ["campaign", "status", "skip_reason", LastOutcomeFilter]
     list_select_related = ["lead", "campaign"]
     search_fields = ["=lead__phone", "lead__last_name"]
     paginator = InfinitePaginator
     ordering = ["next_attempt_at", "id"]
 
+    readonly_fields = ["last_outcome_label"]
+
+    def get_fields(self, request, obj=None):  # the outcome in words on the target's page too
+        fields = [f for f in super().get_fields(request, obj) if f != "last_outcome_label"]
+        return ["last_outcome_label" if f == "last_outcome" else f for f in fields]
+
+    @display(description="Last outcome", ordering="last_outcome")
+    def last_outcome_label(self, obj):
+        return OUTCOME_LABELS.get(obj.last_outcome, obj.last_outcome) or "—"
+
 
 @admin.register(FollowUpRule)
 class FollowUpRuleAdmin(TenantModelAdmin):
-    list_display = ["__str__", "trigger", "outcomes", "delay_minutes", "is_active"]
+    list_display = ["__str__", "trigger", "outcomes_in_words", "delay_minutes", "is_active"]
     list_filter = ["trigger", "is_active"]
     list_select_related = ["source_campaign", "target_campaign"]
+
+    @display(description="Outcomes")
+    def outcomes_in_words(self, obj):
+        return ", ".join(OUTCOME_LABELS.get(code, code) for code in obj.outcomes or []) or "—"
 
 
 @admin.register(Expense)

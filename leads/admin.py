@@ -37,7 +37,7 @@ from . import exporting, import_live, privacy, services
 from .admin_imports import ImportViews
 from .filters import on_dnc_expression
 from .importing import attestation
-from .models import Consent, DoNotCall, Lead, LeadImport, LeadTag, Note, PipelineSettings, Tag, Vehicle
+from .models import Consent, DoNotCall, Lead, LeadImport, LeadTag, Note, PipelineSettings, Source, Tag, Vehicle
 from .pipeline import Stage
 from .purposes import Purpose
 from .search import SEARCH_HELP, search_leads, search_region
@@ -383,10 +383,15 @@ class LeadAdmin(ImportViews, TenantModelAdmin):
     def score_breakdown(self, obj):
         if not obj.score_explanation:
             return "—"
+        # The rule's detail in the tenant's words: a source or a stage is a code in the explanation.
+        words = {"source": dict(Source.choices), "stage": services.stage_labels()}
         return format_html_join(
             "",
             "<div>{} <span class='text-font-subtle-light'>({}: {})</span></div>",
-            ((f"{p['points']:+d}", p["rule"], p["detail"]) for p in obj.score_explanation),
+            (
+                (f"{p['points']:+d}", p["rule"], words.get(p["rule"], {}).get(p["detail"], p["detail"]))
+                for p in obj.score_explanation
+            ),
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -58,7 +58,18 @@ def world(db):
     """A dealership (it sees every page), its owner, and one row of every tenant-owned model."""
     tenant = TenantFactory(slug="walk", name="Walk Motors", vertical="dealership")
     rows = {model: factory(tenant=tenant) for model, factory in FACTORIES.items()}
+    for model, obj in rows.items():  # values that are codes, where pages show them (they must say them in words)
+        coded = CODED.get(model._meta.label, {})
+        if coded:
+            model.all_tenants.filter(pk=obj.pk).update(**coded)
     return tenant, member(tenant, Role.OWNER, "owner-walk"), rows
+
+
+CODED = {
+    "campaigns.CampaignTarget": {"last_outcome": "callback_requested"},
+    "campaigns.FollowUpRule": {"outcomes": ["voicemail", "callback_requested"]},
+    "leads.Lead": {"source": "walk_in", "score_explanation": [{"rule": "source", "detail": "walk_in", "points": 5}]},
+}
 
 
 def model_of(route: str):
