@@ -11,8 +11,7 @@ from django.utils.dateparse import parse_datetime
 from calls.models import Call, Outcome
 from core import versioning
 from leads.models import Lead
-from leads.services import resolved_time_zone
-from tenants.models import Branch
+from leads.services import branch_of, resolved_time_zone
 
 from . import availability
 from .models import KINDS_FOR_PURPOSE, Appointment, Kind, Source
@@ -22,17 +21,13 @@ OFFERED_SLOTS = 6
 OFFER_DAYS = 7
 
 
-def branch_for(lead) -> Branch | None:
-    return lead.branch if lead.branch_id else Branch.objects.order_by("pk").first()
-
-
 def kind_for(branch, purpose: str) -> str | None:
     """What a call of this purpose books at this branch: the first of its kinds the branch offers."""
     return availability.first_kind_offered(branch, KINDS_FOR_PURPOSE.get(purpose, [Kind.OTHER]))
 
 
 def offered_slots(lead, purpose: str) -> list:
-    branch = branch_for(lead)
+    branch = branch_of(lead)
     kind = kind_for(branch, purpose) if branch else None
     if kind is None:
         return []
@@ -84,7 +79,7 @@ def book_from_call(call: Call) -> Appointment | None:
         return None
     if timezone.is_naive(wanted):
         wanted = wanted.replace(tzinfo=ZoneInfo(resolved_time_zone(lead)))
-    branch = branch_for(lead)
+    branch = branch_of(lead)
     kind = kind_for(branch, call.purpose) if branch else None
     if kind is None:
         _flag(call, "An appointment was agreed but the branch offers no bookable times: book it by hand.")

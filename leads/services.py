@@ -95,6 +95,11 @@ def normalize_fields(data: dict, branch: Branch | None) -> dict:
     return data
 
 
+def branch_of(lead: Lead) -> Branch | None:
+    """The branch that serves the person: theirs, else the business's first (a lead need not have one)."""
+    return lead.branch if lead.branch_id else Branch.objects.order_by("pk").first()
+
+
 def resolved_time_zone(lead: Lead) -> str:
     """The zone to show and schedule in: explicit, else the phone's area code, else the branch's, else the tenant's."""
     if lead.time_zone:

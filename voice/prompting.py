@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from leads.location import candidate_zones
 from leads.models import Lead
-from leads.services import resolved_time_zone
+from leads.services import branch_of, resolved_time_zone
 
 from .models import Script
 from .signals import prompt_variables_requested
@@ -49,7 +49,7 @@ def _hours_text(hours: dict) -> str:
 def variables_for(lead: Lead, script: Script, now: datetime | None = None) -> dict[str, str]:
     now = now or timezone.now()
     tenant = lead.tenant  # loaded with the lead where the caller can (dial does)
-    branch = lead.branch
+    branch = branch_of(lead)  # a lead with no branch of its own hears of the business's first
     zone = resolved_time_zone(lead)
     local_now = now.astimezone(ZoneInfo(zone))
     state = (lead.region or "").upper()
@@ -66,7 +66,7 @@ def variables_for(lead: Lead, script: Script, now: datetime | None = None) -> di
         "lead_last_name": lead.last_name,
         "lead_full_name": lead.full_name,
         "lead_interest": lead.interest,
-        "lead_stage": lead.stage,
+        "lead_stage": lead.get_stage_display(),
         "lead_source": lead.get_source_display(),
         "lead_time_zone": zone,
         "lead_time_zones": ", ".join(candidate_zones(lead)),

@@ -130,6 +130,19 @@ def test_preview_renders_the_script_for_a_lead(owner_a, tenant_a):
     assert "recorded" in body["opening_line"]  # state unknown: the recording notice is given
     assert body["prompt"] == "Invite Ana to Downtown for yoga."
     assert body["variables"]["branch_hours"].startswith("Mon 06:00-22:00")
+    assert body["variables"]["lead_stage"] == "New"  # words the agent may say, not the code
+
+
+def test_a_lead_without_a_branch_hears_of_the_businesss_first(owner_a, tenant_a):
+    """The README walk: a script's preview for a lead with no branch read "at ()"."""
+    BranchFactory(tenant=tenant_a, name="Downtown", address="1 Main St")
+    BranchFactory(tenant=tenant_a, name="Uptown")
+    lead = LeadFactory(tenant=tenant_a, first_name="Ana", branch=None)
+    script = ScriptFactory(tenant=tenant_a, prompt_template="Offer a tour at {branch_name} ({branch_address}).")
+    body = (
+        api_client(owner_a, tenant_a).get(f"/api/v1/voice/scripts/{pid(script)}/preview/", {"lead": pid(lead)}).json()
+    )
+    assert body["prompt"] == "Offer a tour at Downtown (1 Main St)."
 
 
 def test_admin_script_preview_and_test_connection(client, owner_a, tenant_a):
