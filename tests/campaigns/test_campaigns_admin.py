@@ -146,9 +146,12 @@ def test_the_campaign_page_says_whether_the_dialer_is_ticking(staff, tenant_a, c
 
     assert "The dialer has not run" not in staff.get(url("change", campaign.pk)).content.decode()  # a draft
     make_leads(tenant_a, branch, 1)
+    make_leads(tenant_a, branch, 1, prefix="+1917555", consent=False)
     with tenant_scope(tenant_a.pk):
         services.start(campaign)
-    assert "The dialer has not run yet" in staff.get(url("change", campaign.pk)).content.decode()  # no beat at all
+    started = staff.get(url("change", campaign.pk)).content.decode()
+    assert "The dialer has not run yet" in started  # no beat at all
+    assert "of which 1 skipped, never called" in started  # the progress says what its first half is
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period="seconds")
     dialer = PeriodicTask.objects.create(
         name="dispatch-due-campaign-targets", task="campaigns.tasks.dispatch_due", interval=every_minute
