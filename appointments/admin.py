@@ -260,7 +260,11 @@ class AppointmentAdmin(TenantModelAdmin):
 
     @display(description="When", ordering="start")
     def when(self, obj):
-        return f"{obj.local_start:%a %d %b %H:%M}–{obj.local_end:%H:%M}"
+        """On the branch's wall clock, and said so when that is not the zone the page speaks in (the header's)."""
+        shown = f"{obj.local_start:%a %d %b %H:%M}–{obj.local_end:%H:%M}"
+        if str(obj.local_start.tzinfo) != timezone.get_current_timezone_name():
+            shown += f" {obj.local_start:%Z} ({obj.branch.name})"
+        return shown
 
     @display(description="When")
     def local_time(self, obj):
@@ -281,6 +285,17 @@ class AppointmentAdmin(TenantModelAdmin):
 
     def has_add_permission(self, request):
         return request.user.has_perm("appointments.add_appointment")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The page speaks the branch's time zone, all of it (the When, the reminders, the moves, the header)."""
+        appointment = self.get_object(request, object_id)
+        if appointment is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        with timezone.override(availability.branch_zone(appointment.branch)):
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # here, in the branch's zone (a template response renders later otherwise)
+        return response
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)

@@ -260,3 +260,21 @@ def test_a_day_from_the_calendar_offers_that_days_times_and_show_free_times_book
     appointment = AppointmentFactory(tenant=tenant_a, lead=lead, branch=branch, start=at(TUE, 10), end=at(TUE, 11))
     page = staff.get(url("change", appointment.pk))
     assert page.status_code == 200 and 'name="vehicle"' not in page.text and 'name="notes"' in page.text
+
+
+def test_an_appointment_at_a_branch_in_another_zone_speaks_its_zone(client, tenant_a, branch, clock):
+    """The README walk: at a Chicago branch, the When said 10:00 Chicago, the reminders 11:00 New York time and
+    the header "New York time"; the list's header said New York time over Chicago times."""
+    from appointments.models import Reminder
+
+    client.force_login(member(tenant_a, Role.MANAGER, "maria"))  # reads New York time (the branch fixture's)
+    chicago = BranchFactory(tenant=tenant_a, name="Riverside", time_zone="America/Chicago")
+    ana = LeadFactory(tenant=tenant_a, branch=chicago, email="ana@example.test")
+    appointment = AppointmentFactory(tenant=tenant_a, lead=ana, branch=chicago, start=at(TUE, 11), end=at(TUE, 12))
+    Reminder.all_tenants.create(tenant=tenant_a, appointment=appointment, channel="sms", send_at=at(TUE, 9))
+    page = " ".join(client.get(url("change", appointment.pk)).content.decode().split())
+    assert "Chicago time" in page and "New York time" not in page
+    assert f"{TUE:%A %d %B %Y}, 10:00–11:00 (America/Chicago)" in page
+    assert "8 a.m." in page or "08:00" in page  # the reminder, 09:00 New York, on Chicago's clock
+    listed = " ".join(client.get(url("changelist"), {"when": "all"}).content.decode().split())
+    assert f"{TUE:%a %d %b} 10:00–11:00 CST (Riverside)" in listed
