@@ -244,7 +244,11 @@ def _named(appointment: Appointment) -> str:
 
 @transaction.atomic
 def check_in(appointment: Appointment, *, actor=None) -> Appointment:
-    """They came: attended, and the lead moves to attended."""
+    """They came: attended, and the lead moves to attended. Not before the appointment's day (on the branch's
+    wall): an early arrival is checked in, a click on next week's row is refused."""
+    local_start = appointment.local_start
+    if timezone.now().astimezone(local_start.tzinfo).date() < local_start.date():
+        raise ValidationError({"status": [f"It is on {local_start:%a %d %b}: check them in on the day."]})
     appointment = _change_status(appointment, Status.ATTENDED, checked_in_at=timezone.now())
     cancel_reminders(appointment)
     _move_lead(appointment.lead, Stage.ATTENDED, _named(appointment), actor)

@@ -113,7 +113,7 @@ def test_a_bad_booking_gets_a_field_map_and_writes_nothing(client, tenant_b, bra
     assert Appointment.all_tenants.count() == 0
 
 
-def test_reschedule_cancel_check_in_and_no_show(client, tenant_a, branch, tours, lead, clock):
+def test_reschedule_cancel_check_in_and_no_show(client, manager, tenant_a, branch, tours, lead, clock):
     appointment = book(client, lead, branch, at(TUE, 10)).json()
     url = f"{URL}{appointment['id']}"
 
@@ -125,7 +125,11 @@ def test_reschedule_cancel_check_in_and_no_show(client, tenant_a, branch, tours,
     assert not_a_slot.status_code == 409
 
     assert client.post(f"{url}/confirm/").json()["status"] == "confirmed"
-    assert client.post(f"{url}/check-in/").json()["status"] == "attended"
+    early = client.post(f"{url}/check-in/")  # two days before: not a check-in (the README walk took one)
+    assert early.status_code in (400, 409) and "check them in on the day" in str(early.json())
+    clock.move_to(at(WED, 13, 50))  # they came a little early
+    assert api_client(manager, tenant_a).post(f"{url}/check-in/").json()["status"] == "attended"
+    clock.move_to(at(MON, 11))  # back to the test's Monday (and its client's token)
     assert Lead.all_tenants.get(pk=lead.pk).stage == "attended"
     canceled = client.post(f"{url}/cancel/", {"reason": "changed mind"}, format="json")
     assert canceled.status_code == 400 and "status" in canceled.json()["fields"]
