@@ -152,10 +152,12 @@ def _change_text(figure: dict) -> str:
     if not change:
         return ""
     if figure["unit"] == "percent":
-        return f"{change['absolute'] * 100:+.1f} pts"
+        points = round(change["absolute"] * 100, 1)
+        return f"{points:+.1f} pts" if points else "0.0 pts"  # never "-0.0"
     if change["relative"] is None:
         return ""
-    return f"{change['relative'] * 100:+.0f}%"
+    percent = round(change["relative"] * 100)
+    return f"{percent:+d}%" if percent else "0%"
 
 
 def card(key: str, figure: dict) -> dict:

@@ -1,4 +1,4 @@
-"""Six weeks of past campaign calls for the demo, so the dashboard has something true to show: calls
+"""Nine weeks of past campaign calls for the demo, so the dashboard has something true to show: calls
 dialled inside calling hours on the branch's days, realistic outcomes, durations and provider costs,
 a few flagged for a person, and a recorded expense. Deterministic (seeded by the tenant's slug)."""
 
@@ -13,7 +13,7 @@ from calls.models import Call, CallStatus, Outcome
 from campaigns.models import Campaign, Expense
 from leads.models import Lead
 
-DAYS = 42
+DAYS = 63  # the default 30-day period and the one before it, whole: the dashboard compares like with like
 OUTCOME_WEIGHTS = {
     Outcome.NO_ANSWER: 28,
     Outcome.VOICEMAIL: 20,

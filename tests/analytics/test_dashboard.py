@@ -237,3 +237,19 @@ def test_a_summary_that_cannot_be_computed_claims_nobody(tenant_a, month, clock,
     assert Membership.all_tenants.get(user=subscriber).daily_summary_sent_on is None  # the next tick sends it
     monkeypatch.undo()
     assert summary.send_due(now=ny(23, 7, 20)) == 1
+
+
+@pytest.mark.parametrize(
+    ("unit", "change", "shown"),
+    [
+        ("count", {"absolute": -0.1, "relative": -0.004}, "0%"),  # the README walk saw "-0%"
+        ("count", {"absolute": 4, "relative": 4.0}, "+400%"),
+        ("count", {"absolute": -1, "relative": -0.25}, "-25%"),
+        ("percent", {"absolute": -0.0004, "relative": None}, "0.0 pts"),
+        ("percent", {"absolute": 0.031, "relative": None}, "+3.1 pts"),
+    ],
+)
+def test_a_change_is_signed_only_when_it_is_one(unit, change, shown):
+    from analytics.dashboard import _change_text
+
+    assert _change_text({"unit": unit, "change": change}) == shown
