@@ -99,6 +99,8 @@ def plan(request: CallRequest, account_ids: dict, seed: int = 0) -> Simulated:
         f"You asked about {variables.get('lead_interest') or 'a membership'}. Would you like to come in for a visit?",
     )
     turns = [("agent", opening), ("user", f"Hi, yes, this is {first}."), ("agent", pitch)]
+    if result == "wrong_number":  # whoever answers is not the person: they say so at once
+        turns = [("agent", opening), ("user", f"Sorry, there's no {first} here. You have the wrong number.")]
     simulated = Simulated("answered", result)
     zone = variables.get("lead_time_zone") or "UTC"
     if result == "appointment":
@@ -138,10 +140,7 @@ def plan(request: CallRequest, account_ids: dict, seed: int = 0) -> Simulated:
         simulated.collected = {"opt_out": True}
         simulated.summary, simulated.sentiment = "Asked not to be called again.", "Negative"
     elif result == "wrong_number":
-        turns += [
-            ("user", f"Sorry, there's no {first} here. You have the wrong number."),
-            ("agent", "My apologies for the trouble."),
-        ]
+        turns += [("agent", "My apologies for the trouble.")]
         simulated.collected = {"wrong_number": True}
         simulated.summary = "Wrong number."
     else:  # escalation

@@ -62,3 +62,19 @@ def test_only_what_is_due_is_delivered(answered_call):
         assert deliver_simulated_events(tenant_id=answered_call.tenant_id) == 1  # picked up, still talking
     assert Call.all_tenants.get(pk=answered_call.pk).status == "in_progress"
     assert SimulatedEvent.all_tenants.count() == 2
+
+
+@pytest.mark.parametrize("result", ["appointment", "callback", "not_interested", "information", "wrong_number"])
+def test_a_simulated_person_never_says_they_are_and_are_not_the_lead(result):
+    """The README walk read "Hi, yes, this is Emma" … "there's no Emma here" in one transcript."""
+    from voice.clients import CallRequest
+    from voice.simulation import plan
+
+    request = CallRequest(
+        call_id=7, tenant_id=1, to_number="+12125550123", from_number="+12125550100", provider_agent_id="",
+        variables={"lead_first_name": "Emma"}, opening_line="", prompt="", purpose="custom",
+    )  # fmt: skip
+    simulated = plan(request, {"mix": {"answered": 1}, "conversation_mix": {result: 1}})
+    said = " ".join(text for role, text in simulated.turns if role == "user")
+    assert not ("this is Emma" in said and "no Emma here" in said), said
+    assert ("no Emma here" in said) == (result == "wrong_number")
