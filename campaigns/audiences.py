@@ -219,7 +219,8 @@ def _spread(queryset, total: int):
     if step <= 1:
         return queryset, False
     every_kth = Mod(Window(RowNumber(), order_by=F("pk").asc()), step)
-    return queryset.annotate(spread=every_kth).filter(spread=0), True
+    ids = queryset.annotate(spread=every_kth).filter(spread=0).values_list("pk", flat=True)  # ids only: narrow
+    return Lead.objects.filter(pk__in=list(ids)).order_by("pk"), True
 
 
 def preview(campaign, sample_size: int = 10) -> dict:
