@@ -72,6 +72,8 @@ class FakeRetell:
             "transcript_object": [{"role": "agent", "content": "Hi, this is an automated assistant."}],
         }
         self._post("call_ended", ended)
+        time.sleep(0.5)  # then its analysis, as Retell sends it (the call's effects wait for it)
+        self._post("call_analyzed", {**ended, "call_analysis": {"call_summary": "A short test call."}})
 
     def _post(self, event: str, call: dict) -> None:
         port, path, api_key = self._webhook
