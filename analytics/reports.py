@@ -246,6 +246,7 @@ def needs_attention(filters: Filters, limit: int = 50) -> dict:
                 "to_number": call.to_number,
                 "campaign": call.campaign.name if call.campaign else "",
                 "outcome": call.outcome,
+                "outcome_label": call.get_outcome_display() if call.outcome else "",
                 "reason": call.attention_reason,
             }
             for call in calls

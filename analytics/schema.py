@@ -113,6 +113,7 @@ class AttentionCallSerializer(serializers.Serializer):
     to_number = serializers.CharField()
     campaign = serializers.CharField()
     outcome = serializers.CharField()
+    outcome_label = serializers.CharField(help_text="The outcome in words.")
     reason = serializers.CharField()
 
 

@@ -66,6 +66,7 @@ def world(db):
 
 
 CODED = {
+    "calls.Call": {"outcome": "dnc_requested", "needs_attention": True, "attention_reason": "Said: stop calling"},
     "campaigns.CampaignTarget": {"last_outcome": "callback_requested"},
     "campaigns.FollowUpRule": {"outcomes": ["voicemail", "callback_requested"]},
     "leads.Lead": {"source": "walk_in", "score_explanation": [{"rule": "source", "detail": "walk_in", "points": 5}]},
