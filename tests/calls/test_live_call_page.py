@@ -119,16 +119,16 @@ def test_the_region_is_read_only(staff, call):
 def test_what_was_collected_reads_in_words_on_the_persons_clock(staff, call):
     """The README walk: "Collected" showed raw keys and UTC times (``appointment_time 2026-12-07T23:30:00+00:00``,
     ``wrong_number True``), and the cost had no currency."""
-    from datetime import UTC, datetime
-
     from leads.models import Lead
+    from tests.clock import moment, next_weekday
 
     Lead.all_tenants.filter(pk=call.lead_id).update(time_zone="America/Chicago")
-    agreed = datetime(2030, 1, 8, 23, 30, tzinfo=UTC)  # 17:30 in Chicago
+    day = next_weekday(1, weeks_ahead=1)  # a Tuesday, from the suite's clock
+    agreed = moment(day, 17, 30, zone="America/Chicago")  # stored in UTC, as providers send it
     end(call, collected_data={"appointment_time": agreed.isoformat(), "wrong_number": False, "gym_goal": "strength"})
     Call.all_tenants.filter(pk=call.pk).update(cost="0.1005")
     text = " ".join(staff.get(live_url(call)).content.decode().split())
-    assert 'Agreed time</td><td class="p-1">Tue 08 Jan 2030, 17:30 (America/Chicago)' in text
+    assert f'Agreed time</td><td class="p-1">{day:%a %d %b %Y}, 17:30 (America/Chicago)' in text
     assert 'Wrong number</td><td class="p-1">No' in text and 'Gym goal</td><td class="p-1">strength' in text
     assert "appointment_time" not in text and "Cost: $0.10" in text
 
