@@ -11,9 +11,9 @@ from django.utils.dateparse import parse_datetime
 from calls.models import Call, Outcome
 from core import versioning
 from leads.models import Lead
-from leads.services import branch_of, resolved_time_zone
+from leads.services import branch_of, own_time_zone, resolved_time_zone
 
-from . import availability
+from . import availability, wording
 from .models import KINDS_FOR_PURPOSE, Appointment, Kind, Source
 from .services import AlreadyBooked, SlotTaken, book, settings_for_tenant, upcoming_for
 
@@ -36,15 +36,17 @@ def offered_slots(lead, purpose: str) -> list:
 
 
 def prompt_variables(lead, script) -> dict[str, str]:
-    """``free_slots`` (in the person's time zone) and ``upcoming_appointment``."""
-    zone = ZoneInfo(resolved_time_zone(lead))
+    """``free_slots`` and ``upcoming_appointment``, in the branch's local time with its zone named when the
+    person's differs (appointments.wording)."""
+    person_zone = own_time_zone(lead)
+    place_zone = wording.branch_zone(branch_of(lead), resolved_time_zone(lead))
     slots = offered_slots(lead, script.purpose)
     upcoming = upcoming_for(lead).select_related("branch").first()
     return {
-        "free_slots": ", ".join(f"{s.start.astimezone(zone):%A %d %B at %H:%M}" for s in slots),
+        "free_slots": ", ".join(wording.spoken(s.start, place_zone, person_zone) for s in slots),
         "upcoming_appointment": (
             f"{upcoming.get_kind_display().lower()} at {upcoming.branch.name} on "
-            f"{upcoming.start.astimezone(zone):%A %d %B at %H:%M}"
+            f"{wording.spoken(upcoming.start, wording.branch_zone(upcoming.branch, place_zone), person_zone)}"
             if upcoming
             else ""
         ),
@@ -64,8 +66,9 @@ def _flag(call: Call, reason: str) -> None:
 
 
 def book_from_call(call: Call) -> Appointment | None:
-    """A call ended with an agreed time: book it (in the person's time zone), or the nearest free slot within
-    the tenant's window, or flag the call for a person. Idempotent (an outcome handler may run twice)."""
+    """A call ended with an agreed time: book it, or the nearest free slot within the tenant's window, or flag
+    the call for a person. A time without an offset is the branch's local time, the one the agent offered
+    (appointments.wording). Idempotent (an outcome handler may run twice)."""
     agreed = (call.collected_data or {}).get("appointment_time")
     if call.outcome != Outcome.APPOINTMENT_BOOKED or not agreed or call.lead_id is None:
         return None
@@ -77,9 +80,11 @@ def book_from_call(call: Call) -> Appointment | None:
     if wanted is None:
         _flag(call, f"Could not read the agreed time “{agreed}”: book it by hand.")
         return None
-    if timezone.is_naive(wanted):
-        wanted = wanted.replace(tzinfo=ZoneInfo(resolved_time_zone(lead)))
     branch = branch_of(lead)
+    person_zone = own_time_zone(lead)
+    place_zone = wording.branch_zone(branch, resolved_time_zone(lead))
+    if timezone.is_naive(wanted):
+        wanted = wanted.replace(tzinfo=ZoneInfo(place_zone))
     kind = kind_for(branch, call.purpose) if branch else None
     if kind is None:
         _flag(call, "An appointment was agreed but the branch offers no bookable times: book it by hand.")
@@ -97,6 +102,6 @@ def book_from_call(call: Call) -> Appointment | None:
             return book(lead, branch, kind, slot.start, **booking)
         except (SlotTaken, AlreadyBooked):
             continue
-    local = wanted.astimezone(ZoneInfo(resolved_time_zone(lead)))
-    _flag(call, f"Agreed {local:%a %d %b %H:%M} but it was taken, with nothing free near it: call them back.")
+    agreed_at = wording.spoken(wanted, place_zone, person_zone, "%a %d %b %H:%M")
+    _flag(call, f"Agreed {agreed_at} but it was taken, with nothing free near it: call them back.")
     return None

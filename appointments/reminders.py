@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,9 +18,10 @@ from django.utils import timezone
 from calls import admission
 from core import public_ids
 from leads.models import DoNotCall
+from leads.services import own_time_zone
 from tenants.db import bulk_set, tenant_ids
 
-from . import ics, notify
+from . import ics, notify, wording
 from .models import ACTIVE_STATUSES, Channel, Reminder, ReminderStatus
 from .services import settings_for_tenant
 
@@ -38,14 +38,14 @@ class _Keep(dict):
 
 def values_for(appointment, tenant) -> dict:
     branch, lead = appointment.branch, appointment.lead
-    local = appointment.start.astimezone(ZoneInfo(branch.time_zone or tenant.time_zone or "UTC"))
+    place_zone = branch.time_zone or tenant.time_zone or "UTC"
     return _Keep(
         first_name=lead.first_name or "there",
         name=lead.full_name,
         kind=appointment.get_kind_display().lower(),
         branch=branch.name,
         address=branch.address,
-        when=f"{local:%a %d %b} at {local:%H:%M}",
+        when=wording.spoken(appointment.start, place_zone, own_time_zone(lead), "%a %d %b at %H:%M"),
         phone=branch.phone or tenant.callback_phone,
         business=tenant.legal_name or tenant.name,
     )

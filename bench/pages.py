@@ -4,7 +4,9 @@ The product runs as in production (gunicorn, DEBUG=0, PostgreSQL, hashed static 
 core.static_files) on the demo, plus ``--leads`` extra leads for the gym (default 200,000; ``--quick``:
 the demo alone). Each page is opened in a fresh browser (empty cache: the first visit), then again (warm).
 Server time is the browser's own measure, from sending the request to the first byte of the answer; load
-is from navigation start to the load event. Goals (issue 19): server under 300 ms at the demo's size and
+is from navigation start to the load event. A page that fetches part of itself at once after it is shown (a
+large audience's preview) also reports that fetch's server time (held to the same goal) and ``complete_ms``,
+when the fetched part was in place. Goals (issue 19): server under 300 ms at the demo's size and
 under 1 s at a million leads, a first visit under 1 s.
 
     python bench/pages.py [--quick] [--leads N]
@@ -24,6 +26,12 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 OWNER, PASSWORD = "owner@iron-temple.test", "demo-pass-123"
 TIMING = """() => { const n = performance.getEntriesByType('navigation')[0];
   return {server: n.responseStart - n.requestStart, load: n.loadEventEnd - n.startTime}; }"""
+# A region the page fetches at once after it is shown (data-live-now: a large audience's preview): its own server
+# time, and when the page was complete, from navigation start.
+FILLED = "() => !document.querySelector('[data-live-now]:not([data-live-final])')"
+DEFERRED = """() => { const r = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch');
+  if (!r.length) return null; const last = r[r.length - 1];
+  return {server: last.responseStart - last.requestStart, complete: last.responseEnd}; }"""
 
 
 def add_leads(count: int) -> None:
@@ -124,7 +132,11 @@ def measure(base: str, paths: dict[str, str]) -> dict:
             for _ in range(2):
                 response = page.goto(base + path, wait_until="load")
                 assert response.status == 200, (path, response.status)
-                visits.append(page.evaluate(TIMING))
+                timing = page.evaluate(TIMING)
+                if page.locator("[data-live-now]").count():
+                    page.wait_for_function(FILLED, timeout=30_000)
+                    timing["deferred"] = page.evaluate(DEFERRED)
+                visits.append(timing)
             context.close()
             (first, warm) = visits
             rows[name] = {
@@ -133,6 +145,9 @@ def measure(base: str, paths: dict[str, str]) -> dict:
                 "warm_load_ms": round(warm["load"]),
                 "first_server_ms": round(first["server"]),
             }
+            if warm.get("deferred"):
+                rows[name]["deferred_server_ms"] = round(warm["deferred"]["server"])
+                rows[name]["complete_ms"] = round(warm["deferred"]["complete"])
         browser.close()
     return rows
 
@@ -169,7 +184,7 @@ def main():
         shutil.rmtree(static_root, ignore_errors=True)
 
     server_goal = 300 if extra < 500_000 else 1000
-    worst_server = max(r["server_ms"] for r in rows.values())
+    worst_server = max(max(r["server_ms"], r.get("deferred_server_ms", 0)) for r in rows.values())
     worst_first = max(r["first_load_ms"] for r in rows.values())
     emit(
         {

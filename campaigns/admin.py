@@ -334,17 +334,23 @@ class CampaignAdmin(TenantModelAdmin):
         extra_context = extra_context or {}
         if campaign is not None:
             extra_context.update(live.context(campaign))  # the live region (campaigns.live)
-            if campaign.status == CampaignStatus.DRAFT:
-                extra_context["preview"] = preview = audiences.preview(campaign)
-                extra_context["preview_skipped"] = labelled(preview["skipped_by_reason"])
-                extra_context["unmatched_vins"] = preview["unmatched_vins"]
+            if campaign.status == CampaignStatus.DRAFT and not audiences.estimated_preview(campaign.audience):
+                extra_context.update(live.preview_context(campaign))
+            elif campaign.status == CampaignStatus.DRAFT:  # a large audience: the preview follows the page
+                extra_context["preview_deferred"] = True
+                extra_context["unmatched_vins"] = audiences.unmatched_vins(campaign.audience)
             else:
                 extra_context["unmatched_vins"] = audiences.unmatched_vins(campaign.audience)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         live_view = self.admin_site.admin_view(partial(live.view, model_admin=self))
-        return [path("<path:object_id>/live/", live_view, name="campaigns_campaign_live"), *super().get_urls()]
+        preview_view = self.admin_site.admin_view(partial(live.preview_view, model_admin=self))
+        return [
+            path("<path:object_id>/live/", live_view, name="campaigns_campaign_live"),
+            path("<path:object_id>/preview/", preview_view, name="campaigns_campaign_preview"),
+            *super().get_urls(),
+        ]
 
     def get_actions_detail(self, request, object_id):
         """Only the buttons the campaign's status allows (the services still refuse a stale click)."""

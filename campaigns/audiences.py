@@ -223,6 +223,13 @@ def _spread(queryset, total: int):
     return Lead.objects.filter(pk__in=list(ids)).order_by("pk"), True
 
 
+def estimated_preview(audience: dict) -> bool:
+    """Whether a preview of this audience would be an estimate (more than PREVIEW_CHECKED leads): known from at
+    most PREVIEW_CHECKED + 1 rows, so asking is cheap however large the audience. The campaign page then
+    sends itself at once and fetches the preview after (campaigns.live.preview_view)."""
+    return leads_for(audience)[: PREVIEW_CHECKED + 1].count() > PREVIEW_CHECKED
+
+
 def preview(campaign, sample_size: int = 10) -> dict:
     """How many leads the audience holds, the first who would be called (``sample``), how many would be
     skipped and why, and who: the first skipped leads, each with its reason (a code, and the words staff

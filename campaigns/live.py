@@ -1,5 +1,6 @@
-"""The campaign page's live region (core.live): status, the dialer's health, progress, calls, bookings and
-the targets by status, outcome and skip reason, current within seconds until the campaign is finished."""
+"""The campaign page's live regions (core.live): status, the dialer's health, progress, calls, bookings and
+the targets by status, outcome and skip reason, current within seconds until the campaign is finished; and a large
+draft audience's preview, fetched once just after its page is shown."""
 
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -7,10 +8,11 @@ from django.views.decorators.http import require_safe
 from calls.models import Outcome
 from core import live, public_ids
 
-from . import services
+from . import audiences, services
 from .models import Campaign, CampaignStatus, TargetStatus
 
 TEMPLATE = "admin/campaigns/campaign_live.html"
+PREVIEW_TEMPLATE = "admin/campaigns/campaign_preview.html"
 FINISHED = {CampaignStatus.COMPLETED, CampaignStatus.CANCELED}
 
 
@@ -37,3 +39,25 @@ def view(request, object_id, *, model_admin):
     campaign = live.admin_object(model_admin, request, object_id, Campaign.objects.all())
     data = context(campaign)
     return live.fragment(request, TEMPLATE, data, final=data["campaign_finished"])
+
+
+def preview_context(campaign) -> dict:
+    """A draft's audience preview, in words (campaigns.audiences.preview)."""
+    from .admin import labelled
+
+    preview = audiences.preview(campaign)
+    return {
+        "original": campaign,
+        "preview": preview,
+        "preview_skipped": labelled(preview["skipped_by_reason"]),
+        "unmatched_vins": preview["unmatched_vins"],
+    }
+
+
+@require_safe
+def preview_view(request, object_id, *, model_admin):
+    """The preview of a draft whose audience is large, fetched once the page is shown (final at once: the page
+    is reloaded whenever the audience is saved). A campaign no longer a draft has no preview."""
+    campaign = live.admin_object(model_admin, request, object_id, Campaign.objects.all())
+    data = preview_context(campaign) if campaign.status == CampaignStatus.DRAFT else {"original": campaign}
+    return live.fragment(request, PREVIEW_TEMPLATE, data, final=True)

@@ -100,13 +100,18 @@ def branch_of(lead: Lead) -> Branch | None:
     return lead.branch if lead.branch_id else Branch.objects.order_by("pk").first()
 
 
-def resolved_time_zone(lead: Lead) -> str:
-    """The zone to show and schedule in: explicit, else the phone's area code, else the branch's, else the tenant's."""
+def own_time_zone(lead: Lead) -> str | None:
+    """The person's own zone, where known without a query: explicit, else the phone's area code's only zone."""
     if lead.time_zone:
         return lead.time_zone
     zones = phones.place_of(lead.phone).time_zones if lead.phone else ()
-    if len(zones) == 1:
-        return zones[0]
+    return zones[0] if len(zones) == 1 else None
+
+
+def resolved_time_zone(lead: Lead) -> str:
+    """The zone to show and schedule in: explicit, else the phone's area code, else the branch's, else the tenant's."""
+    if own := own_time_zone(lead):
+        return own
     if lead.branch_id and lead.branch:
         return lead.branch.time_zone
     tenant = Tenant.objects.filter(pk=lead.tenant_id).only("time_zone").first()

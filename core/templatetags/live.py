@@ -17,7 +17,8 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def live_region(context, url, template_name, final=False, every=3, testid="", query=""):
+def live_region(context, url, template_name, final=False, every=3, testid="", query="", now=False):
+    """``now``: the page shows a placeholder and the region's content comes with the first poll, at once."""
     region = context.template.engine.get_template(template_name)
     html = mark_safe(region.render(context).strip())  # escaped by its own template
     return format_html(
@@ -25,7 +26,7 @@ def live_region(context, url, template_name, final=False, every=3, testid="", qu
         f"{url}?{query}" if query else url,
         live.etag(html),
         every,
-        mark_safe(' data-live-final="1"') if final else "",
+        mark_safe(' data-live-final="1"') if final else mark_safe(' data-live-now="1"') if now else "",
         format_html(' data-testid="{}"', testid) if testid else "",
         html,
         static("voice/js/live.js"),

@@ -59,14 +59,21 @@ def test_the_simulator_agrees_to_a_real_slot_and_the_call_books_it(
     assert Lead.all_tenants.get(pk=lead.pk).stage == "booked"
 
 
-def test_a_naive_agreed_time_is_the_persons_local_time(tenant_a, branch, tours, clock):
-    west = LeadFactory(tenant=tenant_a, branch=branch, phone="+14155550123")  # San Francisco
+def test_a_naive_agreed_time_is_the_branchs_local_time_the_one_the_agent_offered(tenant_a, branch, tours, clock):
+    west = LeadFactory(tenant=tenant_a, branch=branch, phone="+14155550123")  # San Francisco, club in New York
     call = agreed_call(tenant_a, west, f"{TUE}T10:00:00")
     with tenant_scope(tenant_a.pk):
         appointment = call_hooks.book_from_call(call)
         assert call_hooks.book_from_call(call) == appointment  # a handler that runs twice books once
-    assert appointment.start == moment(TUE, 10, zone="America/Los_Angeles") == at(TUE, 13)  # 10:00 Pacific
+    assert appointment.start == at(TUE, 10)  # 10:00 at the club, where they will be (07:00 on their own clock)
     assert Appointment.all_tenants.filter(call=call).count() == 1
+
+
+def test_an_agreed_time_with_an_offset_is_that_moment(tenant_a, branch, tours, clock):
+    west = LeadFactory(tenant=tenant_a, branch=branch, phone="+14155550125")
+    call = agreed_call(tenant_a, west, moment(TUE, 8, zone="America/Los_Angeles").isoformat())
+    with tenant_scope(tenant_a.pk):
+        assert call_hooks.book_from_call(call).start == at(TUE, 11)
 
 
 def test_a_taken_slot_falls_back_to_the_nearest_free_one(tenant_a, branch, tours, lead, clock):
@@ -98,13 +105,17 @@ def test_an_unreadable_time_flags_the_call(tenant_a, branch, tours, lead, clock)
     assert call.needs_attention and "Could not read the agreed time" in call.attention_reason
 
 
-def test_prompt_variables_in_the_persons_zone(tenant_a, branch, tours, lead, script, clock):
+def test_prompt_variables_speak_the_branchs_time_and_name_its_zone_to_a_person_elsewhere(
+    tenant_a, branch, tours, lead, script, clock
+):
     west = LeadFactory(tenant=tenant_a, branch=branch, phone="+14155550124", first_name="Wes")
     with tenant_scope(tenant_a.pk):
         services.book(west, branch, "tour", TUESDAY_10)
         variables = call_hooks.prompt_variables(west, script)
-    assert variables["free_slots"].split(", ")[0] == f"{MON:%A %d %B} at 08:00"  # 11:00 New York
-    assert variables["upcoming_appointment"] == f"tour at Downtown on {TUE:%A %d %B} at 07:00"
+        local = call_hooks.prompt_variables(lead, script)  # a New York number: no zone to name
+    assert variables["free_slots"].split(", ")[0] == f"{MON:%A %d %B} at 11:00 Eastern time"
+    assert variables["upcoming_appointment"] == f"tour at Downtown on {TUE:%A %d %B} at 10:00 Eastern time"
+    assert local["free_slots"].split(", ")[0] == f"{MON:%A %d %B} at 11:00"
 
 
 def test_the_effects_of_a_conversation_wait_for_its_analysis_so_an_agreed_time_is_booked(

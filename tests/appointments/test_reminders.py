@@ -117,6 +117,17 @@ def test_tenant_templates_and_offsets(tenant_a, branch, tours, lead, clock):
     assert notify.outbox[0].body == f"Ana: tour {WHEN} @ Downtown. {{unknown}}"
 
 
+def test_a_reminder_names_the_branchs_zone_to_a_person_whose_clock_differs(tenant_a, branch, tours, clock):
+    AppointmentSettings.objects.create(
+        tenant=tenant_a, reminder_offsets={"default": [60]}, reminder_channels=["sms"], sms_template="{when}"
+    )
+    austin = LeadFactory(tenant=tenant_a, branch=branch, phone="+15125550188")  # Central time, club in New York
+    with tenant_scope(tenant_a.pk):
+        services.book(austin, branch, "tour", TUESDAY_10)
+    send(tenant_a, TUESDAY_10 - timedelta(minutes=60))
+    assert notify.outbox[0].body == f"{TUE:%a %d %b} at 10:00 Eastern time"
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_ticking_at_once_send_each_reminder_once(tenant_a, branch):

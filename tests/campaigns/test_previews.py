@@ -117,8 +117,34 @@ def test_a_large_audience_is_estimated_from_an_even_spread(monkeypatch, client, 
 
     client.force_login(maria)
     page = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content.decode()
-    assert "12 leads: about 8 would be called; about 4 skipped" in " ".join(page.split())
-    assert "Estimated from 6 leads spread evenly over the audience" in page
+    assert "Checking who in this large audience would be called" in page  # the page does not wait for it
+    preview_url = reverse("admin:campaigns_campaign_preview", args=[campaign.pk])
+    assert f'data-live-url="{preview_url}"' in page and 'data-live-now="1"' in page
+    fetched = client.get(preview_url)
+    assert fetched["X-Live"] == "final"
+    shown = " ".join(fetched.content.decode().split())
+    assert "12 leads: about 8 would be called; about 4 skipped" in shown
+    assert "Estimated from 6 leads spread evenly over the audience" in shown
+
+
+def test_a_large_audiences_page_does_not_gate_its_leads(monkeypatch, client, tenant_a, campaign, branch):
+    """The page of a draft over PREVIEW_CHECKED does not wait for the gate: the preview comes in its own fetch."""
+    from campaigns import audiences, live
+
+    monkeypatch.setattr(audiences, "PREVIEW_CHECKED", 4)
+    make_leads(tenant_a, branch, 12)
+    monkeypatch.setattr(live.audiences, "preview", lambda campaign: pytest.fail("the page gated its audience"))
+    client.force_login(member(tenant_a, Role.MANAGER, "maria"))
+    page = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+    assert page.status_code == 200 and page.context["preview_deferred"] and "preview" not in page.context
+
+
+def test_the_preview_fetch_is_refused_as_its_page_is(client, tenant_a, tenant_b, campaign):
+    preview_url = reverse("admin:campaigns_campaign_preview", args=[campaign.pk])
+    client.force_login(member(tenant_b, Role.MANAGER, "other"))
+    assert client.get(preview_url).status_code == 404  # another tenant's campaign
+    client.force_login(member(tenant_a, Role.MANAGER, "maria"))
+    assert client.post(preview_url).status_code == 405  # reads only
 
 
 def test_an_audience_within_the_limit_is_checked_lead_by_lead(tenant_a, campaign, people):

@@ -135,3 +135,24 @@ def test_the_import_page_shows_the_progress_without_a_reload(login, live_server,
     expect(region).to_contain_text("100%")
     expect(region).to_have_attribute("data-live-final", "1")
     assert still_the_same_page(page)
+
+
+def test_a_large_audiences_preview_follows_its_page_at_once(monkeypatch, login, live_server, owner_a, tenant_a):
+    """A draft whose audience is over the preview's limit is sent without its preview, which the browser fetches
+    at once (not after a poll's three seconds) and shows in place."""
+    from campaigns import audiences
+
+    monkeypatch.setattr(audiences, "PREVIEW_CHECKED", 2)
+    for index in range(5):
+        ConsentFactory(tenant=tenant_a, lead=LeadFactory(tenant=tenant_a, phone=f"+1212555030{index}", stage="new"))
+    script = ScriptFactory(tenant=tenant_a, name="Tour follow-up", purpose="lead_followup")
+    campaign = CampaignFactory(tenant=tenant_a, agent=simulated_agent(tenant_a), script=script)
+    with time_machine.travel(MONDAY_11, tick=True):
+        page = login(owner_a)
+        with page.expect_response(lambda r: "/preview/" in r.url, timeout=2000) as fetched:
+            page.goto(f"{live_server.url}/admin/campaigns/campaign/{pid(campaign)}/change/")
+        assert fetched.value.status == 200 and fetched.value.headers["x-live"] == "final"
+        preview = page.get_by_test_id("campaign-preview")
+        expect(preview).to_contain_text("5 leads: about", timeout=SOON)
+        expect(preview).to_contain_text("Estimated from")
+        expect(page.get_by_test_id("preview-pending")).to_have_count(0)

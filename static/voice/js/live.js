@@ -3,6 +3,7 @@
  * region costs a bodiless 304 and the page is not touched. Polling pauses while the tab is hidden (and
  * asks at once when it is shown again), backs off on errors, and stops for good when the answer says
  * "X-Live: final", when the region is gone (404), refused (403), or the session has ended (a redirect).
+ * A region marked data-live-now asks at once: its page was sent before the region's content was worked out.
  * Loaded once per region; each region is started once. */
 (function () {
   "use strict";
@@ -64,7 +65,7 @@
     var url = region.dataset.liveUrl;
     var every = Math.max(1, Number(region.dataset.liveEvery) || 3) * 1000;
     var etag = region.dataset.liveEtag || "";
-    var delay = every;
+    var delay = region.dataset.liveNow ? 0 : every;
     var timer = null;
     var busy = false;
     var stopped = false;
