@@ -18,17 +18,18 @@ Filters, for any kind: ``stages``, ``tags`` (ids), ``sources``, ``branch``, ``cr
 The preview says who would be called and who is skipped, each skipped lead with the reason in words
 (campaigns.models.SKIP_LABELS), and, for a recall, the VINs that matched no vehicle. It counts the whole audience
 in SQL, but puts at most PREVIEW_CHECKED leads through the compliance gate: a larger audience is estimated from an
-even spread of it (every k-th lead in id order), and the preview says so (``estimated``, ``checked``). A million
-leads are previewed in the time of two thousand; the campaign, once started, checks every one.
+spread of it, and the preview says so (``estimated``, ``checked``). The spread is the leads whose id, mixed by
+Knuth's multiplicative hash, falls in the lowest PREVIEW_CHECKED/total of the hash's range: one pass of arithmetic
+over the audience (no sort, no window), and unbiased whatever pattern the ids follow (a tenant whose leads hold
+every other id, because another tenant imported beside it, is sampled as evenly as one with consecutive ids). A
+million leads are previewed in about the time of two thousand; the campaign, once started, checks every one.
 """
 
 from collections import Counter
 from datetime import timedelta
-from math import ceil
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Q, Window
-from django.db.models.functions import Mod, RowNumber
+from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -40,7 +41,9 @@ from leads.pipeline import Stage
 from .models import SKIP_LABELS, AudienceKind
 
 PREVIEW_BATCH = 2000
-PREVIEW_CHECKED = 2000  # the most leads a preview puts through the gate; above, an even spread of this many
+PREVIEW_CHECKED = 2000  # the most leads a preview puts through the gate; above, an even spread of about this many
+SPREAD_MIX = 2654435761  # Knuth's multiplicative hash: id * SPREAD_MIX mod 2**32 spreads ids evenly over the range
+SPREAD_RANGE = 2**32
 PREVIEW_SKIPPED_LISTED = 200  # the skipped leads a preview names (all are counted)
 SPEED_TO_LEAD_HORIZON = timedelta(days=1)
 
@@ -212,14 +215,17 @@ def _person(lead, stages: dict[str, str]) -> dict:
     }
 
 
+def spread_below(total: int) -> int:
+    """The spread takes the leads whose mixed id is below this: PREVIEW_CHECKED/total of the range."""
+    return SPREAD_RANGE * PREVIEW_CHECKED // total
+
+
 def _spread(queryset, total: int):
-    """At most about PREVIEW_CHECKED leads of the audience, evenly spread over it (every k-th in id order), and
-    whether that is all of them."""
-    step = ceil(total / PREVIEW_CHECKED) if total else 1
-    if step <= 1:
+    """About PREVIEW_CHECKED leads of the audience, evenly spread over it, and whether that is not all of them."""
+    if total <= PREVIEW_CHECKED:
         return queryset, False
-    every_kth = Mod(Window(RowNumber(), order_by=F("pk").asc()), step)
-    ids = queryset.annotate(spread=every_kth).filter(spread=0).values_list("pk", flat=True)  # ids only: narrow
+    mixed = ExpressionWrapper(F("pk") * SPREAD_MIX % SPREAD_RANGE, output_field=BigIntegerField())
+    ids = queryset.order_by().annotate(mixed=mixed).filter(mixed__lt=spread_below(total)).values_list("pk", flat=True)
     return Lead.objects.filter(pk__in=list(ids)).order_by("pk"), True
 
 

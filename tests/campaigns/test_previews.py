@@ -93,27 +93,38 @@ def test_the_recall_page_lists_the_unmatched_vins(client, tenant_b, recall, stat
     assert re.search(r'data-testid="unmatched-vins">([^<]*)<', page)[1] == "5YJSA1E26HF000337"
 
 
-def test_a_large_audience_is_estimated_from_an_even_spread(monkeypatch, client, tenant_a, campaign, branch):
-    """Issue 19: a preview of a million leads may not gate a million leads. Above PREVIEW_CHECKED, the count stays
-    exact and the rest is estimated from every k-th lead, and the page and the API say so."""
+def in_spread(lead, total):
+    """The spread's rule as the docs state it: the id, times Knuth's constant, mod 2**32, in the lowest
+    PREVIEW_CHECKED/total of that range."""
     from campaigns import audiences
 
-    monkeypatch.setattr(audiences, "PREVIEW_CHECKED", 4)
-    leads = make_leads(tenant_a, branch, 12)  # every third one (by id) on the do-not-call list
-    for lead in leads[2::3]:
+    return lead.pk * 2654435761 % 2**32 < 2**32 * audiences.PREVIEW_CHECKED // total
+
+
+def test_a_large_audience_is_estimated_from_an_even_spread(monkeypatch, client, tenant_a, campaign, branch):
+    """Issue 19: a preview of a million leads may not gate a million leads. Above PREVIEW_CHECKED, the count stays
+    exact and the rest is estimated from an even spread, and the page and the API say so."""
+    from campaigns import audiences
+
+    monkeypatch.setattr(audiences, "PREVIEW_CHECKED", 6)
+    leads = make_leads(tenant_a, branch, 12)
+    spread = [lead for lead in leads if in_spread(lead, 12)]
+    outside = [lead for lead in leads if not in_spread(lead, 12)]
+    assert spread and outside  # ids in a row: some in, some out
+    on_dnc = spread[::2]  # half the spread on the do-not-call list, and one lead outside it
+    for lead in [*on_dnc, outside[0]]:
         DoNotCallFactory(tenant=tenant_a, phone=lead.phone)
     maria = member(tenant_a, Role.MANAGER, "maria")
-    api = api_client(maria, tenant_a)
-    preview = api.get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
-    assert (preview["count"], preview["estimated"], preview["checked"]) == (12, True, 4)
-    assert (preview["skipped"], preview["would_call"], preview["skipped_by_reason"]["dnc"]) == (12, 0, 12)
-    assert preview["sample"] == []  # the 3rd, 6th, 9th and 12th were checked: all skipped, nobody to show
-
-    DoNotCallFactory(tenant=tenant_a, phone=leads[0].phone)  # not in the spread: the estimate cannot see it
-    monkeypatch.setattr(audiences, "PREVIEW_CHECKED", 6)  # every second: the 2nd, 4th, …, 12th; 6th and 12th on DNC
-    preview = api.get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
-    assert (preview["checked"], preview["skipped"], preview["would_call"]) == (6, 4, 8)
-    assert [row["id"] for row in preview["sample"]] == [pid(lead) for lead in (leads[1], leads[3], leads[7], leads[9])]
+    preview = api_client(maria, tenant_a).get(f"/api/v1/campaigns/{pid(campaign)}/preview-audience/").json()
+    skipped = round(len(on_dnc) * 12 / len(spread))  # scaled from the spread; the lead outside it is not seen
+    assert (preview["count"], preview["estimated"], preview["checked"]) == (12, True, len(spread))
+    assert (preview["skipped"], preview["would_call"], preview["skipped_by_reason"]["dnc"]) == (
+        skipped,
+        12 - skipped,
+        skipped,
+    )
+    called = [lead for lead in spread if lead not in on_dnc]
+    assert [row["id"] for row in preview["sample"]] == [pid(lead) for lead in called]
 
     client.force_login(maria)
     page = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content.decode()
@@ -123,8 +134,24 @@ def test_a_large_audience_is_estimated_from_an_even_spread(monkeypatch, client, 
     fetched = client.get(preview_url)
     assert fetched["X-Live"] == "final"
     shown = " ".join(fetched.content.decode().split())
-    assert "12 leads: about 8 would be called; about 4 skipped" in shown
-    assert "Estimated from 6 leads spread evenly over the audience" in shown
+    assert f"12 leads: about {12 - skipped} would be called; about {skipped} skipped" in shown
+    assert f"Estimated from {len(spread)} leads spread evenly over the audience" in shown
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3, 10], ids=["consecutive ids", "every 2nd", "every 3rd", "every 10th"])
+def test_the_spread_takes_its_share_whatever_pattern_the_ids_follow(monkeypatch, stride):
+    """A tenant whose leads hold every other id (another tenant imported beside it) is sampled as evenly as one
+    with ids in a row: about PREVIEW_CHECKED of them, from the whole range. Taking every id divisible by k would
+    take twice the share, or none, of ids that are all even."""
+    from types import SimpleNamespace
+
+    from campaigns import audiences
+
+    ids = range(stride, stride * 20_000 + 1, stride)
+    taken = [pk for pk in ids if in_spread(SimpleNamespace(pk=pk), len(ids))]
+    assert abs(len(taken) - audiences.PREVIEW_CHECKED) < audiences.PREVIEW_CHECKED * 0.1
+    halves = sum(pk <= ids[len(ids) // 2] for pk in taken)
+    assert abs(halves - len(taken) / 2) < len(taken) * 0.1  # spread over the range, not bunched at one end
 
 
 def test_a_large_audiences_page_does_not_gate_its_leads(monkeypatch, client, tenant_a, campaign, branch):
