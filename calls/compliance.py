@@ -27,7 +27,7 @@ from leads.location import candidate_zones
 from leads.models import Consent, ConsentKind, DoNotCall, ErasureSuppression, Lead, suppression_hash
 from tenants.models import Tenant
 
-from . import legal
+from . import legal, state_rules
 from .decisions import ALLOWED, TIMING_REASONS, Decision, Reason  # noqa: F401 (the gate's answers)
 from .models import IN_FLIGHT_STATUSES, Call, CallingPolicy, CallStatus
 from .windows import Constraint, WeekdayWindows, Window, inside, next_allowed
@@ -66,14 +66,32 @@ def legal_window(lead: Lead, policy: CallingPolicy, weekdays: WeekdayWindows | N
     )
 
 
-def constraints_for(lead: Lead, policy: CallingPolicy, weekdays=None, weekdays_zone: str | None = None):
-    """The windows that must be open, per zone: the legal window in every zone the person might be in,
-    narrowed by a campaign's weekday windows (in the person's zones, or in ``weekdays_zone``)."""
+def applicable_regions(lead: Lead) -> list[str]:
+    """The states whose calling rules bind a call to this person: their number's area code's and their
+    address's (several states apply their law on the area code alone; docs/compliance.md#state-rules)."""
+    area = phones.place_of(lead.phone).region if lead.phone else ""
+    return [region for region in dict.fromkeys([area, (lead.region or "").upper()]) if region]
+
+
+def constraints_for(
+    lead: Lead,
+    policy: CallingPolicy,
+    weekdays=None,
+    weekdays_zone: str | None = None,
+    *,
+    is_marketing: bool = True,
+    has_consent: bool = True,
+):
+    """The windows that must be open, per zone: the tenant's window inside the legal floor and every state rule
+    that binds this call, in every zone the person might be in, narrowed by a campaign's weekday windows (in
+    the person's zones, or in ``weekdays_zone``)."""
     zones = candidate_zones(lead)
+    rules = state_rules.binding(applicable_regions(lead), is_marketing=is_marketing, has_consent=has_consent)
+    by_state = [(zone, rule) for rule in rules for zone in zones]
     if weekdays is None or weekdays_zone is None:
-        return zones, [(zone, legal_window(lead, policy, weekdays)) for zone in zones]
+        return zones, [(zone, legal_window(lead, policy, weekdays)) for zone in zones] + by_state
     campaign = Window(start=WHOLE_DAY[0], end=WHOLE_DAY[1], weekdays=weekdays)
-    return zones, [(zone, legal_window(lead, policy)) for zone in zones] + [(weekdays_zone, campaign)]
+    return zones, [(zone, legal_window(lead, policy)) for zone in zones] + by_state + [(weekdays_zone, campaign)]
 
 
 @dataclass
@@ -137,14 +155,30 @@ def _frequency_release(dials: list[datetime], moment: datetime, cap: int) -> dat
     return window[-cap] + timedelta(hours=24)
 
 
-def _timing_code(when: datetime, constraints: list[Constraint], zones: list[str]) -> str:
-    for zone, window in constraints:
-        if not window.spans(when.astimezone(ZoneInfo(zone)).date()):
-            return Reason.HOLIDAY
-    legal = [(zone, window) for zone, window in constraints if zone in zones]
+def _timing_reason(when: datetime, constraints: list[Constraint], zones: list[str]) -> tuple[str, str]:
+    """Why ``when`` is closed: the code, and the state rule behind it (its id) when one is."""
+    closed = [(zone, window) for zone, window in constraints if not inside(when, [(zone, window)])]
+    if not closed:
+        return Reason.CALLING_HOURS, ""
+    laws = [(zone, w) for zone, w in closed if isinstance(w, state_rules.StateRule)]
+    own = [(zone, w) for zone, w in closed if not isinstance(w, state_rules.StateRule)]
+
+    def whole_day(zone, window) -> bool:
+        return not window.spans(when.astimezone(ZoneInfo(zone)).date())
+
+    for zone, rule in laws:  # a day the law bans, before a day the tenant closed
+        if whole_day(zone, rule):
+            return Reason.STATE_DAY_BAN, rule.id
+    if any(whole_day(zone, window) for zone, window in own):
+        return Reason.HOLIDAY, ""
+    legal = [(zone, window) for zone, window in constraints if zone in zones and isinstance(window, Window)]
     if len(zones) > 1 and any(inside(when, [c]) for c in legal) and not inside(when, legal):
-        return Reason.UNCERTAIN_ZONE
-    return Reason.CALLING_HOURS
+        return Reason.UNCERTAIN_ZONE, ""
+    # The rule that decided: the one that stays closed longest (a law before the tenant's window on a tie).
+    _, deciding = max(laws + own, key=lambda c: next_allowed(when, [c]) or when)
+    if isinstance(deciding, state_rules.StateRule):
+        return deciding.code, deciding.id
+    return Reason.CALLING_HOURS, ""  # the tenant's window (inside the federal floor) is closed
 
 
 def decide(
@@ -178,14 +212,15 @@ def decide(
             False, Reason.CONCURRENCY, "A call to this person is already queued or in progress.", when + BUSY_RETRY
         )
 
-    zones, constraints = constraints_for(lead, context.policy, weekdays, weekdays_zone)
-    moment, code = when, ""
+    zones, constraints = constraints_for(lead, context.policy, weekdays, weekdays_zone, is_marketing=is_marketing)
+    moment, code, rule = when, "", ""
     for _ in range(20):  # each rule can only push the moment later; settle when none does
         opens = next_allowed(moment, constraints)
         if opens is None:
             return Decision(False, Reason.CALLING_HOURS, "No allowed calling time within a year.")
         if opens > moment:
-            code = code or _timing_code(moment, constraints, zones)
+            if not code:
+                code, rule = _timing_reason(moment, constraints, zones)
             moment = opens
         release = _frequency_release(context.dialed.get(lead.phone, []), moment, legal.calls_per_day(context.policy))
         if release is not None and release > moment:
@@ -196,7 +231,11 @@ def decide(
     if moment == when:
         return ALLOWED
     local = moment.astimezone(ZoneInfo(zones[0]))
-    return Decision(False, code, f"{Reason(code).label}; next allowed {local:%a %d %b %H:%M} ({zones[0]}).", moment)
+    why = Reason(code).label
+    if rule:
+        row = state_rules.BY_ID[rule]
+        why += f" ({row.says}; {row.source})"
+    return Decision(False, code, f"{why}; next allowed {local:%a %d %b %H:%M} ({zones[0]}).", moment, rule=rule)
 
 
 def check_many(

@@ -25,6 +25,8 @@ class Reason(models.TextChoices):
     UNCERTAIN_ZONE = "uncertain_zone", "Outside calling hours in one of the possible time zones"
     FREQUENCY = "frequency", "Called too often in the last 24 hours"
     HOLIDAY = "holiday", "A closed day"
+    STATE_DAY_BAN = "state_day_ban", "A day the person's state bans these calls"
+    ADAD_WINDOW = "adad_window", "Outside the state's hours for automated calls"
     CONCURRENCY = "concurrency", "A call to this person is already in progress"
     # operational (calls.admission)
     AGENT_OFF = "agent_off", "Voice agent switched off"
@@ -37,6 +39,8 @@ TIMING_REASONS = {
     Reason.UNCERTAIN_ZONE,
     Reason.FREQUENCY,
     Reason.HOLIDAY,
+    Reason.STATE_DAY_BAN,
+    Reason.ADAD_WINDOW,
     Reason.CONCURRENCY,
     Reason.CAPACITY,
 }
@@ -48,6 +52,7 @@ class Decision:
     code: str = ""
     detail: str = ""
     next_allowed_at: datetime | None = None
+    rule: str = ""  # the state rule that decided a timing answer (calls.state_rules), if one did
 
     @property
     def deferred(self) -> bool:

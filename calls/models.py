@@ -270,7 +270,9 @@ class CallingPolicy(TenantOwnedModel):
     max_calls_per_day = models.PositiveSmallIntegerField(
         default=3, help_text="Per number and purpose, in any rolling 24 hours."
     )
-    sunday_calls = models.BooleanField(default=True, help_text="Untick where state law forbids Sunday calls.")
+    sunday_calls = models.BooleanField(
+        default=True, help_text="Untick to call nobody on Sundays (the states' own Sunday bans apply anyway)."
+    )
     closed_days = models.JSONField(
         default=list,
         blank=True,

@@ -59,7 +59,8 @@ def _next_open_in_zone(moment: datetime, zone: str, window: Window, horizon_days
     return None
 
 
-# A rule to satisfy: a zone and the window that must be open there.
+# A rule to satisfy: a zone and the window that must be open there (a Window, or any object with the same
+# ``spans(day)``, as the states' rules in calls.state_rules are).
 Constraint = tuple[str, Window]
 
 

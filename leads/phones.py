@@ -69,6 +69,7 @@ US_STATES = {
     "Vermont": "VT",
     "Virginia": "VA",
     "Washington": "WA",
+    "Washington State": "WA",  # how the geocoder names it for every Washington area code
     "West Virginia": "WV",
     "Wisconsin": "WI",
     "Wyoming": "WY",

@@ -93,7 +93,8 @@ def test_florida_oklahoma_maryland_end_at_20(scoped, phone):
     assert gate(lead, at(MONDAY, "19:59", zone)).allowed
     late = gate(lead, at(MONDAY, "20:00", zone))
     assert late.code == Reason.CALLING_HOURS
-    assert late.next_allowed_at == at(TUESDAY, "08:00", zone)
+    opens = "09:00" if phone.startswith("+1405") else "08:00"  # Oklahoma's automated-call law starts at 09:00
+    assert late.next_allowed_at == at(TUESDAY, opens, zone)
 
 
 def test_deferred_at_20_59_florida_goes_out_at_8_next_day_not_before(scoped):
@@ -143,14 +144,16 @@ def test_window_holds_across_the_spring_and_autumn_daylight_saving_changes(scope
 
 
 def test_uncertain_zone_needs_every_candidate_zone_inside(scoped, branch):
-    # A Los Angeles number in a New York gym: 09:00 New York is 06:00 Los Angeles.
-    lead = LeadFactory(tenant=scoped, phone="+13105550123", branch=branch)
+    # A Seattle number in a New York gym: 09:00 New York is 06:00 Seattle.
+    lead = LeadFactory(tenant=scoped, phone="+12065550123", branch=branch)
     ConsentFactory(tenant=scoped, lead=lead)
     decision = gate(lead, at(MONDAY, "09:00", "America/New_York"))
     assert decision.code == Reason.UNCERTAIN_ZONE
     assert decision.next_allowed_at == at(MONDAY, "08:00", "America/Los_Angeles")
-    late = gate(lead, at(MONDAY, "20:30", "America/New_York"))  # 17:30 in LA but 20:30 in NY: fine
+    late = gate(lead, at(MONDAY, "19:30", "America/New_York"))  # 16:30 in LA, 19:30 in NY: fine in both
     assert late.allowed
+    # Washington's 20:00 binds the Seattle number in every zone its owner may be in.
+    assert gate(lead, at(MONDAY, "20:30", "America/New_York")).rule == "WA-hours"
     # 21:00 in New York, 18:00 in Los Angeles: allowed if they are in LA, so deferred for the uncertainty.
     assert gate(lead, at(MONDAY, "21:00", "America/New_York")).code == Reason.UNCERTAIN_ZONE
 
