@@ -1,9 +1,10 @@
 """Demo voice setup for seed_demo: the simulator account and agent, and scripts for the tenant's vertical."""
 
+from voice import disclosures
 from voice.models import Purpose, Script
 from voice.services import ensure_simulator
 
-OPENING = "Hi {lead_first_name}, this is an automated assistant calling from {business_name}."
+OPENING = disclosures.DEFAULT_OPENING
 SCRIPTS = {
     "gym": [
         (

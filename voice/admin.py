@@ -15,7 +15,7 @@ from tenants.admin_base import TenantModelAdmin
 from tenants.admin_confirm import confirm_then_act
 from tenants.public_id_forms import PublicIdAutocompleteSelect, PublicIdChoiceField
 
-from . import accounts, prompting, services
+from . import accounts, disclosures, prompting, services
 from .models import ProviderAccount, Script, VoiceAgent
 
 
@@ -170,6 +170,7 @@ class ScriptAdmin(TenantModelAdmin):
             "script": script,
             "form": form,
             "rendered": rendered,
+            "disclosures": disclosures.report(script.opening_line, is_marketing=script.is_marketing),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/voice/script_preview.html", context)

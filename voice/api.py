@@ -1,5 +1,6 @@
 """``/api/v1/voice/``: provider accounts (secrets write-only), voice agents, scripts (duplicate, preview)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -10,8 +11,8 @@ from leads.models import Lead
 from tenants.api.base import StrictSerializer, TenantModelSerializer, TenantModelViewSet
 from tenants.roles import needs
 
-from . import accounts, prompting, services
-from .models import ProviderAccount, Script, VoiceAgent
+from . import accounts, disclosures, prompting, services
+from .models import ProviderAccount, Script, VoiceAgent, is_marketing_purpose
 
 
 class ProviderAccountSerializer(TenantModelSerializer):
@@ -124,6 +125,19 @@ class ScriptSerializer(TenantModelSerializer):
             "created_at",
         ]
         read_only_fields = ["version", "created_at"]
+
+    def validate(self, attrs):
+        """docs/compliance.md#disclosures: a marketing script's opening says how to stop the calls and asks
+        whether to go on (a 400 on ``opening_line`` saying what to add)."""
+        attrs = super().validate(attrs)
+        current = self.instance or Script()
+        purpose = attrs.get("purpose", current.purpose)
+        if is_marketing_purpose(purpose, attrs.get("is_marketing", current.is_marketing)):
+            try:
+                disclosures.check_marketing(attrs.get("opening_line", current.opening_line))
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"opening_line": error.messages}) from None
+        return attrs
 
 
 class PreviewQuery(StrictSerializer):

@@ -6,7 +6,6 @@ names its webhook URL. A VoiceAgent is a configured voice at that provider; a
 Script is what the agent says and does for one purpose.
 """
 
-import re
 import uuid
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from core.shapes import ShapeValidator
 from leads.purposes import MARKETING_PURPOSES, Purpose
 from tenants.models import TenantOwnedModel
 
+from . import disclosures
 from .crypto import EncryptedTextField
 
 
@@ -130,18 +130,17 @@ class CollectedData(models.TextChoices):
 
 
 BUSINESS_NAME_PLACEHOLDER = "{business_name}"
-_AUTOMATED = re.compile(r"\b(automated|virtual assistant|ai assistant|artificial intelligence|ai voice)\b", re.I)
 
 
 def validate_opening_line(value: str) -> None:
-    """docs/compliance.md#identification: the first sentence names the business and says it is automated."""
-    problems = []
-    if BUSINESS_NAME_PLACEHOLDER not in value:
-        problems.append(f"The opening line must name the business: include {BUSINESS_NAME_PLACEHOLDER}.")
-    if not _AUTOMATED.search(value):
-        problems.append("The opening line must say this is an automated assistant (e.g. “an automated assistant”).")
-    if problems:
-        raise ValidationError(problems)
+    """docs/compliance.md#disclosures: what every call's opening says (the business, that it is automated, what
+    it is about, a number to call back); a marketing script's further ones are checked in Script.clean."""
+    disclosures.check_every_call(value)
+
+
+def is_marketing_purpose(purpose: str, declared: bool) -> bool:
+    """A named purpose decides; a custom script says for itself."""
+    return declared if purpose == Purpose.CUSTOM else purpose in MARKETING_PURPOSES
 
 
 def validate_collect(value) -> None:
@@ -156,10 +155,7 @@ class Script(TenantOwnedModel):
         default=True,
         help_text="Marketing and sales calls need written consent; informational ones (reminders, recalls) do not.",
     )
-    opening_line = models.TextField(
-        validators=[validate_opening_line],
-        default=f"Hi {{lead_first_name}}, this is an automated assistant calling from {BUSINESS_NAME_PLACEHOLDER}.",
-    )
+    opening_line = models.TextField(validators=[validate_opening_line], default=disclosures.DEFAULT_OPENING)
     prompt_template = models.TextField(help_text="What the agent should do; {placeholders} are filled per call.")
     collect = models.JSONField(default=list, blank=True, validators=[ShapeValidator("voice.schemas.COLLECT")])
     version = models.PositiveIntegerField(default=1)
@@ -172,9 +168,16 @@ class Script(TenantOwnedModel):
     def __str__(self):
         return f"{self.name} (v{self.version})"
 
+    def clean(self):
+        super().clean()
+        if is_marketing_purpose(self.purpose, self.is_marketing):
+            try:
+                disclosures.check_marketing(self.opening_line)
+            except ValidationError as error:
+                raise ValidationError({"opening_line": error.messages}) from None
+
     def save(self, *args, **kwargs):
-        if self.purpose != Purpose.CUSTOM:
-            self.is_marketing = self.purpose in MARKETING_PURPOSES
+        self.is_marketing = is_marketing_purpose(self.purpose, self.is_marketing)
         super().save(*args, **kwargs)
 
 

@@ -19,6 +19,7 @@ from leads.location import candidate_zones
 from leads.models import Lead
 from leads.services import branch_of, resolved_time_zone
 
+from . import disclosures
 from .models import Script
 from .signals import prompt_variables_requested
 
@@ -57,7 +58,7 @@ def variables_for(lead: Lead, script: Script, now: datetime | None = None) -> di
     values = {
         "business_name": tenant.legal_name,
         "tenant_name": tenant.name,
-        "callback_phone": tenant.callback_phone,
+        "callback_phone": tenant.callback_phone or (branch.phone if branch else ""),
         "branch_name": branch.name if branch else "",
         "branch_address": branch.address if branch else "",
         "branch_phone": branch.phone if branch else "",
@@ -74,6 +75,7 @@ def variables_for(lead: Lead, script: Script, now: datetime | None = None) -> di
         "local_time": local_now.strftime("%H:%M"),
         "recording_notice": recording_notice,
         "purpose": script.get_purpose_display(),
+        "call_about": disclosures.call_about(script),
         "upcoming_appointment": "",
         "free_slots": "",
         "knowledge": "",
@@ -101,7 +103,8 @@ def fill(template: str, variables: dict[str, str]) -> str:
 
 def render(lead: Lead, script: Script, agent=None, now: datetime | None = None) -> RenderedPrompt:
     variables = variables_for(lead, script, now)
-    opening = fill(script.opening_line, variables)
+    # docs/compliance.md#disclosures: an opening saved before a disclosure was required gets it added here.
+    opening = fill(disclosures.complete(script.opening_line, is_marketing=script.is_marketing), variables)
     if variables["recording_notice"] and variables["recording_notice"] not in opening:
         opening = f"{opening} {variables['recording_notice']}"
     return RenderedPrompt(

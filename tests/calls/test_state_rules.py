@@ -6,6 +6,7 @@ breaks any rule in force.
 Dates here are the law's own (a Sunday, a state holiday in 2026); nothing is compared with the machine's clock.
 """
 
+import itertools
 import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -57,11 +58,14 @@ AREA = {
 }
 
 
+NUMBERS = itertools.count()  # 555-0100 to 555-0199: numbers reserved for fiction, valid everywhere
+
+
 def person(tenant, state: str, *, zone_known=True, consent="express_written", **fields) -> Lead:
     prefix, zone = AREA[state]
     lead = LeadFactory(
         tenant=tenant,
-        phone=f"{prefix}5550{len(state) + random.randint(100, 999)}",
+        phone=f"{prefix}55501{next(NUMBERS) % 100:02d}",
         branch=None,
         time_zone=zone if zone_known else "",
         **fields,

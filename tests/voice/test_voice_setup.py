@@ -12,6 +12,7 @@ from tenants import services as tenant_services
 from tenants.scoping import tenant_scope
 from tests.conftest import api_client
 from tests.factories import BranchFactory, LeadFactory, ScriptFactory
+from voice.disclosures import DEFAULT_OPENING
 from voice.models import ProviderAccount, Script, VoiceAgent
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +103,7 @@ def test_scripts_must_name_the_business_and_say_they_are_automated(owner_a, tena
 
 def test_script_purpose_decides_marketing_or_informational(owner_a, tenant_a):
     client = api_client(owner_a, tenant_a)
-    opening = "Hello, an automated assistant from {business_name} here."
-    common = {"opening_line": opening, "prompt_template": "p"}
+    common = {"opening_line": DEFAULT_OPENING, "prompt_template": "p"}
     reminder = client.post("/api/v1/voice/scripts/", {"name": "R", "purpose": "service_reminder", **common}).json()
     assert reminder["is_marketing"] is False
     followup = {"name": "F", "purpose": "win_back", "is_marketing": False, **common}
@@ -164,10 +164,10 @@ def test_admin_script_preview_and_test_connection(client, owner_a, tenant_a):
 
 def test_seeded_demo_scripts_are_valid(db):
     from demo.voice import OPENING
-    from voice.models import validate_opening_line
+    from voice import disclosures
 
-    validate_opening_line(OPENING)
-    assert Script._meta.get_field("opening_line").default.count("{business_name}") == 1
+    assert disclosures.missing(OPENING, is_marketing=True) == []
+    assert Script._meta.get_field("opening_line").default == OPENING
 
 
 def test_the_preview_finds_leads_by_name_through_the_admin_autocomplete(client, owner_a, tenant_a, tenant_b):
