@@ -25,6 +25,7 @@ from core.memo import TtlMemo
 from leads import phones
 from leads.location import candidate_zones
 from leads.models import Consent, ConsentKind, DoNotCall, ErasureSuppression, Lead, suppression_hash
+from leads.purposes import MARKETING_PURPOSES
 from tenants.models import Tenant
 
 from . import legal, state_rules
@@ -104,6 +105,8 @@ class GateContext:
     erased: set[str] = field(default_factory=set)
     consents: dict[int, list[Consent]] = field(default_factory=dict)
     dialed: dict[str, list[datetime]] = field(default_factory=dict)  # phone -> dial times (this purpose)
+    dialed_person: dict[int, list[datetime]] = field(default_factory=dict)  # lead -> dial times (this purpose)
+    dialed_marketing: dict[str, list[datetime]] = field(default_factory=dict)  # phone -> marketing dial times
     busy: set[str] = field(default_factory=set)  # phones with a call queued or in progress
 
 
@@ -129,30 +132,53 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
     for consent in Consent.objects.filter(lead_id__any=[lead.pk for lead in leads], revoked_at__isnull=True):
         consents[consent.lead_id].append(consent)
     context.consents = dict(consents)
-    dialed = defaultdict(list)
-    # Dials of the last 24 hours, and calls queued or in progress now (a queued call is a dial about to happen).
-    recent = Call.objects.filter(to_number__any=phones_).filter(
+    dialed, by_person, marketing = defaultdict(list), defaultdict(list), defaultdict(list)
+    # Dials of the last 24 hours, and calls queued or in progress now (a queued call is a dial about to happen),
+    # to these numbers or these people (a person may have been called on another number).
+    lead_ids = [lead.pk for lead in leads]
+    recent = Call.objects.filter(models.Q(to_number__any=phones_) | models.Q(lead_id__any=lead_ids)).filter(
         models.Q(dialed_at__gt=when - timedelta(hours=24)) | models.Q(status__in=IN_FLIGHT_STATUSES)
     )
     if exclude_call is not None:
         recent = recent.exclude(pk=exclude_call)  # the call being dialled is not a previous dial
-    for phone, dialed_at, status, call_purpose in recent.exclude(status=CallStatus.CANCELED).values_list(
-        "to_number", "dialed_at", "status", "purpose"
+    for phone, lead_id, dialed_at, status, call_purpose in recent.exclude(status=CallStatus.CANCELED).values_list(
+        "to_number", "lead_id", "dialed_at", "status", "purpose"
     ):
+        at = dialed_at or when
         if call_purpose == purpose:
-            dialed[phone].append(dialed_at or when)
+            dialed[phone].append(at)
+            if lead_id is not None:
+                by_person[lead_id].append(at)
+        if call_purpose in MARKETING_PURPOSES:
+            marketing[phone].append(at)
         if status in IN_FLIGHT_STATUSES:
             context.busy.add(phone)
     context.dialed = {phone: sorted(times) for phone, times in dialed.items()}
+    context.dialed_person = {lead_id: sorted(times) for lead_id, times in by_person.items()}
+    context.dialed_marketing = {phone: sorted(times) for phone, times in marketing.items()}
     return context
 
 
-def _frequency_release(dials: list[datetime], moment: datetime, cap: int) -> datetime | None:
-    """When the rolling-24-hour cap frees a slot again (None if it is free at ``moment``)."""
-    window = [d for d in dials if moment - timedelta(hours=24) < d <= moment]
+def _frequency_release(dials: list[datetime], moment: datetime, cap: int, hours: int = 24) -> datetime | None:
+    """When a rolling cap of ``cap`` calls in ``hours`` frees a slot again (None if it is free at ``moment``)."""
+    window = [d for d in dials if moment - timedelta(hours=hours) < d <= moment]
     if len(window) < cap:
         return None
-    return window[-cap] + timedelta(hours=24)
+    return window[-cap] + timedelta(hours=hours)
+
+
+def _caps(lead: Lead, context: GateContext, *, is_marketing: bool) -> list[tuple[list[datetime], int, int, str]]:
+    """Each rolling cap on this call: (the dials it counts, how many, in how many hours, the state rule's id).
+    The policy's cap counts per number and per person (Florida and Maryland count a person across numbers);
+    a state's cap on automated solicitations counts every marketing call to the number."""
+    per_day = legal.calls_per_day(context.policy)
+    caps = [
+        (context.dialed.get(lead.phone, []), per_day, 24, ""),
+        (context.dialed_person.get(lead.pk, []), per_day, 24, ""),
+    ]
+    for cap in state_rules.caps_binding(applicable_regions(lead), is_marketing=is_marketing):
+        caps.append((context.dialed_marketing.get(lead.phone, []), cap.calls, cap.hours, cap.id))
+    return caps
 
 
 def _timing_reason(when: datetime, constraints: list[Constraint], zones: list[str]) -> tuple[str, str]:
@@ -222,9 +248,15 @@ def decide(
             if not code:
                 code, rule = _timing_reason(moment, constraints, zones)
             moment = opens
-        release = _frequency_release(context.dialed.get(lead.phone, []), moment, legal.calls_per_day(context.policy))
-        if release is not None and release > moment:
-            code = code or Reason.FREQUENCY
+        releases = [
+            (release, rule_id)
+            for dials, cap, hours, rule_id in _caps(lead, context, is_marketing=is_marketing)
+            if (release := _frequency_release(dials, moment, cap, hours)) is not None and release > moment
+        ]
+        if releases:
+            release, rule_id = max(releases)
+            if not code:
+                code, rule = Reason.FREQUENCY, rule_id
             moment = release
             continue
         break

@@ -301,7 +301,35 @@ RULES: tuple[StateRule, ...] = (
     _rule("WY", "Wyoming: 08:00–20:00", week(hours(8, 20)), LONG_AGO, "third-party chart only", UNCONFIRMED),
 )
 
-BY_ID: dict[str, StateRule] = {row.id: row for row in RULES}
+
+@dataclass(frozen=True)
+class StateCap:
+    """A state's rolling cap on automated solicitation calls to one number."""
+
+    id: str
+    region: str
+    says: str
+    calls: int
+    hours: int
+    effective: date
+    source: str
+    status: str
+
+
+CAPS: tuple[StateCap, ...] = (
+    StateCap(
+        "ME-cap",
+        "ME",
+        "Maine: at most one automated solicitation call to a number in any 8 hours",
+        1,
+        8,
+        LONG_AGO,
+        "10 M.R.S. 1498(3)",
+        SECONDARY,
+    ),
+)
+
+BY_ID: dict[str, StateRule | StateCap] = {row.id: row for row in (*RULES, *CAPS)}
 BY_REGION: dict[str, tuple[StateRule, ...]] = {}
 for _row in RULES:
     BY_REGION[_row.region] = (*BY_REGION.get(_row.region, ()), _row)
@@ -309,10 +337,16 @@ for _row in RULES:
 
 def version() -> str:
     """The rule set's version: a digest of every row, recorded with each decision."""
-    return hashlib.sha256(repr(RULES).encode()).hexdigest()[:12]
+    return hashlib.sha256(repr((RULES, CAPS)).encode()).hexdigest()[:12]
 
 
 VERSION = version()
+
+
+def caps_binding(regions, *, is_marketing: bool) -> list[StateCap]:
+    """The caps of these states on this call (they count solicitations: marketing calls only)."""
+    wanted = {r.upper() for r in regions if r}
+    return [cap for cap in CAPS if is_marketing and cap.region in wanted]
 
 
 def binding(regions, *, is_marketing: bool, has_consent: bool) -> list[StateRule]:

@@ -18,7 +18,7 @@ from calls.compliance import GateContext, Reason, check, decide
 from calls.holidays import STATE_HOLIDAYS, days_of, easter
 from calls.models import CallingPolicy
 from leads.models import Consent, Lead
-from tests.factories import ConsentFactory, LeadFactory
+from tests.factories import CallFactory, ConsentFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +186,26 @@ def test_v14_maine_weekdays_9_to_17_only(scoped):
     assert gate(lead, at(TUESDAY, "17:00", "ME")).next_allowed_at == at(WEDNESDAY, "09:00", "ME")
 
 
+def test_v14b_maine_one_automated_solicitation_per_number_in_8_hours(scoped):
+    lead = person(scoped, "ME")
+    earlier = at(TUESDAY, "09:30", "ME")
+    CallFactory(tenant=scoped, lead=lead, to_number=lead.phone, purpose="win_back", dialed_at=earlier)
+    decision = gate(lead, at(TUESDAY, "13:00", "ME"))  # free at 17:30, after Maine's 17:00 close
+    assert (decision.code, decision.rule) == (Reason.FREQUENCY, "ME-cap")
+    assert decision.next_allowed_at == at(WEDNESDAY, "09:00", "ME")
+    assert gate(lead, at(TUESDAY, "13:00", "ME"), marketing=False).allowed  # a reminder is not a solicitation
+
+
+def test_v16_the_cap_counts_a_person_across_their_numbers(scoped):
+    lead = person(scoped, "FL")
+    old_number = lead.phone
+    for hour, number in ((9, old_number), (10, old_number), (11, "+13055550188")):
+        when = at(TUESDAY, f"{hour}:00", "FL")
+        CallFactory(tenant=scoped, lead=lead, to_number=number, purpose="lead_followup", dialed_at=when)
+    decision = gate(lead, at(TUESDAY, "12:00", "FL"))  # three calls to this person, on two numbers
+    assert (decision.code, decision.next_allowed_at) == (Reason.FREQUENCY, at(WEDNESDAY, "09:00", "FL"))
+
+
 def test_nebraska_sundays_and_holidays_from_13(scoped):
     lead = person(scoped, "NE")
     assert gate(lead, at(SUNDAY, "12:59", "NE")).next_allowed_at == at(SUNDAY, "13:00", "NE")
@@ -341,7 +361,7 @@ def test_the_docs_list_every_row_with_its_source_and_date():
     from pathlib import Path
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "compliance.md").read_text(encoding="utf-8")
-    for row in state_rules.RULES:
+    for row in (*state_rules.RULES, *state_rules.CAPS):
         line = next((line for line in docs.splitlines() if line.startswith(f"| `{row.id}` |")), "")
         assert row.source in line and row.status in line, row.id
         assert (row.effective.isoformat() in line) or (row.effective == state_rules.LONG_AGO), row.id
