@@ -6,10 +6,12 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
@@ -24,7 +26,8 @@ from tenants.public_id_forms import PublicIdChoiceField
 from tenants.roles import may
 from voice.models import Script, VoiceAgent
 
-from . import legal, live, services
+from . import compliance_file, legal, live, services
+from .compliance_file import in_words
 from .models import DEFAULT_ESCALATION_WORDS, Call, CallEvent, CallingPolicy, QaReview
 from .search import SEARCH_HELP, search_calls
 
@@ -137,6 +140,7 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
             "Attention",
             {"fields": ["needs_attention", "attention_reason", "resolved_by", "resolved_at", "resolution_note"]},
         ),
+        ("Compliance file", {"fields": ["compliance_file_shown"]}),
         (
             "Provider and compliance",
             {
@@ -153,6 +157,29 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
             },
         ),
     ]
+
+    @display(description="Why it was allowed or refused")
+    def compliance_file_shown(self, obj):
+        row = '<tr><td class="align-top font-medium pr-4 py-1">{}</td><td class="py-1">{}</td></tr>'
+        rows = format_html_join("", row, in_words(obj.compliance_file))
+        table = format_html('<table class="text-sm" data-testid="compliance-file">{}</table>', rows)
+        if not obj.lead_id:
+            return table
+        export = reverse("admin:calls_call_compliance_file", args=[public_ids.of(obj.lead)])
+        link = '{}<a class="text-primary-600" href="{}">All of this person\'s compliance files (JSON)</a>'
+        return format_html(link, table, export)
+
+    def compliance_file_view(self, request, lead_id):
+        """Every compliance file of one person's calls, their consents and do-not-call entries, as a JSON file
+        (to read, as the call pages are: no writes)."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        lead = get_object_or_404(Lead.objects.all(), pk=lead_id)
+        response = JsonResponse(compliance_file.for_lead(lead), json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="compliance-{public_ids.of(lead)}.json"'
+        return response
 
     def has_change_permission(self, request, obj=None):
         # The page is read-only, but QA reviews are added on it.
@@ -216,6 +243,11 @@ class CallAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
         return [
             path(f"call-now/<{public_ids.path_converter(Lead)}:lead_id>/", view, name="calls_call_now"),
             path("<path:object_id>/live/", live_view, name="calls_call_live"),
+            path(
+                f"compliance-file/<{public_ids.path_converter(Lead)}:lead_id>/",
+                self.admin_site.admin_view(self.compliance_file_view),
+                name="calls_call_compliance_file",
+            ),
             *super().get_urls(),
         ]
 

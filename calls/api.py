@@ -1,7 +1,8 @@
 """``/api/v1/calls/``: the call list and record, "Call now", resolve, needs-attention, QA reviews."""
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
@@ -17,7 +18,7 @@ from tenants.api.pagination import CappedCountPagination
 from tenants.roles import may, needs
 from voice.models import Script, VoiceAgent
 
-from . import services
+from . import compliance_file, services
 from .models import Call, CallEvent, CallStatus, Outcome, QaReview
 from .search import SEARCH_HELP, search_calls
 
@@ -79,9 +80,16 @@ class CallDetailSerializer(CallSerializer):
             "collected_data",
             "recording_url",
             "resolution_note",
+            "compliance_file",
             "events",
         ]
         read_only_fields = fields
+
+
+class ComplianceFileQuery(StrictSerializer):
+    """``?lead=``: whose compliance files."""
+
+    lead = serializers.PrimaryKeyRelatedField(queryset=Lead.objects.all(), help_text="One of your leads.")
 
 
 class CallNowSerializer(StrictSerializer):
@@ -194,6 +202,19 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         queryset = self.filter_queryset(self.get_queryset()).filter(needs_attention=True, resolved_at__isnull=True)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(CallSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lead", OpenApiTypes.UUID, required=True)],
+        responses=OpenApiResponse(
+            description="The person's consents (revoked ones too) with their evidence, the do-not-call entries of "
+            "their number, and each call with its compliance file (docs/compliance.md#compliance-file)."
+        ),
+    )
+    @action(detail=False, url_path="compliance-file")
+    def compliance_file(self, request):
+        query = ComplianceFileQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        return Response(compliance_file.for_lead(query.validated_data["lead"]))
 
     @extend_schema(methods=["GET"], responses=QaReviewSerializer(many=True))
     @extend_schema(methods=["POST"], request=QaReviewSerializer, responses={201: QaReviewSerializer})

@@ -299,6 +299,19 @@ def check_many(
     }
 
 
+def check_with_file(
+    lead: Lead, *, purpose: str, is_marketing: bool, when: datetime, exclude_call: int | None = None
+) -> tuple[Decision, dict]:
+    """The gate for one lead, and its compliance file (calls.compliance_file) built from the same facts."""
+    from . import compliance_file
+
+    context = load_context([lead], purpose=purpose, when=when, exclude_call=exclude_call)
+    decision = decide(lead, context, purpose=purpose, is_marketing=is_marketing, when=when)
+    return decision, compliance_file.build(
+        lead, context, decision, purpose=purpose, is_marketing=is_marketing, when=when
+    )
+
+
 def check(
     lead: Lead,
     *,

@@ -136,6 +136,9 @@ class Call(TenantOwnedModel):
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(blank=True)
     compliance_code = models.CharField(max_length=30, blank=True, help_text="Why the gate blocked or deferred it.")
+    compliance_file = models.JSONField(
+        default=dict, blank=True, help_text="What the gate checked before dialling, and why it decided so."
+    )
     next_allowed_at = models.DateTimeField(null=True, blank=True)
     error_category = models.CharField(max_length=40, blank=True)
     error_message = models.CharField(max_length=500, blank=True)

@@ -28,7 +28,7 @@ from django.utils import timezone
 from leads import services as lead_services
 from leads.models import DncSource
 from leads.pipeline import Stage, can_move
-from voice import prompting
+from voice import disclosures, prompting
 from voice.clients import CallRequest, ErrorCategory, EventKind, NormalizedEvent, ProviderError, for_account
 from voice.models import AccountHealth, ProviderAccount, VoiceAgent
 
@@ -143,7 +143,7 @@ def dial(call_id: int) -> Call | None:
             return None
         return _fail(call, ErrorCategory.INVALID_REQUEST, "The lead, agent or script of this call was removed.")
     # The gate again: a do-not-call entry or the end of calling hours may have come since it was queued.
-    decision = compliance.check(
+    decision, file = compliance.check_with_file(
         lead, purpose=script.purpose, is_marketing=script.is_marketing, when=now, exclude_call=call.pk
     )
     if not decision.allowed:
@@ -156,9 +156,11 @@ def dial(call_id: int) -> Call | None:
             compliance_code=decision.code,
             next_allowed_at=decision.next_allowed_at,
             error_message=decision.detail[:500],
+            compliance_file=file,
         )
         return _settle_effects(call) if canceled else None
     rendered = prompting.render(lead, script, agent, now)
+    file["disclosures"] = disclosures.carried(script.opening_line, is_marketing=script.is_marketing)
     request = CallRequest(
         call_id=call.pk,
         tenant_id=call.tenant_id,
@@ -184,6 +186,7 @@ def dial(call_id: int) -> Call | None:
         error_category=ErrorCategory.UNCERTAIN,  # until the provider answers
         due_at=now + work.UNCERTAIN_DEADLINE,
         prompt_variables=rendered.variables,
+        compliance_file=file,
     )
     if not taken:
         return None

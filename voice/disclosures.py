@@ -132,6 +132,13 @@ def complete(opening: str, *, is_marketing: bool) -> str:
     return " ".join([opening.strip(), *added]).strip()
 
 
+def carried(opening: str, *, is_marketing: bool) -> list[str]:
+    """The disclosures a call made from this saved opening says (completed as calls complete it): its file's."""
+    said = complete(opening, is_marketing=is_marketing)
+    lacking = {d.id for d in missing(said, is_marketing=is_marketing)}
+    return [d.id for d in needed(is_marketing=is_marketing) if d.id not in lacking]
+
+
 CALL_ABOUT = {
     "lead_followup": "your enquiry with us",
     "trial_booking": "booking your visit",
