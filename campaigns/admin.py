@@ -109,6 +109,12 @@ def labelled(counts: dict, labels: dict = SKIP_LABELS) -> list[tuple[str, int]]:
     return [(labels.get(code, code), n) for code, n in counts.items() if n]
 
 
+def script_with_purpose(script) -> str:
+    """How a script is offered when building a campaign: its name, purpose, and which rules that brings."""
+    kind = "marketing" if script.is_marketing else "informational"
+    return f"{script} · {script.get_purpose_display()} · {kind}"
+
+
 class CampaignForm(forms.ModelForm):
     """The campaign, with its audience built from plain fields (stored as the ``audience`` JSON)."""
 
@@ -165,6 +171,13 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tags"].queryset = Tag.objects.order_by("name")
+        script = self.fields["script"]
+        script.label_from_instance = script_with_purpose
+        script.help_text = (
+            "Its purpose decides the rules: a marketing call needs written consent and keeps to "
+            "every state's marketing hours and bans; an informational one (a reminder, a recall) needs consent "
+            "and keeps to the hours for automated calls."
+        )
         self.fields["stages"].choices = list(lead_services.stage_labels().items())  # as the business says them
         self.fields["audience_kind"].choices = [
             (kind, label.removesuffix(" (dealerships)"))

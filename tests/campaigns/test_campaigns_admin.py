@@ -13,6 +13,7 @@ from campaigns.admin import buttons_for
 from campaigns.models import CAMPAIGN_MOVES, Campaign, CampaignStatus, CampaignTarget
 from core.public_ids import of as pid
 from tenants.roles import Role
+from tenants.scoping import tenant_scope
 from tests.conftest import api_client, member
 from tests.factories import CampaignFactory, DoNotCallFactory, TagFactory
 
@@ -66,6 +67,20 @@ def test_the_audience_builder_saves_the_audience(staff, tenant_a, agent, branch)
         "branch": branch.pk,
     }
     assert campaign.purpose == "lead_followup" and campaign.created_by.username == "maria"
+
+
+def test_building_a_campaign_shows_each_scripts_purpose_and_its_rules(staff, tenant_a):
+    from tests.factories import ScriptFactory
+
+    ScriptFactory(tenant=tenant_a, name="Win-back", purpose="win_back")
+    ScriptFactory(tenant=tenant_a, name="Service due", purpose="service_reminder")
+    page = staff.get(url("add"))
+    form = page.context["adminform"].form
+    assert "Win-back (v1) · Win-back · marketing" in page.content.decode()
+    with tenant_scope(tenant_a.pk):
+        offered = {label for _, label in form.fields["script"].choices if label}
+    assert {"Win-back (v1) · Win-back · marketing", "Service due (v1) · Service reminder · informational"} <= offered
+    assert "written consent" in form.fields["script"].help_text
 
 
 def test_a_wider_window_or_a_bad_audience_is_refused_on_the_form(staff, tenant_a, campaign):
