@@ -20,6 +20,7 @@ from .decisions import Decision, Reason
 from .models import IN_FLIGHT_STATUSES, Call
 
 CAPACITY_RETRY = timedelta(minutes=1)  # a line of the provider account frees up soon: try again after this
+OPERATIONAL_CODES = {Reason.AGENT_OFF, Reason.CAPACITY, Reason.NO_CALLER_NUMBER}  # admission's own, not the gate's
 AGENT_OFF = Decision(False, Reason.AGENT_OFF, "This voice agent (or its provider account) is switched off.")
 NO_CALLER_NUMBER = Decision(
     False,

@@ -145,6 +145,7 @@ class CallViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     action_permissions = {
         "resolve": needs("resolve_call"),
         "needs_attention": ["calls.view_call"],
+        "compliance_file": ["calls.view_call"],
         "qa_reviews": ["calls.view_call"],
     }
 

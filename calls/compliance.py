@@ -22,9 +22,9 @@ from django.db import models
 from django.utils import timezone
 
 from core.memo import TtlMemo
-from leads import phones
+from leads import phones, reassigned, registries
 from leads.location import candidate_zones
-from leads.models import Consent, ConsentKind, DoNotCall, ErasureSuppression, Lead, suppression_hash
+from leads.models import NATIONAL_REGISTRY, Consent, ConsentKind, DoNotCall, ErasureSuppression, Lead, suppression_hash
 from leads.purposes import MARKETING_PURPOSES
 from tenants.models import Tenant
 
@@ -108,6 +108,9 @@ class GateContext:
     dialed_person: dict[int, list[datetime]] = field(default_factory=dict)  # lead -> dial times (this purpose)
     dialed_marketing: dict[str, list[datetime]] = field(default_factory=dict)  # phone -> marketing dial times
     busy: set[str] = field(default_factory=set)  # phones with a call queued or in progress
+    registries: dict[str, set[str]] = field(default_factory=dict)  # phone -> the do-not-call registries listing it
+    scrubbed: dict[str, date] = field(default_factory=dict)  # area code -> the national registry file's date
+    reassigned: dict[str, object] = field(default_factory=dict)  # phone -> its latest reassigned-number check
 
 
 def _tenant_active(lead: Lead) -> bool:
@@ -128,6 +131,9 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
         dnc=set(DoNotCall.objects.filter(phone__any=phones_).values_list("phone", flat=True)),
         erased={hashes[h] for h in erased_hashes},
     )
+    listing = registries.listed(phones_)
+    context.registries, context.scrubbed = listing.listed, listing.scrubbed
+    context.reassigned = reassigned.newest_by_phone(phones_)
     consents = defaultdict(list)
     for consent in Consent.objects.filter(lead_id__any=[lead.pk for lead in leads], revoked_at__isnull=True):
         consents[consent.lead_id].append(consent)
@@ -157,6 +163,14 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
     context.dialed_person = {lead_id: sorted(times) for lead_id, times in by_person.items()}
     context.dialed_marketing = {phone: sorted(times) for phone, times in marketing.items()}
     return context
+
+
+def _registry_refusal(listed_on: set[str]) -> Decision:
+    """docs/compliance.md#do-not-call-registries: a marketing call to a listed number needs written consent."""
+    if NATIONAL_REGISTRY in listed_on:
+        return Decision(False, Reason.DNC_NATIONAL, "The number is on the National Do Not Call Registry.")
+    states = ", ".join(sorted(listed_on))
+    return Decision(False, Reason.DNC_STATE, f"The number is on the do-not-call list of {states}.")
 
 
 def _frequency_release(dials: list[datetime], moment: datetime, cap: int, hours: int = 24) -> datetime | None:
@@ -229,9 +243,20 @@ def decide(
     consents = [c for c in context.consents.get(lead.pk, []) if c.phone == lead.phone]
     if is_marketing:
         consents = [c for c in consents if c.kind == ConsentKind.EXPRESS_WRITTEN]
+        listed_on = context.registries.get(lead.phone)
+        if listed_on and not any(consent.covers(purpose) for consent in consents):
+            return _registry_refusal(listed_on)
     if not any(consent.covers(purpose) for consent in consents):
         needed = "written consent" if is_marketing else "consent"
         return Decision(False, Reason.NO_CONSENT, f"No {needed} on record for {lead.phone} for this purpose.")
+    check = context.reassigned.get(lead.phone)
+    if check is not None and all(reassigned.sets_aside(c, check, when) for c in consents if c.covers(purpose)):
+        return Decision(
+            False,
+            Reason.REASSIGNED_NUMBER,
+            f"The Reassigned Numbers Database answered “{check.get_result_display().lower()}” on {check.checked_on}: "
+            "re-confirm the consent with whoever holds the number now.",
+        )
 
     if lead.phone in context.busy:
         return Decision(
@@ -300,13 +325,19 @@ def check_many(
 
 
 def check_with_file(
-    lead: Lead, *, purpose: str, is_marketing: bool, when: datetime, exclude_call: int | None = None
+    lead: Lead,
+    *,
+    purpose: str,
+    is_marketing: bool,
+    when: datetime,
+    exclude_call: int | None = None,
+    weekdays=None,
 ) -> tuple[Decision, dict]:
     """The gate for one lead, and its compliance file (calls.compliance_file) built from the same facts."""
     from . import compliance_file
 
     context = load_context([lead], purpose=purpose, when=when, exclude_call=exclude_call)
-    decision = decide(lead, context, purpose=purpose, is_marketing=is_marketing, when=when)
+    decision = decide(lead, context, purpose=purpose, is_marketing=is_marketing, when=when, weekdays=weekdays)
     return decision, compliance_file.build(
         lead, context, decision, purpose=purpose, is_marketing=is_marketing, when=when
     )

@@ -40,6 +40,24 @@ def _consent(lead: Lead, context, purpose: str, is_marketing: bool) -> dict | No
     }
 
 
+def _scrub(lead: Lead, context, when: datetime) -> dict | None:
+    """The national registry file covering the number's area code: its date, and whether it was past the
+    31-day safe harbour when the call was checked."""
+    from leads import registries
+
+    day = context.scrubbed.get(lead.phone[2:5]) if lead.phone.startswith("+1") else None
+    if day is None:
+        return None
+    return {"downloaded_on": day.isoformat(), "stale": registries.is_stale(day, when.date())}
+
+
+def _reassigned(check) -> dict | None:
+    if check is None:
+        return None
+    asked, checked = check.asked_about.isoformat(), check.checked_on.isoformat()
+    return {"result": check.result, "asked_about": asked, "checked_on": checked}
+
+
 def build(lead: Lead, context, decision: Decision, *, purpose: str, is_marketing: bool, when: datetime) -> dict:
     from .compliance import applicable_regions
 
@@ -63,11 +81,26 @@ def build(lead: Lead, context, decision: Decision, *, purpose: str, is_marketing
         "state_rules": [row.id for row in (*rows, *caps)],
         "consent": _consent(lead, context, purpose, is_marketing),
         "do_not_call_listed": lead.phone in context.dnc,
+        "registries_listing": sorted(context.registries.get(lead.phone, ())),
+        "national_scrub": _scrub(lead, context, when),
+        "reassigned_check": _reassigned(context.reassigned.get(lead.phone)),
         "calls_in_24h": {
             "to_number": sum(d.timestamp() > day_ago for d in context.dialed.get(lead.phone, [])),
             "to_person": sum(d.timestamp() > day_ago for d in context.dialed_person.get(lead.pk, [])),
         },
     }
+
+
+def _scrub_words(scrub: dict | None) -> str:
+    if not scrub:
+        return "no registry file covers this area code"
+    return f"downloaded {scrub['downloaded_on']}" + (" (past the 31-day safe harbour)" if scrub["stale"] else "")
+
+
+def _reassigned_words(check: dict | None) -> str:
+    if not check:
+        return "not checked"
+    return f"“{check['result'].replace('_', ' ')}” for {check['asked_about']}, checked {check['checked_on']}"
 
 
 def _counts(counts: dict) -> tuple[int, int]:
@@ -98,6 +131,9 @@ def in_words(file: dict) -> list[tuple[str, str]]:
             else "none",
         ),
         ("On the do-not-call list", "yes" if file.get("do_not_call_listed") else "no"),
+        ("On do-not-call registries", ", ".join(file.get("registries_listing") or []) or "none"),
+        ("National registry scrub", _scrub_words(file.get("national_scrub"))),
+        ("Reassigned Numbers Database", _reassigned_words(file.get("reassigned_check"))),
         ("Calls in the 24 hours before", "{} to the number, {} to them".format(*_counts(counts))),
         ("Disclosures in the opening", ", ".join(file.get("disclosures") or []) or "—"),
         ("Rule set version", file.get("rules_version") or ""),

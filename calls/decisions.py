@@ -16,7 +16,10 @@ from core.formats import timestamp
 class Reason(models.TextChoices):
     # legal, hard: the call is skipped
     DNC = "dnc", "On the do-not-call list"
+    DNC_NATIONAL = "dnc_national", "On the National Do Not Call Registry, with no written consent"
+    DNC_STATE = "dnc_state", "On a state's do-not-call list, with no written consent"
     NO_CONSENT = "no_consent", "No consent for this purpose"
+    REASSIGNED_NUMBER = "reassigned_number", "The number may have changed hands since the consent"
     INVALID_NUMBER = "invalid_number", "Invalid number"
     ERASED = "erased", "Erased on request"
     TENANT_PAUSED = "tenant_paused", "Calling switched off"

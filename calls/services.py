@@ -104,6 +104,14 @@ def request_call(lead, agent, script, *, requested_by=None, when=None, weekdays=
         call.compliance_code = decision.code
         call.next_allowed_at = decision.next_allowed_at
         call.error_message = decision.detail[:500]
+        if decision.code not in admission.OPERATIONAL_CODES:  # the gate refused it: keep what it checked
+            _, call.compliance_file = compliance.check_with_file(
+                lead,
+                purpose=script.purpose,
+                is_marketing=script.is_marketing,
+                when=when or timezone.now(),
+                weekdays=weekdays,
+            )
         call.save()
         return call, decision
     call.save()

@@ -171,13 +171,14 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tags"].queryset = Tag.objects.order_by("name")
-        script = self.fields["script"]
-        script.label_from_instance = script_with_purpose
-        script.help_text = (
-            "Its purpose decides the rules: a marketing call needs written consent and keeps to "
-            "every state's marketing hours and bans; an informational one (a reminder, a recall) needs consent "
-            "and keeps to the hours for automated calls."
-        )
+        script = self.fields.get("script")  # absent for a reader: the page shows it read-only
+        if script is not None:
+            script.label_from_instance = script_with_purpose
+            script.help_text = (
+                "Its purpose decides the rules: a marketing call needs written consent and keeps to "
+                "every state's marketing hours and bans; an informational one (a reminder, a recall) needs consent "
+                "and keeps to the hours for automated calls."
+            )
         self.fields["stages"].choices = list(lead_services.stage_labels().items())  # as the business says them
         self.fields["audience_kind"].choices = [
             (kind, label.removesuffix(" (dealerships)"))

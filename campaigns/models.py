@@ -179,7 +179,10 @@ SKIP_REASONS = [
     (reason.value, reason.label)
     for reason in (
         Reason.DNC,
+        Reason.DNC_NATIONAL,
+        Reason.DNC_STATE,
         Reason.NO_CONSENT,
+        Reason.REASSIGNED_NUMBER,
         Reason.INVALID_NUMBER,
         Reason.ERASED,
         Reason.TENANT_PAUSED,

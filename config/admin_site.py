@@ -25,7 +25,10 @@ def _opaque(patterns: list, model) -> None:
 # The sidebar in the order of the day's work, not the alphabet: each room, then its models, first to last.
 # A room or model not named here (the platform's own: tokens, sign-in attempts, schedules) follows, by name.
 DAY_ORDER = {
-    "leads": ["lead", "leadimport", "tag", "vehicle", "consent", "donotcall", "pipelinesettings"],
+    "leads": [
+        *("lead", "leadimport", "tag", "vehicle", "consent", "donotcall"),
+        *("registryfile", "reassignedcheck", "pipelinesettings"),
+    ],
     "calls": ["call", "qareview", "callevent", "callingpolicy"],
     "campaigns": ["campaign", "followuprule", "campaigntarget", "expense"],
     "appointments": ["appointment", "availabilityrule", "closure", "reminder", "calendarfeed", "appointmentsettings"],

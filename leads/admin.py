@@ -35,9 +35,23 @@ from tenants.roles import may
 
 from . import exporting, import_live, privacy, services
 from .admin_imports import ImportViews
+from .admin_registries import ReassignedCheckAdmin, RegistryFileAdmin
 from .filters import on_dnc_expression
 from .importing import attestation
-from .models import Consent, DoNotCall, Lead, LeadImport, LeadTag, Note, PipelineSettings, Source, Tag, Vehicle
+from .models import (
+    Consent,
+    DoNotCall,
+    Lead,
+    LeadImport,
+    LeadTag,
+    Note,
+    PipelineSettings,
+    ReassignedCheck,
+    RegistryFile,
+    Source,
+    Tag,
+    Vehicle,
+)
 from .pipeline import Stage
 from .purposes import Purpose
 from .search import SEARCH_HELP, search_leads, search_region
@@ -697,3 +711,7 @@ class PipelineSettingsAdmin(TenantModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.register(RegistryFile, RegistryFileAdmin)
+admin.site.register(ReassignedCheck, ReassignedCheckAdmin)

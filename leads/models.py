@@ -358,6 +358,76 @@ class DoNotCall(TenantOwnedModel):
         return self.phone
 
 
+NATIONAL_REGISTRY = "US"  # the registry code of the National Do Not Call Registry; a state's list has the state's
+
+
+class RegistryFile(TenantOwnedModel):
+    """A do-not-call registry file the business downloaded as a registered seller and imported: the National
+    Registry's area-code files, or a state's list (docs/compliance.md#do-not-call-registries). Its numbers
+    replace those of the area codes it covers; its date is the scrub's date."""
+
+    registry = models.CharField(max_length=2, help_text="US for the National Do Not Call Registry, else the state.")
+    area_codes = models.JSONField(default=list, blank=True, help_text="The area codes the file covered.")
+    downloaded_on = models.DateField(help_text="The day the file was downloaded from the registry.")
+    imported_at = models.DateTimeField(default=timezone.now)
+    numbers = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-downloaded_on", "-imported_at"]
+        verbose_name = "do-not-call registry file"
+
+    def __str__(self):
+        covered = f"{len(self.area_codes)} area codes" if self.registry == NATIONAL_REGISTRY else "the state list"
+        return f"{self.registry} registry, {covered}, downloaded {self.downloaded_on}"
+
+
+class RegistryNumber(TenantOwnedModel):
+    """A number on a do-not-call registry, as of the business's latest file covering its area code: its ten
+    national digits, so ten million of them are small and a batch of leads is looked up in one query."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False)
+    registry = models.CharField(max_length=2)
+    number = models.BigIntegerField()
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            # number before registry: a batch's numbers are looked up in every registry by one index range each
+            models.UniqueConstraint("tenant", "number", "registry", name="registry_number_unique_per_tenant")
+        ]
+
+    def __str__(self):
+        return f"+1{self.number} ({self.registry})"
+
+
+class ReassignedResult(models.TextChoices):
+    YES = "yes", "Permanently disconnected since that date"
+    NO = "no", "Not disconnected since that date"
+    NO_DATA = "no_data", "No data"
+
+
+class ReassignedCheck(TenantOwnedModel):
+    """One answer of the FCC's Reassigned Numbers Database, imported from the business's query results: was
+    this number permanently disconnected since the date asked about? (docs/compliance.md#reassigned-numbers)"""
+
+    phone = models.CharField(max_length=20, validators=[validate_e164])
+    asked_about = models.DateField(help_text="The date the query asked about (the consent's date).")
+    result = models.CharField(max_length=10, choices=ReassignedResult.choices)
+    checked_on = models.DateField(help_text="The day the database was queried.")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantOwnedModel.Meta):
+        ordering = ["-checked_on", "-imported_at"]
+        indexes = [models.Index(fields=["tenant", "phone"], name="reassigned_tenant_phone")]
+        verbose_name = "reassigned-number check"
+
+    def __str__(self):
+        return f"{self.phone}: {self.get_result_display().lower()} ({self.asked_about})"
+
+
 def suppression_hash(tenant_id: int, e164: str) -> str:
     """What an erased person's number leaves: an HMAC under SUPPRESSION_KEY, a key kept out of the database,
     so the hashes cannot be reversed by trying every number of an area code (docs/operations.md#erasure).

@@ -73,6 +73,12 @@ MINIMUM_ROLE = {
     "leads.change_leadimport": Role.MANAGER,
     "leads.delete_leadimport": Role.MANAGER,
     "leads.delete_donotcall": Role.MANAGER,
+    # Do-not-call registry files are a manager's: agents do not replace the business's scrub.
+    **{
+        f"leads.{verb}_{model}": Role.MANAGER
+        for model in ("registryfile", "registrynumber", "reassignedcheck")
+        for verb in ALL[1:]
+    },
     "leads.change_pipelinesettings": Role.MANAGER,
     "leads.add_pipelinesettings": Role.MANAGER,
     # The calling policy narrows the legal hours: admins and owners only (docs/operations.md#security).
@@ -111,6 +117,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "import_leads": ("leads.add_leadimport",),
     "add_to_dnc": ("leads.add_donotcall",),
     "remove_from_dnc": ("leads.delete_donotcall",),
+    "import_registry": ("leads.add_registryfile", "leads.add_registrynumber", "leads.add_reassignedcheck"),
     "revoke_consent": ("leads.change_consent",),
     "call_now": ("calls.add_call",),
     "resolve_call": ("calls.change_call",),

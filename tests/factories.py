@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 
 from tenants.models import AuditLog, Branch, IdempotencyKey, Membership, Tenant
 from tenants.roles import Role
-from tests.clock import FRIDAY, MONDAY, moment, monday_of_next_week, next_weekday
+from tests.clock import FRIDAY, MONDAY, moment, monday_of_next_week, next_weekday, today
 
 FACTORIES: dict = {}
 
@@ -120,6 +120,9 @@ from leads.models import (  # noqa: E402
     LeadImport,
     Note,
     PipelineSettings,
+    ReassignedCheck,
+    RegistryFile,
+    RegistryNumber,
     StageChange,
     Tag,
     Vehicle,
@@ -177,6 +180,40 @@ class ConsentFactory(ModelFactory):
     kind = "express_written"
     phone = factory.LazyAttribute(lambda o: o.lead.phone)
     source = "form"
+
+
+@registered
+class RegistryFileFactory(ModelFactory):
+    class Meta:
+        model = RegistryFile
+
+    tenant = factory.SubFactory(TenantFactory)
+    registry = "US"
+    area_codes = ["212"]
+    downloaded_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=3))
+    numbers = 1
+
+
+@registered
+class RegistryNumberFactory(ModelFactory):
+    class Meta:
+        model = RegistryNumber
+
+    tenant = factory.SubFactory(TenantFactory)
+    registry = "US"
+    number = factory.Sequence(lambda n: 2125557000 + n)
+
+
+@registered
+class ReassignedCheckFactory(ModelFactory):
+    class Meta:
+        model = ReassignedCheck
+
+    tenant = factory.SubFactory(TenantFactory)
+    phone = factory.Sequence(lambda n: f"+1212{7100000 + n:07d}")
+    asked_about = factory.LazyFunction(lambda: today() - datetime.timedelta(days=30))
+    result = "no"
+    checked_on = factory.LazyFunction(today)
 
 
 @registered

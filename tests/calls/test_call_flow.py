@@ -80,6 +80,7 @@ def test_a_lead_on_the_dnc_list_is_refused_with_dnc(tenant_a, lead, agent, scrip
     assert (decision.allowed, decision.code) == (False, "dnc")
     call = Call.all_tenants.get(pk=call.pk)
     assert (call.status, call.compliance_code, call.provider_call_id) == ("canceled", "dnc", "")
+    assert (call.compliance_file["code"], call.compliance_file["do_not_call_listed"]) == ("dnc", True)
 
 
 def test_a_call_at_21_30_is_deferred_with_the_next_allowed_moment(tenant_a, lead, agent, script):
