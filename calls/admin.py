@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
@@ -26,9 +27,9 @@ from tenants.public_id_forms import PublicIdChoiceField
 from tenants.roles import may
 from voice.models import Script, VoiceAgent
 
-from . import compliance_file, legal, live, services
+from . import compliance, compliance_file, legal, live, services
 from .compliance_file import in_words
-from .models import DEFAULT_ESCALATION_WORDS, Call, CallEvent, CallingPolicy, QaReview
+from .models import DEFAULT_ESCALATION_WORDS, Call, CallEvent, CallingPolicy, QaReview, StateEmergency
 from .search import SEARCH_HELP, search_calls
 
 STATUS_COLOURS = {
@@ -351,3 +352,23 @@ class QaReviewAdmin(TenantModelAdmin):
         if not change:
             obj.reviewer = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(StateEmergency)
+class StateEmergencyAdmin(UnfoldModelAdmin):
+    """Platform-wide, superusers only: a state's declared emergency holds marketing calls to it
+    (docs/compliance.md#state-emergencies); ending it (an end date) lets them go."""
+
+    list_display = ["region", "declared_on", "ended_on", "source"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        compliance.forget_emergencies()  # at once in this process; others within 30 seconds

@@ -30,7 +30,7 @@ from tenants.models import Tenant
 
 from . import legal, state_rules
 from .decisions import ALLOWED, TIMING_REASONS, Decision, Reason  # noqa: F401 (the gate's answers)
-from .models import IN_FLIGHT_STATUSES, Call, CallingPolicy, CallStatus
+from .models import IN_FLIGHT_STATUSES, Call, CallingPolicy, CallStatus, StateEmergency
 from .windows import Constraint, WeekdayWindows, Window, inside, next_allowed
 
 BUSY_RETRY = timedelta(minutes=5)  # one call at a time per person: try again after this
@@ -38,6 +38,21 @@ WHOLE_DAY = (clock(0, 0), clock(23, 59, 59, 999999))
 
 POLICY_MEMO_SECONDS = 30
 _policy_memo: TtlMemo[int, CallingPolicy] = TtlMemo(POLICY_MEMO_SECONDS)
+_emergency_memo: TtlMemo[str, frozenset] = TtlMemo(POLICY_MEMO_SECONDS)
+EMERGENCY_RECHECK = timedelta(hours=6)  # a call held by a state of emergency is asked about again after this
+# How providers say the person hung up (Retell, Vapi): Nevada's ban on a second automated call reads it.
+HUNG_UP_BY_PERSON = ("user_hangup", "customer-ended-call")
+
+
+def forget_emergencies() -> None:
+    _emergency_memo.forget("all")
+
+
+def states_in_emergency() -> frozenset[str]:
+    """The states under a declared state of emergency now (platform-wide), remembered briefly."""
+    return _emergency_memo.get_or_set(
+        "all", lambda: frozenset(StateEmergency.objects.filter(ended_on__isnull=True).values_list("region", flat=True))
+    )
 
 
 def policy_for_tenant() -> CallingPolicy:
@@ -111,6 +126,8 @@ class GateContext:
     registries: dict[str, set[str]] = field(default_factory=dict)  # phone -> the do-not-call registries listing it
     scrubbed: dict[str, date] = field(default_factory=dict)  # area code -> the national registry file's date
     reassigned: dict[str, object] = field(default_factory=dict)  # phone -> its latest reassigned-number check
+    hung_up: set[str] = field(default_factory=set)  # phones whose owner hung up on an earlier call
+    emergencies: frozenset[str] = frozenset()  # states under a declared state of emergency
 
 
 def _tenant_active(lead: Lead) -> bool:
@@ -134,6 +151,12 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
     listing = registries.listed(phones_)
     context.registries, context.scrubbed = listing.listed, listing.scrubbed
     context.reassigned = reassigned.newest_by_phone(phones_)
+    context.hung_up = set(
+        Call.objects.filter(to_number__any=phones_, disconnection_reason__in=HUNG_UP_BY_PERSON).values_list(
+            "to_number", flat=True
+        )
+    )
+    context.emergencies = states_in_emergency()
     consents = defaultdict(list)
     for consent in Consent.objects.filter(lead_id__any=[lead.pk for lead in leads], revoked_at__isnull=True):
         consents[consent.lead_id].append(consent)
@@ -257,6 +280,15 @@ def decide(
             f"The Reassigned Numbers Database answered “{check.get_result_display().lower()}” on {check.checked_on}: "
             "re-confirm the consent with whoever holds the number now.",
         )
+
+    regions = applicable_regions(lead)
+    ban = state_rules.REPEAT_AFTER_HANGUP
+    if ban.region in regions and lead.phone in context.hung_up:
+        return Decision(False, Reason.REPEAT_AFTER_HANGUP, f"{ban.says} ({ban.source}).", rule=ban.id)
+    emergency = state_rules.EMERGENCY
+    if is_marketing and emergency.region in regions and emergency.region in context.emergencies:
+        why = f"{emergency.says} ({emergency.source})."
+        return Decision(False, Reason.STATE_EMERGENCY, why, when + EMERGENCY_RECHECK, emergency.id)
 
     if lead.phone in context.busy:
         return Decision(

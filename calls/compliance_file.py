@@ -64,6 +64,7 @@ def build(lead: Lead, context, decision: Decision, *, purpose: str, is_marketing
     states = applicable_regions(lead)
     rows = state_rules.binding(states, is_marketing=is_marketing, has_consent=True)
     caps = state_rules.caps_binding(states, is_marketing=is_marketing)
+    bans = [b for b in state_rules.BANS if b.region in states and (is_marketing or b.scope == state_rules.ALL_CALLS)]
     day_ago = when.timestamp() - 24 * 3600
     return {
         "version": VERSION,
@@ -74,11 +75,11 @@ def build(lead: Lead, context, decision: Decision, *, purpose: str, is_marketing
         "allowed": decision.allowed,
         "code": decision.code,
         "decided_by": decision.rule or decision.code or "",
-        "detail": decision.detail,
+        "detail": decision.detail.replace(lead.phone, "the number") if lead.phone else decision.detail,  # no number
         "next_allowed_at": timestamp(decision.next_allowed_at),
         "zones": candidate_zones(lead),
         "states": states,
-        "state_rules": [row.id for row in (*rows, *caps)],
+        "state_rules": [row.id for row in (*rows, *caps, *bans)],
         "consent": _consent(lead, context, purpose, is_marketing),
         "do_not_call_listed": lead.phone in context.dnc,
         "registries_listing": sorted(context.registries.get(lead.phone, ())),

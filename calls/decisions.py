@@ -20,6 +20,7 @@ class Reason(models.TextChoices):
     DNC_STATE = "dnc_state", "On a state's do-not-call list, with no written consent"
     NO_CONSENT = "no_consent", "No consent for this purpose"
     REASSIGNED_NUMBER = "reassigned_number", "The number may have changed hands since the consent"
+    REPEAT_AFTER_HANGUP = "repeat_after_hangup", "The person hung up on an earlier automated call (Nevada)"
     INVALID_NUMBER = "invalid_number", "Invalid number"
     ERASED = "erased", "Erased on request"
     TENANT_PAUSED = "tenant_paused", "Calling switched off"
@@ -30,6 +31,7 @@ class Reason(models.TextChoices):
     HOLIDAY = "holiday", "A closed day"
     STATE_DAY_BAN = "state_day_ban", "A day the person's state bans these calls"
     ADAD_WINDOW = "adad_window", "Outside the state's hours for automated calls"
+    STATE_EMERGENCY = "state_emergency", "The state bans these calls during its state of emergency"
     CONCURRENCY = "concurrency", "A call to this person is already in progress"
     # operational (calls.admission)
     AGENT_OFF = "agent_off", "Voice agent switched off"
@@ -44,6 +46,7 @@ TIMING_REASONS = {
     Reason.HOLIDAY,
     Reason.STATE_DAY_BAN,
     Reason.ADAD_WINDOW,
+    Reason.STATE_EMERGENCY,
     Reason.CONCURRENCY,
     Reason.CAPACITY,
 }

@@ -253,6 +253,25 @@ class QaReview(TenantOwnedModel):
         return f"{self.score}/5 (reviewed {timezone.localtime(self.created_at):%Y-%m-%d %H:%M %Z})"
 
 
+class StateEmergency(models.Model):
+    """A state of emergency during which a state bans solicitation calls (Louisiana, while its Public Service
+    Commission sits at the Emergency Operations Center): platform-wide, set by a superuser from the state's notice
+    (docs/compliance.md#state-emergencies). Marketing calls to the state wait while it lasts."""
+
+    region = models.CharField(max_length=2, help_text="The state, e.g. LA.")
+    declared_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True, help_text="Empty while it lasts.")
+    source = models.CharField(max_length=300, help_text="The notice: its address or reference.")
+
+    class Meta:
+        ordering = ["-declared_on"]
+
+    def __str__(self):
+        return f"{self.region} state of emergency from {self.declared_on}" + (
+            f" to {self.ended_on}" if self.ended_on else " (in force)"
+        )
+
+
 DEFAULT_ESCALATION_WORDS = ["lawyer", "attorney", "complaint", "manager", "cancel my membership", "sue", "supervisor"]
 
 

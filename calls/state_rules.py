@@ -329,7 +329,42 @@ CAPS: tuple[StateCap, ...] = (
     ),
 )
 
-BY_ID: dict[str, StateRule | StateCap] = {row.id: row for row in (*RULES, *CAPS)}
+
+@dataclass(frozen=True)
+class StateBan:
+    """A state's ban that is not about hours: on a second automated call after a hang-up, or on solicitation
+    during a declared state of emergency (the emergencies themselves: calls.models.StateEmergency)."""
+
+    id: str
+    region: str
+    says: str
+    scope: str
+    effective: date
+    source: str
+    status: str
+
+
+REPEAT_AFTER_HANGUP = StateBan(
+    "NV-hangup",
+    "NV",
+    "Nevada: no second automated call to a number whose owner hung up on the first",
+    ALL_CALLS,
+    LONG_AGO,
+    "NRS 597.814",
+    CONFIRMED,
+)
+EMERGENCY = StateBan(
+    "LA-emergency",
+    "LA",
+    "Louisiana: no solicitation calls during a declared state of emergency",
+    MARKETING,
+    LONG_AGO,
+    "La. R.S. 45:844.31; LPSC do-not-call emergency orders",
+    SECONDARY,
+)
+BANS: tuple[StateBan, ...] = (REPEAT_AFTER_HANGUP, EMERGENCY)
+
+BY_ID: dict[str, StateRule | StateCap | StateBan] = {row.id: row for row in (*RULES, *CAPS, *BANS)}
 BY_REGION: dict[str, tuple[StateRule, ...]] = {}
 for _row in RULES:
     BY_REGION[_row.region] = (*BY_REGION.get(_row.region, ()), _row)
@@ -337,7 +372,7 @@ for _row in RULES:
 
 def version() -> str:
     """The rule set's version: a digest of every row, recorded with each decision."""
-    return hashlib.sha256(repr((RULES, CAPS)).encode()).hexdigest()[:12]
+    return hashlib.sha256(repr((RULES, CAPS, BANS)).encode()).hexdigest()[:12]
 
 
 VERSION = version()

@@ -183,6 +183,7 @@ SKIP_REASONS = [
         Reason.DNC_STATE,
         Reason.NO_CONSENT,
         Reason.REASSIGNED_NUMBER,
+        Reason.REPEAT_AFTER_HANGUP,
         Reason.INVALID_NUMBER,
         Reason.ERASED,
         Reason.TENANT_PAUSED,

@@ -28,7 +28,7 @@ ROLE_ORDER = [Role.VIEWER, Role.AGENT, Role.MANAGER, Role.ADMIN, Role.OWNER]
 # Apps whose models tenant staff see at all.
 TENANT_APPS = ("tenants", "leads", "voice", "calls", "campaigns", "appointments", "knowledge")
 # Tenants-app models that are platform-level, never granted to a role.
-PLATFORM_MODELS = {"tenants.user"}
+PLATFORM_MODELS = {"tenants.user", "calls.stateemergency"}
 
 ALL = ("view", "add", "change", "delete")
 

@@ -206,6 +206,38 @@ def test_v16_the_cap_counts_a_person_across_their_numbers(scoped):
     assert (decision.code, decision.next_allowed_at) == (Reason.FREQUENCY, at(WEDNESDAY, "09:00", "FL"))
 
 
+def test_v15_nevada_no_second_automated_call_after_a_hang_up(scoped):
+    lead = person(scoped, "NV")
+    assert gate(lead, at(TUESDAY, "10:00", "NV")).allowed
+    CallFactory(
+        tenant=scoped, lead=lead, to_number=lead.phone, purpose="lead_followup", disconnection_reason="user_hangup"
+    )
+    decision = gate(lead, at(TUESDAY, "10:00", "NV"))
+    assert (decision.code, decision.rule, decision.deferred) == (Reason.REPEAT_AFTER_HANGUP, "NV-hangup", False)
+    assert gate(lead, at(TUESDAY, "10:00", "NV"), marketing=False).code == Reason.REPEAT_AFTER_HANGUP  # every AI call
+    elsewhere = person(scoped, "NY")
+    CallFactory(tenant=scoped, lead=elsewhere, to_number=elsewhere.phone, disconnection_reason="user_hangup")
+    assert gate(elsewhere, at(TUESDAY, "10:00", "NY")).allowed
+
+
+def test_v22_louisiana_marketing_waits_during_a_state_of_emergency(scoped):
+    from calls import compliance
+    from calls.models import StateEmergency
+
+    lead = person(scoped, "LA")
+    emergency = StateEmergency.objects.create(region="LA", declared_on=MONDAY, source="LPSC notice")
+    compliance.forget_emergencies()
+    when = at(TUESDAY, "10:00", "LA")
+    decision = gate(lead, when)
+    assert (decision.code, decision.rule, decision.deferred) == (Reason.STATE_EMERGENCY, "LA-emergency", True)
+    assert decision.next_allowed_at == when + compliance.EMERGENCY_RECHECK
+    assert gate(lead, when, marketing=False).allowed  # a reminder is not a solicitation
+    emergency.ended_on = TUESDAY
+    emergency.save()
+    compliance.forget_emergencies()
+    assert gate(lead, when).allowed
+
+
 def test_nebraska_sundays_and_holidays_from_13(scoped):
     lead = person(scoped, "NE")
     assert gate(lead, at(SUNDAY, "12:59", "NE")).next_allowed_at == at(SUNDAY, "13:00", "NE")
@@ -361,7 +393,7 @@ def test_the_docs_list_every_row_with_its_source_and_date():
     from pathlib import Path
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "compliance.md").read_text(encoding="utf-8")
-    for row in (*state_rules.RULES, *state_rules.CAPS):
+    for row in (*state_rules.RULES, *state_rules.CAPS, *state_rules.BANS):
         line = next((line for line in docs.splitlines() if line.startswith(f"| `{row.id}` |")), "")
         assert row.source in line and row.status in line, row.id
         assert (row.effective.isoformat() in line) or (row.effective == state_rules.LONG_AGO), row.id

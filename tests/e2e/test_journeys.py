@@ -235,7 +235,7 @@ def test_a_gym_manager_imports_adds_a_walk_in_runs_a_campaign_and_books_a_tour(j
         j.open("/admin/campaigns/campaign/add/")
         j.page.fill("input[name=name]", "Open day: book a tour")
         j.page.select_option("select[name=agent]", label="Front desk")
-        j.page.select_option("select[name=script]", label="Tour follow-up (v1)")
+        j.page.select_option("select[name=script]", label="Tour follow-up (v1) · Lead follow-up · marketing")
         j.page.select_option("select[name=audience_kind]", value="filter")
         j.page.select_option("select[name=stages]", value="new")
         j.step("campaign-form")
@@ -329,7 +329,7 @@ def test_a_dealership_manager_runs_a_recall_and_books_the_service_lane(journeys)
         j.open("/admin/campaigns/campaign/add/")
         j.page.fill("input[name=name]", "Airbag inflator recall")
         j.page.select_option("select[name=agent]", label="Service desk")
-        j.page.select_option("select[name=script]", label="Recall notice (v1)")
+        j.page.select_option("select[name=script]", label="Recall notice (v1) · Recall notice · informational")
         j.page.select_option("select[name=audience_kind]", value="recall")
         j.page.set_input_files(
             "input[name=recall_file]", files=[{"name": "recall.csv", "mimeType": "text/csv", "buffer": recall_list()}]
