@@ -14,7 +14,8 @@ from datetime import datetime
 from core import public_ids
 from core.formats import timestamp
 from leads.location import candidate_zones
-from leads.models import Lead
+from leads.models import ConsentKind, ConsentSource, Lead
+from leads.purposes import Purpose
 
 from . import state_rules
 from .decisions import Decision
@@ -92,6 +93,10 @@ def build(lead: Lead, context, decision: Decision, *, purpose: str, is_marketing
     }
 
 
+def _label(choices, code) -> str:
+    return dict(choices.choices).get(code, code or "")
+
+
 def _scrub_words(scrub: dict | None) -> str:
     if not scrub:
         return "no registry file covers this area code"
@@ -116,17 +121,19 @@ def in_words(file: dict) -> list[tuple[str, str]]:
     counts = file.get("calls_in_24h") or {}
     decided = file.get("decided_by") or ""
     rule = state_rules.BY_ID.get(decided)
+    kind = "marketing" if file.get("marketing") else "informational"
     return [
         ("Checked at", file.get("checked_at") or ""),
         ("Decision", "allowed" if file.get("allowed") else (file.get("detail") or file.get("code") or "refused")),
         ("Rule that decided", f"{rule.says} ({rule.source})" if rule else decided or "none: every rule allowed it"),
-        ("Purpose", f"{file.get('purpose')} ({'marketing' if file.get('marketing') else 'informational'})"),
+        ("Purpose", f"{_label(Purpose, file.get('purpose'))} ({kind})"),
         ("Time zones checked", ", ".join(file.get("zones") or []) or "—"),
         ("States whose rules apply", ", ".join(file.get("states") or []) or "none known (federal rules)"),
         ("State rules applied", ", ".join(file.get("state_rules") or []) or "none"),
         (
             "Consent relied on",
-            f"{consent['kind']} captured {consent['captured_at']} via {consent['source']}"
+            f"{_label(ConsentKind, consent['kind'])}, captured {consent['captured_at']}, "
+            f"{_label(ConsentSource, consent['source']).lower()}"
             + (f" ({consent['source_detail']})" if consent.get("source_detail") else "")
             if consent
             else "none",

@@ -60,7 +60,8 @@ class RegistryFileAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
         number = phones.try_normalize(request.GET.get("number", ""), "US") if request.GET.get("number") else None
         if number:
             listing = registries.listed([number]).listed.get(number, set())
-            extra_context["looked_up"] = (number, sorted(listing))
+            names = ["the National Do Not Call Registry" if r == NATIONAL_REGISTRY else f"{r}'s list" for r in listing]
+            extra_context["looked_up"] = (number, sorted(names))
         request.GET = request.GET.copy()
         request.GET.pop("number", None)
         return super().changelist_view(request, extra_context)

@@ -381,7 +381,9 @@ class RegistryFile(TenantOwnedModel):
         verbose_name = "do-not-call registry file"
 
     def __str__(self):
-        covered = f"{len(self.area_codes)} area codes" if self.registry == NATIONAL_REGISTRY else "the state list"
+        count = len(self.area_codes)
+        codes = f"{count} area code{'' if count == 1 else 's'}"
+        covered = codes if self.registry == NATIONAL_REGISTRY else "the state list"
         return f"{self.registry} registry, {covered}, downloaded {self.downloaded_on}"
 
 

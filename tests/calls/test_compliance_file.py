@@ -79,7 +79,8 @@ def test_the_call_page_says_why_and_exports_the_persons_files(client, tenant_a, 
     page = client.get(reverse("admin:calls_call_change", args=[call.pk])).content.decode()
     shown = " ".join(page.split('data-testid="compliance-file"')[1].split("</table>")[0].split())
     assert 'Rule that decided</td><td class="py-1">none: every rule allowed it' in shown
-    assert "express_written captured" in shown and "NY-hours" in shown
+    assert "Prior express written consent, captured" in shown and "NY-hours" in shown
+    assert "Lead follow-up (marketing)" in shown  # words, not codes
     export_url = reverse("admin:calls_call_compliance_file", args=[pid(lead)])
     assert export_url in page
     export = client.get(export_url)

@@ -134,7 +134,7 @@ def test_the_admin_imports_looks_up_and_warns_of_stale_scrubs(client, tenant_a):
     assert done.status_code == 302 and numbers(tenant_a) == {2125550101}
     listing = client.get(reverse("admin:leads_registryfile_changelist"), {"number": "(212) 555-0101"})
     page = listing.content.decode()
-    assert "+12125550101: listed on US" in page
+    assert "+12125550101: listed on the National Do Not Call Registry" in page
     assert "Scrub past the 31-day safe harbour" in page and "305" in page
     agent = member(tenant_a, Role.AGENT, "andy")
     client.force_login(agent)
