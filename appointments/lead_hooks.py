@@ -9,7 +9,7 @@ from core import public_ids
 from core.formats import timestamp
 from tenants.models import Branch
 
-from .models import Appointment, AppointmentMove, Status
+from .models import Appointment, AppointmentMove, Kind, Status
 
 
 def timeline_entries(lead) -> list[dict]:
@@ -66,6 +66,21 @@ def engagement(lead_ids: list[int]) -> dict[int, dict[str, int]]:
     return {
         row["lead_id"]: {"appointments_booked": row["booked"], "appointments_attended": row["attended"]} for row in rows
     }
+
+
+# An attended service visit is a transaction (18 months); any other visit attended, an inquiry (3 months).
+TRANSACTION_KINDS = {Kind.SERVICE}
+
+
+def relationship_events(lead_ids: list[int], since) -> dict[int, list[tuple[str, object, str]]]:
+    """The visits attended since ``since`` that give a relationship (leads.relationships): one query."""
+    events: dict[int, list] = {}
+    attended = Appointment.objects.filter(lead_id__in=lead_ids, status=Status.ATTENDED, start__gte=since)
+    for lead_id, kind, start in attended.values_list("lead_id", "kind", "start"):
+        label = Kind(kind).label.lower()
+        relation = "transaction" if kind in TRANSACTION_KINDS else "inquiry"
+        events.setdefault(lead_id, []).append((relation, start, f"Attended a {label} on {start:%Y-%m-%d}"))
+    return events
 
 
 def export_appointments(lead) -> list[dict]:

@@ -70,6 +70,11 @@ def lead_engagement(sender, lead_ids, **kwargs):
     return lead_hooks.engagement(lead_ids)
 
 
+@receiver(lead_signals.relationship_requested, dispatch_uid="appointments.lead_relationship")
+def lead_relationship(sender, lead_ids, since, **kwargs):
+    return lead_hooks.relationship_events(lead_ids, since)
+
+
 @receiver(lead_signals.lead_exporting, dispatch_uid="appointments.lead_export")
 def lead_export(sender, lead, **kwargs):
     return {"appointments": lead_hooks.export_appointments(lead)}

@@ -5,11 +5,13 @@ campaign target. The answer is "allowed", or a reason code (calls.decisions): ha
 rules skip the call; timing rules defer it to the exact next allowed moment. Only
 legal questions are asked here (the rules and their sources: docs/compliance.md);
 whether the agent is switched on and its provider account has room is
-calls.admission's. The rules' numbers come from the tenant's CallingPolicy (US defaults).
+calls.admission's. The tenant's numbers come from its CallingPolicy (US defaults, narrowed only); the states'
+rules are rows of data (calls.state_rules), applied in every zone and state the person may be in.
 
-``check`` answers for one lead; ``check_many`` for a batch, reading what the
-rules need (do-not-call, erasures, consents, recent dials) in a fixed number of
-queries however big the batch: the dialer gates hundreds of targets a tick.
+``check`` answers for one lead; ``check_many`` for a batch, reading what the rules need (do-not-call lists and
+registries, erasures, consents, reassigned-number answers, recent dials and hang-ups, business relationships) in a
+fixed number of queries however big the batch: the dialer gates hundreds of targets a tick. ``check_with_file``
+also returns the call's compliance file, built from the same facts (calls.compliance_file).
 """
 
 from collections import defaultdict
@@ -22,7 +24,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.memo import TtlMemo
-from leads import phones, reassigned, registries
+from leads import phones, reassigned, registries, relationships
 from leads.location import candidate_zones
 from leads.models import NATIONAL_REGISTRY, Consent, ConsentKind, DoNotCall, ErasureSuppression, Lead, suppression_hash
 from leads.purposes import MARKETING_PURPOSES
@@ -127,6 +129,7 @@ class GateContext:
     scrubbed: dict[str, date] = field(default_factory=dict)  # area code -> the national registry file's date
     reassigned: dict[str, object] = field(default_factory=dict)  # phone -> its latest reassigned-number check
     hung_up: set[str] = field(default_factory=set)  # phones whose owner hung up on an earlier call
+    relationships: dict[int, object] = field(default_factory=dict)  # lead -> its established business relationship
     emergencies: frozenset[str] = frozenset()  # states under a declared state of emergency
 
 
@@ -157,6 +160,7 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
         )
     )
     context.emergencies = states_in_emergency()
+    context.relationships = relationships.established(leads, when)
     consents = defaultdict(list)
     for consent in Consent.objects.filter(lead_id__any=[lead.pk for lead in leads], revoked_at__isnull=True):
         consents[consent.lead_id].append(consent)
@@ -186,6 +190,10 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
     context.dialed_person = {lead_id: sorted(times) for lead_id, times in by_person.items()}
     context.dialed_marketing = {phone: sorted(times) for phone, times in marketing.items()}
     return context
+
+
+# The lists a business relationship does not exempt a number from (Indiana: IC 24-4.7-1-1).
+NO_RELATIONSHIP_EXEMPTION = frozenset({"IN"})
 
 
 def _registry_refusal(listed_on: set[str]) -> Decision:
@@ -268,7 +276,10 @@ def decide(
         consents = [c for c in consents if c.kind == ConsentKind.EXPRESS_WRITTEN]
         listed_on = context.registries.get(lead.phone)
         if listed_on and not any(consent.covers(purpose) for consent in consents):
-            return _registry_refusal(listed_on)
+            if context.relationships.get(lead.pk) is not None:
+                listed_on = listed_on & NO_RELATIONSHIP_EXEMPTION  # the relationship exempts from the others
+            if listed_on:
+                return _registry_refusal(listed_on)
     if not any(consent.covers(purpose) for consent in consents):
         needed = "written consent" if is_marketing else "consent"
         return Decision(False, Reason.NO_CONSENT, f"No {needed} on record for {lead.phone} for this purpose.")
@@ -283,7 +294,7 @@ def decide(
 
     regions = applicable_regions(lead)
     ban = state_rules.REPEAT_AFTER_HANGUP
-    if ban.region in regions and lead.phone in context.hung_up:
+    if ban.region in regions and lead.phone in context.hung_up and lead.pk not in context.relationships:
         return Decision(False, Reason.REPEAT_AFTER_HANGUP, f"{ban.says} ({ban.source}).", rule=ban.id)
     emergency = state_rules.EMERGENCY
     if is_marketing and emergency.region in regions and emergency.region in context.emergencies:

@@ -86,6 +86,7 @@ def build(lead: Lead, context, decision: Decision, *, purpose: str, is_marketing
         "registries_listing": sorted(context.registries.get(lead.phone, ())),
         "national_scrub": _scrub(lead, context, when),
         "reassigned_check": _reassigned(context.reassigned.get(lead.phone)),
+        "relationship": relationship.as_dict() if (relationship := context.relationships.get(lead.pk)) else None,
         "calls_in_24h": {
             "to_number": sum(d.timestamp() > day_ago for d in context.dialed.get(lead.phone, [])),
             "to_person": sum(d.timestamp() > day_ago for d in context.dialed_person.get(lead.pk, [])),
@@ -107,6 +108,12 @@ def _reassigned_words(check: dict | None) -> str:
     if not check:
         return "not checked"
     return f"“{check['result'].replace('_', ' ')}” for {check['asked_about']}, checked {check['checked_on']}"
+
+
+def _relationship_words(relation: dict | None) -> str:
+    if not relation:
+        return "none"
+    return f"{relation['kind']} since {relation['since']}: {relation['evidence']} (never a substitute for consent)"
 
 
 def _counts(counts: dict) -> tuple[int, int]:
@@ -142,6 +149,7 @@ def in_words(file: dict) -> list[tuple[str, str]]:
         ("On do-not-call registries", ", ".join(file.get("registries_listing") or []) or "none"),
         ("National registry scrub", _scrub_words(file.get("national_scrub"))),
         ("Reassigned Numbers Database", _reassigned_words(file.get("reassigned_check"))),
+        ("Established business relationship", _relationship_words(file.get("relationship"))),
         ("Calls in the 24 hours before", "{} to the number, {} to them".format(*_counts(counts))),
         ("Disclosures in the opening", ", ".join(file.get("disclosures") or []) or "—"),
         ("Rule set version", file.get("rules_version") or ""),

@@ -19,6 +19,10 @@ lead_erasing = Signal()
 # name add up (leads.scoring).
 engagement_requested = Signal()
 
+# lead_ids=[int], since=datetime. Each receiver returns ``{lead_id: [(kind, at, words)]}``: the events since then
+# that give the person an established business relationship (leads.relationships; kind "transaction"/"inquiry").
+relationship_requested = Signal()
+
 # lead=Lead. Each receiver returns timeline entries ``{"at", "kind", "title", "detail", "by", "link"}``.
 timeline_requested = Signal()
 

@@ -207,7 +207,7 @@ def test_v16_the_cap_counts_a_person_across_their_numbers(scoped):
 
 
 def test_v15_nevada_no_second_automated_call_after_a_hang_up(scoped):
-    lead = person(scoped, "NV")
+    lead = person(scoped, "NV", created_at=at(date(2024, 1, 2), "10:00", "NV"))  # no relationship left to exempt
     assert gate(lead, at(TUESDAY, "10:00", "NV")).allowed
     CallFactory(
         tenant=scoped, lead=lead, to_number=lead.phone, purpose="lead_followup", disconnection_reason="user_hangup"
@@ -215,7 +215,7 @@ def test_v15_nevada_no_second_automated_call_after_a_hang_up(scoped):
     decision = gate(lead, at(TUESDAY, "10:00", "NV"))
     assert (decision.code, decision.rule, decision.deferred) == (Reason.REPEAT_AFTER_HANGUP, "NV-hangup", False)
     assert gate(lead, at(TUESDAY, "10:00", "NV"), marketing=False).code == Reason.REPEAT_AFTER_HANGUP  # every AI call
-    elsewhere = person(scoped, "NY")
+    elsewhere = person(scoped, "NY", created_at=at(date(2024, 1, 2), "10:00", "NY"))
     CallFactory(tenant=scoped, lead=elsewhere, to_number=elsewhere.phone, disconnection_reason="user_hangup")
     assert gate(elsewhere, at(TUESDAY, "10:00", "NY")).allowed
 

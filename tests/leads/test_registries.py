@@ -91,9 +91,10 @@ def test_a_listed_number_needs_written_consent_for_marketing(tenant_a):
     national(tenant_a, ["3175550103"], registry="IN")
     written = LeadFactory(tenant=tenant_a, phone="+12125550101", branch=None)
     ConsentFactory(tenant=tenant_a, lead=written, kind="express_written")
-    spoken = LeadFactory(tenant=tenant_a, phone="+12125550102", branch=None)
+    long_ago = MONDAY_11 - timedelta(days=400)  # no business relationship left: the registry binds
+    spoken = LeadFactory(tenant=tenant_a, phone="+12125550102", branch=None, created_at=long_ago)
     ConsentFactory(tenant=tenant_a, lead=spoken, kind="express")
-    indiana = LeadFactory(tenant=tenant_a, phone="+13175550103", branch=None)
+    indiana = LeadFactory(tenant=tenant_a, phone="+13175550103", branch=None, created_at=long_ago)
     with tenant_scope(tenant_a.pk):
         assert gate(written).allowed  # the person's written consent to this seller outranks the registry
         assert gate(spoken).code == Reason.DNC_NATIONAL
