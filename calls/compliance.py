@@ -42,19 +42,23 @@ POLICY_MEMO_SECONDS = 30
 _policy_memo: TtlMemo[int, CallingPolicy] = TtlMemo(POLICY_MEMO_SECONDS)
 _emergency_memo: TtlMemo[str, frozenset] = TtlMemo(POLICY_MEMO_SECONDS)
 EMERGENCY_RECHECK = timedelta(hours=6)  # a call held by a state of emergency is asked about again after this
-# How providers say the person hung up (Retell, Vapi): Nevada's ban on a second automated call reads it.
-HUNG_UP_BY_PERSON = ("user_hangup", "customer-ended-call")
+# How providers say the person hung up, as stored in Call.disconnection_reason: Retell's disconnection_reason,
+# Vapi's endedReason, Bland's call_ended_by, ElevenLabs' termination_reason. Nevada's ban on a second automated
+# call reads it.
+HUNG_UP_BY_PERSON = ("user_hangup", "customer-ended-call", "USER", "Call ended by remote party")
 
 
 def forget_emergencies() -> None:
-    _emergency_memo.forget("all")
+    _emergency_memo.forget(str(timezone.localdate()))
 
 
 def states_in_emergency() -> frozenset[str]:
     """The states under a declared state of emergency now (platform-wide), remembered briefly."""
-    return _emergency_memo.get_or_set(
-        "all", lambda: frozenset(StateEmergency.objects.filter(ended_on__isnull=True).values_list("region", flat=True))
+    today = timezone.localdate()
+    active = StateEmergency.objects.filter(declared_on__lte=today).filter(
+        models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=today)
     )
+    return _emergency_memo.get_or_set(str(today), lambda: frozenset(active.values_list("region", flat=True)))
 
 
 def policy_for_tenant() -> CallingPolicy:
@@ -127,7 +131,7 @@ class GateContext:
     busy: set[str] = field(default_factory=set)  # phones with a call queued or in progress
     registries: dict[str, set[str]] = field(default_factory=dict)  # phone -> the do-not-call registries listing it
     scrubbed: dict[str, date] = field(default_factory=dict)  # area code -> the national registry file's date
-    reassigned: dict[str, object] = field(default_factory=dict)  # phone -> its latest reassigned-number check
+    reassigned: dict[str, list] = field(default_factory=dict)  # phone -> its reassigned-number checks, newest first
     hung_up: set[str] = field(default_factory=set)  # phones whose owner hung up on an earlier call
     relationships: dict[int, object] = field(default_factory=dict)  # lead -> its established business relationship
     emergencies: frozenset[str] = frozenset()  # states under a declared state of emergency
@@ -153,7 +157,7 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
     )
     listing = registries.listed(phones_)
     context.registries, context.scrubbed = listing.listed, listing.scrubbed
-    context.reassigned = reassigned.newest_by_phone(phones_)
+    context.reassigned = reassigned.checks_by_phone(phones_)
     context.hung_up = set(
         Call.objects.filter(to_number__any=phones_, disconnection_reason__in=HUNG_UP_BY_PERSON).values_list(
             "to_number", flat=True
@@ -190,10 +194,6 @@ def load_context(leads: list[Lead], *, purpose: str, when: datetime, exclude_cal
     context.dialed_person = {lead_id: sorted(times) for lead_id, times in by_person.items()}
     context.dialed_marketing = {phone: sorted(times) for phone, times in marketing.items()}
     return context
-
-
-# The lists a business relationship does not exempt a number from (Indiana: IC 24-4.7-1-1).
-NO_RELATIONSHIP_EXEMPTION = frozenset({"IN"})
 
 
 def _registry_refusal(listed_on: set[str]) -> Decision:
@@ -277,19 +277,19 @@ def decide(
         listed_on = context.registries.get(lead.phone)
         if listed_on and not any(consent.covers(purpose) for consent in consents):
             if context.relationships.get(lead.pk) is not None:
-                listed_on = listed_on & NO_RELATIONSHIP_EXEMPTION  # the relationship exempts from the others
+                listed_on = listed_on - {NATIONAL_REGISTRY}  # a relationship exempts from the national one only
             if listed_on:
                 return _registry_refusal(listed_on)
     if not any(consent.covers(purpose) for consent in consents):
         needed = "written consent" if is_marketing else "consent"
         return Decision(False, Reason.NO_CONSENT, f"No {needed} on record for {lead.phone} for this purpose.")
-    check = context.reassigned.get(lead.phone)
-    if check is not None and all(reassigned.sets_aside(c, check, when) for c in consents if c.covers(purpose)):
+    checks = context.reassigned.get(lead.phone) or []
+    if checks and all(reassigned.sets_aside(c, checks, when) for c in consents if c.covers(purpose)):
         return Decision(
             False,
             Reason.REASSIGNED_NUMBER,
-            f"The Reassigned Numbers Database answered “{check.get_result_display().lower()}” on {check.checked_on}: "
-            "re-confirm the consent with whoever holds the number now.",
+            "The Reassigned Numbers Database says the number may have changed hands since the consent: "
+            "re-confirm it with whoever holds the number now.",
         )
 
     regions = applicable_regions(lead)

@@ -85,7 +85,7 @@ def build(lead: Lead, context, decision: Decision, *, purpose: str, is_marketing
         "do_not_call_listed": lead.phone in context.dnc,
         "registries_listing": sorted(context.registries.get(lead.phone, ())),
         "national_scrub": _scrub(lead, context, when),
-        "reassigned_check": _reassigned(context.reassigned.get(lead.phone)),
+        "reassigned_check": _reassigned((context.reassigned.get(lead.phone) or [None])[0]),  # the newest
         "relationship": relationship.as_dict() if (relationship := context.relationships.get(lead.pk)) else None,
         "calls_in_24h": {
             "to_number": sum(d.timestamp() > day_ago for d in context.dialed.get(lead.phone, [])),

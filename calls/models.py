@@ -260,7 +260,7 @@ class StateEmergency(models.Model):
 
     region = models.CharField(max_length=2, help_text="The state, e.g. LA.")
     declared_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True, help_text="Empty while it lasts.")
+    ended_on = models.DateField(null=True, blank=True, help_text="The day it ends (empty while it lasts).")
     source = models.CharField(max_length=300, help_text="The notice: its address or reference.")
 
     class Meta:
@@ -270,6 +270,19 @@ class StateEmergency(models.Model):
         return f"{self.region} state of emergency from {self.declared_on}" + (
             f" to {self.ended_on}" if self.ended_on else " (in force)"
         )
+
+    def save(self, *args, **kwargs):
+        self.region = (self.region or "").strip().upper()  # the gate compares it with the states' codes
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from leads.phones import US_STATES
+
+        self.region = (self.region or "").strip().upper()
+        if self.region not in set(US_STATES.values()):
+            raise ValidationError({"region": f"“{self.region}” is not a state's two letters (e.g. LA)."})
+        if self.ended_on and self.ended_on < self.declared_on:
+            raise ValidationError({"ended_on": "It cannot end before it was declared."})
 
 
 DEFAULT_ESCALATION_WORDS = ["lawyer", "attorney", "complaint", "manager", "cancel my membership", "sue", "supervisor"]

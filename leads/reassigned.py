@@ -95,20 +95,24 @@ def import_results(lines: Iterable[str], *, today: date | None = None) -> int:
     return len(checks)
 
 
-def newest_by_phone(phones: list[str]) -> dict[str, ReassignedCheck]:
-    """The latest answer for each of these numbers (the latest knowledge decides): one query."""
-    newest: dict[str, ReassignedCheck] = {}
+def checks_by_phone(phones: list[str]) -> dict[str, list[ReassignedCheck]]:
+    """Every answer for each of these numbers, newest first: one query."""
+    found: dict[str, list[ReassignedCheck]] = {}
     for check in ReassignedCheck.objects.filter(phone__any=phones).order_by("phone", "-checked_on", "-imported_at"):
-        newest.setdefault(check.phone, check)
-    return newest
+        found.setdefault(check.phone, []).append(check)
+    return found
 
 
-def sets_aside(consent, check: ReassignedCheck, when: datetime) -> bool:
-    """Whether the number's latest answer sets this consent aside: a "yes" learned since the consent was
-    captured, or "no data" while the consent is older than NO_DATA_CONSENT_DAYS."""
+def sets_aside(consent, checks: list[ReassignedCheck], when: datetime) -> bool:
+    """Whether the number's answers set this consent aside. Only answers learned after the consent count (a
+    consent given later speaks for whoever holds the number now). Any "yes" sets it aside, whatever came after;
+    a "no" vouches for it only when it asked about a date no later than the consent's; otherwise "no data" sets
+    aside a consent older than NO_DATA_CONSENT_DAYS."""
     captured = consent.captured_at.date()
-    if check.checked_on < captured or consent.captured_at > check.imported_at:
-        return False  # the consent was given after the check: it speaks for whoever holds the number now
-    if check.result == ReassignedResult.YES:
+    about = [c for c in checks if c.checked_on >= captured and consent.captured_at <= c.imported_at]
+    if any(c.result == ReassignedResult.YES for c in about):
         return True
-    return check.result == ReassignedResult.NO_DATA and when.date() - captured > timedelta(days=NO_DATA_CONSENT_DAYS)
+    if any(c.result == ReassignedResult.NO and c.asked_about <= captured for c in about):
+        return False
+    stale = when.date() - captured > timedelta(days=NO_DATA_CONSENT_DAYS)
+    return stale and any(c.result == ReassignedResult.NO_DATA for c in about)

@@ -3,8 +3,8 @@
 
 47 CFR 64.1200(f)(5): a person has one with a business for 18 months after a purchase or transaction with it, and
 for 3 months after an inquiry or application to it; a do-not-call request ends it (the gate refuses those numbers
-first anyway). The events read here: the lead's own arrival (an inquiry; imported history is not one, since its
-date is the import's), a move to Won (a purchase), and whatever the rooms above report through
+first anyway). The events read here: the lead's own arrival (an inquiry; a lead imported from a file without dates
+is not one, since its date is the import's), a move to Won (a purchase), and whatever the rooms above report through
 ``relationship_requested`` (appointments: a visit attended, such as a service visit). Each relationship keeps the
 event that proves it, in words, for the call's compliance file.
 
@@ -45,7 +45,9 @@ def established(leads: list[Lead], when: datetime) -> dict[int, Relationship]:
     the same day). A fixed number of queries per batch: the won moves, and one per reporting room."""
     found: dict[int, list[Relationship]] = {}
     for lead in leads:
-        if not lead.imported_history and lead.created_at:
+        # A lead's arrival date is known unless an import dated it itself (a file without its own dates).
+        known = lead.source_import_id is None or lead.imported_history
+        if known and lead.created_at:
             found.setdefault(lead.pk, []).append(
                 Relationship(INQUIRY, lead.created_at, f"Became a lead on {lead.created_at:%Y-%m-%d}")
             )

@@ -82,13 +82,14 @@ def _fresh_cache():
     from tenants.backends import forget_role_permissions
 
     def forget_process_memos():
-        from calls.compliance import _policy_memo
+        from calls.compliance import _emergency_memo, _policy_memo
         from voice.webhooks import forget_local_accounts
 
         forget_role_permissions()
         forget_everything_local()
         forget_local_counts()
         _policy_memo.clear()
+        _emergency_memo.clear()
         forget_local_accounts()
 
     cache.clear()

@@ -66,7 +66,9 @@ DISCLOSURES: tuple[Disclosure, ...] = (
         "callback",
         "Gives a number to call back",
         False,
-        _words(r"\{callback_phone\}", r"\{branch_phone\}"),
+        _words(
+            r"\{callback_phone\}"
+        ),  # always filled (the business's number, else the branch's); {branch_phone} may be empty
         "give a number to call back: include {callback_phone}",
         "Our number is {callback_phone}.",
         "47 CFR 64.1200(b)(2); Ala. Admin. Code r. 770-X-5-.17; N.J.S.A. 56:8-128",

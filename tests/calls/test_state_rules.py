@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from calls import legal, state_rules
 from calls.compliance import GateContext, Reason, check, decide
@@ -215,6 +216,9 @@ def test_v15_nevada_no_second_automated_call_after_a_hang_up(scoped):
     decision = gate(lead, at(TUESDAY, "10:00", "NV"))
     assert (decision.code, decision.rule, decision.deferred) == (Reason.REPEAT_AFTER_HANGUP, "NV-hangup", False)
     assert gate(lead, at(TUESDAY, "10:00", "NV"), marketing=False).code == Reason.REPEAT_AFTER_HANGUP  # every AI call
+    bland = person(scoped, "NV", created_at=at(date(2024, 1, 2), "10:00", "NV"))
+    CallFactory(tenant=scoped, lead=bland, to_number=bland.phone, disconnection_reason="USER")  # Bland's call_ended_by
+    assert gate(bland, at(TUESDAY, "10:00", "NV")).code == Reason.REPEAT_AFTER_HANGUP
     elsewhere = person(scoped, "NY", created_at=at(date(2024, 1, 2), "10:00", "NY"))
     CallFactory(tenant=scoped, lead=elsewhere, to_number=elsewhere.phone, disconnection_reason="user_hangup")
     assert gate(elsewhere, at(TUESDAY, "10:00", "NY")).allowed
@@ -232,10 +236,22 @@ def test_v22_louisiana_marketing_waits_during_a_state_of_emergency(scoped):
     assert (decision.code, decision.rule, decision.deferred) == (Reason.STATE_EMERGENCY, "LA-emergency", True)
     assert decision.next_allowed_at == when + compliance.EMERGENCY_RECHECK
     assert gate(lead, when, marketing=False).allowed  # a reminder is not a solicitation
-    emergency.ended_on = TUESDAY
+    emergency.ended_on = TUESDAY  # it ends on Tuesday: from that day, calls go
     emergency.save()
     compliance.forget_emergencies()
     assert gate(lead, when).allowed
+
+
+def test_a_state_emergency_typed_in_small_letters_or_with_an_end_still_to_come_holds(scoped):
+    from calls import compliance
+    from calls.models import StateEmergency
+
+    lead = person(scoped, "LA")
+    today_ = timezone.localdate()
+    StateEmergency.objects.create(region="la", declared_on=today_, ended_on=today_ + timedelta(days=5), source="LPSC")
+    compliance.forget_emergencies()
+    assert StateEmergency.objects.get().region == "LA"
+    assert gate(lead, at(TUESDAY, "10:00", "LA")).code == Reason.STATE_EMERGENCY
 
 
 def test_nebraska_sundays_and_holidays_from_13(scoped):

@@ -38,7 +38,7 @@ def test_a_number_disconnected_since_the_consent_is_not_called_on_it(tenant_a):
     assert gate(lead).allowed
     ReassignedCheckFactory(tenant=tenant_a, phone=lead.phone, result="yes", checked_on=today())
     decision = gate(lead)
-    assert decision.code == Reason.REASSIGNED_NUMBER and "re-confirm the consent" in decision.detail
+    assert decision.code == Reason.REASSIGNED_NUMBER and "re-confirm it with whoever holds" in decision.detail
     ConsentFactory(tenant=tenant_a, lead=lead)  # re-confirmed today, after the check: it stands
     assert gate(lead).allowed
 
@@ -52,10 +52,19 @@ def test_no_data_sets_aside_only_an_old_consent(tenant_a):
     assert gate(recent).allowed
 
 
-def test_the_latest_answer_decides(tenant_a):
+def test_a_later_no_about_a_later_date_does_not_wipe_out_a_yes(tenant_a):
     lead = consented(tenant_a, "+12125550164", days_ago=200)
     ReassignedCheckFactory(tenant=tenant_a, phone=lead.phone, result="yes", checked_on=today() - timedelta(days=9))
-    ReassignedCheckFactory(tenant=tenant_a, phone=lead.phone, result="no", checked_on=today())
+    ReassignedCheckFactory(tenant=tenant_a, phone=lead.phone, result="no", checked_on=today())  # about 30 days ago
+    assert gate(lead).code == Reason.REASSIGNED_NUMBER
+
+
+def test_a_no_about_the_consents_date_vouches_for_it(tenant_a):
+    lead = consented(tenant_a, "+12125550166", days_ago=200)
+    consent_day = today() - timedelta(days=200)
+    ReassignedCheckFactory(tenant=tenant_a, phone=lead.phone, result="no_data", checked_on=today() - timedelta(days=3))
+    assert gate(lead).code == Reason.REASSIGNED_NUMBER  # no data, and a consent over 90 days old
+    ReassignedCheckFactory(tenant=tenant_a, phone=lead.phone, result="no", asked_about=consent_day, checked_on=today())
     assert gate(lead).allowed
 
 

@@ -16,6 +16,7 @@ from tests.factories import (
     CallFactory,
     ConsentFactory,
     LeadFactory,
+    LeadImportFactory,
     StageChangeFactory,
 )
 
@@ -35,8 +36,12 @@ def relationship(tenant, lead):
 def test_an_inquiry_lasts_three_months(tenant_a):
     assert relationship(tenant_a, lead_of(tenant_a, "+12125550181", days_ago=60)).kind == "inquiry"
     assert relationship(tenant_a, lead_of(tenant_a, "+12125550182", days_ago=100)) is None
-    imported = lead_of(tenant_a, "+12125550183", days_ago=10, imported_history=True)  # its date is the import's
-    assert relationship(tenant_a, imported) is None
+    undated = lead_of(tenant_a, "+12125550183", days_ago=10, source_import=LeadImportFactory(tenant=tenant_a))
+    assert relationship(tenant_a, undated) is None  # a file without dates: its date is the import's, not theirs
+    dated = lead_of(
+        tenant_a, "+12125550180", days_ago=10, source_import=LeadImportFactory(tenant=tenant_a), imported_history=True
+    )
+    assert relationship(tenant_a, dated).kind == "inquiry"  # the file said when they arrived
 
 
 def test_a_purchase_lasts_eighteen_months(tenant_a):
@@ -65,7 +70,7 @@ def gate(tenant, lead, when=NOW):
         return check(lead, purpose="lead_followup", is_marketing=True, when=when)
 
 
-def test_a_relationship_exempts_from_the_national_registry_never_from_consent_nor_indianas_list(tenant_a):
+def test_a_relationship_exempts_from_the_national_registry_only_never_from_consent(tenant_a):
     with tenant_scope(tenant_a.pk):
         day = today() - timedelta(days=1)
         registries.import_file(["2125550188", "2125550189"], registry="US", downloaded_on=day)

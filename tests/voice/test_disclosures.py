@@ -35,6 +35,12 @@ def test_a_reminder_needs_the_business_automated_what_about_and_a_number_to_call
     assert "stop the calls" not in problems  # an informational call need not offer it
 
 
+def test_the_branchs_number_alone_is_not_a_number_to_call_back(owner_a, tenant_a):
+    opening = EVERY_CALL.replace("{callback_phone}", "{branch_phone}")  # a lead with no branch would hear nothing
+    answer = post_script(owner_a, tenant_a, "appointment_reminder", opening)
+    assert answer.status_code == 400 and "{callback_phone}" in " ".join(answer.json()["fields"]["opening_line"])
+
+
 def test_a_marketing_script_must_say_how_to_stop_the_calls_and_ask_to_go_on(owner_a, tenant_a):
     answer = post_script(owner_a, tenant_a, "lead_followup", EVERY_CALL)
     assert answer.status_code == 400

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--downloaded-on {options['downloaded_on']!r} is not a date (YYYY-MM-DD).") from None
         try:
-            with open(options["file"], encoding="utf-8", errors="replace") as lines, tenant_scope(tenant.pk):
+            with open(options["file"], encoding="utf-8-sig", errors="replace") as lines, tenant_scope(tenant.pk):
                 imported = registries.import_file(
                     lines, registry=options["registry"], downloaded_on=downloaded_on, file_name=options["file"]
                 )
