@@ -3,7 +3,8 @@ row at its edges (the minute before and after every opening and closing), the 20
 days, Arizona and Hawaii, a number whose area code and address disagree, and a property: no call the gate allows
 breaks any rule in force.
 
-Dates here are the law's own (a Sunday, a state holiday in 2026); nothing is compared with the machine's clock.
+Days come from the suite's clock (a holiday-free week from next week on, next year's holidays); only the 2026 table
+and the effective dates the statutes give are fixed, as the law's own.
 """
 
 import itertools
@@ -16,9 +17,10 @@ from django.utils import timezone
 
 from calls import legal, state_rules
 from calls.compliance import GateContext, Reason, check, decide
-from calls.holidays import STATE_HOLIDAYS, days_of, easter
+from calls.holidays import FEDERAL, HOLIDAYS, STATE_HOLIDAYS, days_of, easter, is_holiday
 from calls.models import CallingPolicy
 from leads.models import Consent, Lead
+from tests.clock import dst_switches, monday_of_next_week
 from tests.factories import CallFactory, ConsentFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,9 +97,27 @@ def test_every_state_in_the_reference_has_its_area_code_here():
 
 # --- the reference's test vectors (times are the called person's) ------------------------------------------
 
-SUNDAY = date(2026, 12, 6)
-MONDAY, TUESDAY, WEDNESDAY = date(2026, 12, 7), date(2026, 12, 8), date(2026, 12, 9)
-SATURDAY = date(2026, 12, 5)
+
+def holiday_free_monday() -> date:
+    """From the suite's clock: the first Monday from next week on whose week, and the weekend before it, hold no
+    holiday of any state's list (so a vector about hours is not decided by a ban)."""
+    monday = monday_of_next_week()
+    lists = [*STATE_HOLIDAYS.values(), FEDERAL]
+    while any(is_holiday(names, monday + timedelta(days=n)) for n in range(-2, 7) for names in lists):
+        monday += timedelta(weeks=1)
+    return monday
+
+
+MONDAY = holiday_free_monday()
+TUESDAY, WEDNESDAY = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
+SATURDAY, SUNDAY = MONDAY - timedelta(days=2), MONDAY - timedelta(days=1)  # the weekend before
+NEXT_YEAR = monday_of_next_week().year + 1
+LONG_AGO = MONDAY - timedelta(days=800)  # a lead this old has no business relationship left
+
+
+def holiday(name: str) -> date:
+    """The holiday itself (not its observed weekday) next year."""
+    return HOLIDAYS[name](NEXT_YEAR)[0]
 
 
 def test_v1_v2_texas_sundays_open_at_noon(scoped):
@@ -148,7 +168,8 @@ def test_v7_no_sunday_calls_in_louisiana_mississippi_alabama(scoped, state):
 
 
 def test_v8_v9_utah_bans_holidays_only_without_consent(scoped):
-    pioneer_day = date(2026, 7, 24)
+    pioneer_day = holiday("pioneer")
+    assert (pioneer_day.month, pioneer_day.day) == (7, 24)
     assert gate(person(scoped, "UT"), at(pioneer_day, "10:00", "UT")).allowed  # consent on file lifts it
     (utah,) = state_rules.binding(["UT"], is_marketing=True, has_consent=False)
     assert utah.spans(pioneer_day) == [] and utah.spans(SUNDAY) == []
@@ -156,9 +177,11 @@ def test_v8_v9_utah_bans_holidays_only_without_consent(scoped):
 
 
 def test_v10_pennsylvania_election_day(scoped):
-    election_day = date(2026, 11, 3)
+    election_day = holiday("election")
+    assert election_day.weekday() == 1 and election_day.month == 11  # a Tuesday in November
     decision = gate(person(scoped, "PA"), at(election_day, "10:00", "PA"))
-    assert (decision.code, decision.next_allowed_at) == (Reason.STATE_DAY_BAN, at(date(2026, 11, 4), "08:00", "PA"))
+    day_after = election_day + timedelta(days=1)
+    assert (decision.code, decision.next_allowed_at) == (Reason.STATE_DAY_BAN, at(day_after, "08:00", "PA"))
 
 
 def test_v11_oklahoma_automated_calls_09_to_20(scoped):
@@ -208,7 +231,7 @@ def test_v16_the_cap_counts_a_person_across_their_numbers(scoped):
 
 
 def test_v15_nevada_no_second_automated_call_after_a_hang_up(scoped):
-    lead = person(scoped, "NV", created_at=at(date(2024, 1, 2), "10:00", "NV"))  # no relationship left to exempt
+    lead = person(scoped, "NV", created_at=at(LONG_AGO, "10:00", "NV"))  # no relationship left to exempt
     assert gate(lead, at(TUESDAY, "10:00", "NV")).allowed
     CallFactory(
         tenant=scoped, lead=lead, to_number=lead.phone, purpose="lead_followup", disconnection_reason="user_hangup"
@@ -216,10 +239,10 @@ def test_v15_nevada_no_second_automated_call_after_a_hang_up(scoped):
     decision = gate(lead, at(TUESDAY, "10:00", "NV"))
     assert (decision.code, decision.rule, decision.deferred) == (Reason.REPEAT_AFTER_HANGUP, "NV-hangup", False)
     assert gate(lead, at(TUESDAY, "10:00", "NV"), marketing=False).code == Reason.REPEAT_AFTER_HANGUP  # every AI call
-    bland = person(scoped, "NV", created_at=at(date(2024, 1, 2), "10:00", "NV"))
+    bland = person(scoped, "NV", created_at=at(LONG_AGO, "10:00", "NV"))
     CallFactory(tenant=scoped, lead=bland, to_number=bland.phone, disconnection_reason="USER")  # Bland's call_ended_by
     assert gate(bland, at(TUESDAY, "10:00", "NV")).code == Reason.REPEAT_AFTER_HANGUP
-    elsewhere = person(scoped, "NY", created_at=at(date(2024, 1, 2), "10:00", "NY"))
+    elsewhere = person(scoped, "NY", created_at=at(LONG_AGO, "10:00", "NY"))
     CallFactory(tenant=scoped, lead=elsewhere, to_number=elsewhere.phone, disconnection_reason="user_hangup")
     assert gate(elsewhere, at(TUESDAY, "10:00", "NY")).allowed
 
@@ -229,14 +252,14 @@ def test_v22_louisiana_marketing_waits_during_a_state_of_emergency(scoped):
     from calls.models import StateEmergency
 
     lead = person(scoped, "LA")
-    emergency = StateEmergency.objects.create(region="LA", declared_on=MONDAY, source="LPSC notice")
+    emergency = StateEmergency.objects.create(region="LA", declared_on=timezone.localdate(), source="LPSC notice")
     compliance.forget_emergencies()
     when = at(TUESDAY, "10:00", "LA")
     decision = gate(lead, when)
     assert (decision.code, decision.rule, decision.deferred) == (Reason.STATE_EMERGENCY, "LA-emergency", True)
     assert decision.next_allowed_at == when + compliance.EMERGENCY_RECHECK
     assert gate(lead, when, marketing=False).allowed  # a reminder is not a solicitation
-    emergency.ended_on = TUESDAY  # it ends on Tuesday: from that day, calls go
+    emergency.ended_on = timezone.localdate()  # it ends today: from today, calls go
     emergency.save()
     compliance.forget_emergencies()
     assert gate(lead, when).allowed
@@ -257,7 +280,7 @@ def test_a_state_emergency_typed_in_small_letters_or_with_an_end_still_to_come_h
 def test_nebraska_sundays_and_holidays_from_13(scoped):
     lead = person(scoped, "NE")
     assert gate(lead, at(SUNDAY, "12:59", "NE")).next_allowed_at == at(SUNDAY, "13:00", "NE")
-    thanksgiving = date(2026, 11, 26)
+    thanksgiving = holiday("thanksgiving")
     assert gate(lead, at(thanksgiving, "10:00", "NE")).next_allowed_at == at(thanksgiving, "13:00", "NE")
 
 
@@ -268,7 +291,7 @@ def test_south_dakota_automated_solicitations_on_weekdays_only(scoped):
 
 
 def test_arizona_keeps_no_summer_time_and_hawaii_its_own_clock(scoped):
-    july = date(2027, 7, 13)
+    july = date(NEXT_YEAR, 7, 13)
     phoenix, honolulu = person(scoped, "AZ"), person(scoped, "HI")
     assert gate(phoenix, at(july, "07:59", "AZ")).next_allowed_at == at(july, "08:00", "AZ")
     assert at(july, "08:00", "AZ").utcoffset() == timedelta(hours=-7)  # the same offset as in January
@@ -277,7 +300,7 @@ def test_arizona_keeps_no_summer_time_and_hawaii_its_own_clock(scoped):
 
 
 def test_texas_noon_on_the_day_summer_time_starts(scoped):
-    spring_forward = date(2027, 3, 14)  # the second Sunday of March
+    spring_forward = dst_switches(NEXT_YEAR, "America/Chicago")[0]  # the second Sunday of March
     lead = person(scoped, "TX")
     decision = gate(lead, at(spring_forward, "11:59", "TX"))
     assert decision.next_allowed_at == at(spring_forward, "12:00", "TX")
@@ -286,7 +309,7 @@ def test_texas_noon_on_the_day_summer_time_starts(scoped):
 
 # --- every row at its edges --------------------------------------------------------------------------------
 
-EDGE_WEEK = [date(2026, 12, 7) + timedelta(days=n) for n in range(7)]  # Monday to Sunday, no holiday in it
+EDGE_WEEK = [MONDAY + timedelta(days=n) for n in range(7)]  # Monday to Sunday, no holiday in it
 
 
 def expected_spans(state: str, day: date, *, marketing: bool) -> list[tuple[time, time]]:
