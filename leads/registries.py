@@ -226,7 +226,3 @@ def national_scrubs() -> dict[str, date]:
 def stale_area_codes(today: date | None = None) -> dict[str, date]:
     """The national scrubs past the 31-day safe harbour: area code → date."""
     return {code: day for code, day in sorted(national_scrubs().items()) if is_stale(day, today)}
-
-
-def since(day: date, today: date | None = None) -> int:
-    return ((today or timezone.localdate()) - day).days
